@@ -1,0 +1,1 @@
+"""regwatch: kratom regulatory status monitor."""

@@ -1,0 +1,65 @@
+"""The curated baseline (data/baseline/*.yaml): hand-checked, cited facts loaded as notices."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time
+from importlib import resources
+
+import yaml
+from pydantic import ValidationError
+
+from regwatch.ingest import BadInput
+from regwatch.models import Curated, Notice
+
+SOURCE = "baseline"
+_CURATED_KEYS = {"measure", "substances", "stage", "expires", "reliability", "sources", "note"}
+
+
+def baseline_notices() -> list[Notice]:
+    """Every baseline entry as a Notice whose `curated` reading the rules take as written."""
+    folder = resources.files("regwatch.data").joinpath("baseline")
+    notices: list[Notice] = []
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if entry.name.endswith(".yaml"):
+            notices.extend(_parse(entry.name, entry.read_text(encoding="utf-8")))
+    return notices
+
+
+def _parse(name: str, text: str) -> list[Notice]:
+    items = yaml.safe_load(text) or []
+    out = []
+    for number, item in enumerate(items, start=1):
+        try:
+            out.append(to_notice(item))
+        except (ValidationError, KeyError, TypeError) as exc:
+            raise BadInput(
+                f"baseline/{name} entry {number} ({item.get('jurisdiction', '?')}): {exc}"
+            ) from exc
+    return out
+
+
+def to_notice(item: dict[str, object]) -> Notice:
+    """One baseline entry -> a Notice with a stable id from jurisdiction, date and instrument."""
+    curated = Curated.model_validate({k: v for k, v in item.items() if k in _CURATED_KEYS})
+    checked = item.get("as_of")
+    retrieved = datetime.combine(checked, time(), tzinfo=UTC) if isinstance(checked, date) else None
+    label = str(item.get("identifier") or item["title"])
+    slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:60]
+    published = item["published"]
+    stage = curated.stage.value
+    measure = curated.measure.value if curated.measure else "none"
+    return Notice(
+        id=f"{SOURCE}:{item['jurisdiction']}:{published}:{measure}:{stage}:{slug}",
+        jurisdiction=item["jurisdiction"],  # type: ignore[arg-type]
+        source=SOURCE,
+        kind=item.get("kind", "other"),  # type: ignore[arg-type]
+        title=item["title"],  # type: ignore[arg-type]
+        text=str(item.get("text") or ""),
+        url=curated.sources[0],
+        published=published,  # type: ignore[arg-type]
+        identifier=item.get("identifier"),  # type: ignore[arg-type]
+        effective=item.get("effective"),  # type: ignore[arg-type]
+        retrieved=retrieved,
+        curated=curated,
+    )

@@ -1,0 +1,270 @@
+"""The `regwatch` command line: the contracts of design.md, for analysts and operators."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from regwatch import settings
+from regwatch.ingest import BadInput, read_notices
+from regwatch.store import Store, StoreUnavailable
+
+app = typer.Typer(
+    help="regwatch: kratom regulatory status per jurisdiction and substance, with evidence and alerts.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+baseline_app = typer.Typer(help="The curated, cited baseline of kratom law.", no_args_is_help=True)
+app.add_typer(baseline_app, name="baseline")
+out = Console()
+err = Console(stderr=True)
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class SchemaName(StrEnum):
+    notice = "notice"
+    action = "action"
+    status_row = "status-row"
+    change = "change"
+    run = "run"
+
+
+AsOf = Annotated[
+    str | None,
+    typer.Option("--as-of", help="The date to report the law as it stood (YYYY-MM-DD); default today."),
+]
+
+
+def _as_of(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BadInput(f"--as-of {value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def _store() -> Store:
+    return Store.open()
+
+
+def _default_format(fmt: Format | None) -> Format:
+    return fmt or (Format.table if sys.stdout.isatty() else Format.json)
+
+
+@app.command()
+def ingest(file: Annotated[Path, typer.Argument(help="JSON Lines file, one Notice per line.")]) -> None:
+    """Store the notices in FILE. Idempotent: the same notice twice changes nothing.
+
+    Every line is checked first; if any line is bad, the errors name the lines and nothing is stored.
+    """
+    notices = read_notices(file)
+    result = _store().ingest(notices)
+    err.print(f"{file}: {result.added} added, {result.updated} updated, {result.unchanged} unchanged")
+
+
+@app.command()
+def classify(file: Annotated[Path, typer.Argument(help="JSON Lines file, one Notice per line.")]) -> None:
+    """Print, per notice, how the rules read it: measure, substances, stage, effective date, rule."""
+    from regwatch.normalise import classify as read
+
+    for notice in read_notices(file):
+        action = read(notice)
+        stage = action.history[-1].stage
+        print(
+            json.dumps(
+                {
+                    "id": action.notice,
+                    "measure": action.measure.value,
+                    "substances": [s.value for s in action.substances],
+                    "stage": stage.value,
+                    "effective": action.effective.isoformat() if action.effective else None,
+                    "confidence": action.confidence,
+                    "rule": action.rule,
+                }
+            )
+        )
+
+
+@app.command()
+def status(
+    as_of: AsOf = None,
+    format: Annotated[
+        Format | None, typer.Option("--format", help="table (default on a terminal), csv, json")
+    ] = None,
+    jurisdiction: Annotated[
+        list[str] | None, typer.Option("--jurisdiction", help="Only these codes.")
+    ] = None,
+) -> None:
+    """The status of kratom, 7-OH and synthetic alkaloids per jurisdiction on a date, from stored notices."""
+    from regwatch.pipeline import normalise
+    from regwatch.reports.writer import status_csv, status_json
+    from regwatch.status import fold_status
+
+    day = _as_of(as_of)
+    store = _store()
+    rows = fold_status(normalise(store, day), day, store.verified(day))
+    if jurisdiction:
+        rows = [r for r in rows if r.jurisdiction in set(jurisdiction)]
+    fmt = _default_format(format)
+    if fmt is Format.json:
+        sys.stdout.write(status_json(rows))
+    elif fmt is Format.csv:
+        sys.stdout.write(status_csv(rows))
+    else:
+        table = Table(title=f"Status as of {day}")
+        for column in (
+            "jurisdiction",
+            "substance",
+            "status",
+            "since",
+            "pending",
+            "scheduled",
+            "last verified",
+        ):
+            table.add_column(column)
+        for r in rows:
+            table.add_row(
+                r.jurisdiction,
+                r.substance.value,
+                r.status.value,
+                str(r.since or ""),
+                ", ".join(f"{p.measure.value} ({p.stage.value})" for p in r.pending),
+                ", ".join(f"{s.status.value} from {s.effective}" for s in r.scheduled),
+                str(r.last_verified or ""),
+            )
+        out.print(table)
+
+
+@app.command()
+def changes(
+    run: Annotated[
+        str | None, typer.Option("--run", help="Run id (its as-of date); default the latest.")
+    ] = None,
+    format: Annotated[
+        Format | None, typer.Option("--format", help="table (default on a terminal) or json")
+    ] = None,
+) -> None:
+    """The changes a run found against the run before it, most severe first."""
+    store = _store()
+    chosen = store.run(run) if run else store.latest_run()
+    if chosen is None:
+        raise BadInput(
+            f"no run {run!r} in the store" if run else "no run in the store yet: try `regwatch run`"
+        )
+    found = store.changes(chosen.id)
+    if _default_format(format) is Format.json:
+        print(json.dumps([c.model_dump(mode="json") for c in found], indent=2))
+        return
+    table = Table(title=f"Changes in run {chosen.id}")
+    for column in ("severity", "kind", "jurisdiction", "substance", "summary"):
+        table.add_column(column)
+    for c in found:
+        table.add_row(c.severity.value, c.kind.value, c.jurisdiction or "", c.substance or "", c.summary)
+    out.print(table)
+
+
+@baseline_app.command("load")
+def baseline_load() -> None:
+    """Load the curated baseline (every state, DC, PR, US federal, 30+ nations) into the store."""
+    from regwatch.baseline import baseline_notices
+
+    notices = baseline_notices()
+    result = _store().ingest(notices)
+    err.print(f"baseline: {len(notices)} facts; {result.added} added, {result.updated} updated")
+
+
+@app.command("run")
+def run_command(
+    as_of: AsOf = None,
+    no_crawl: Annotated[bool, typer.Option("--no-crawl", help="Use only what is already stored.")] = False,
+    replay: Annotated[
+        Path | None,
+        typer.Option("--replay", help="Crawl a recorded archive (WARC or folder) instead of the web."),
+    ] = None,
+    source: Annotated[list[str] | None, typer.Option("--source", help="Crawl only these spiders.")] = None,
+    no_baseline: Annotated[
+        bool, typer.Option("--no-baseline", help="Do not (re)load the baseline first.")
+    ] = False,
+) -> None:
+    """One whole pass: crawl, normalise, status, diff against the last run, reports and alerts."""
+    from regwatch.baseline import baseline_notices
+    from regwatch.pipeline import run_pipeline
+
+    day = _as_of(as_of)
+    store = _store()
+    if not no_baseline:
+        store.ingest(baseline_notices())
+    crawler = None
+    if not no_crawl:
+        from regwatch.crawl import crawler_for
+
+        crawler = crawler_for(store, sources=source, replay=replay)
+    outcome = run_pipeline(store, day, reports_dir=settings.reports_dir(), crawl=crawler)
+    _summarise(outcome)
+
+
+def _summarise(outcome: object) -> None:
+    from regwatch.pipeline import Outcome
+
+    assert isinstance(outcome, Outcome)
+    run = outcome.run
+    by_severity: dict[str, int] = {}
+    for c in outcome.changes:
+        by_severity[c.severity.value] = by_severity.get(c.severity.value, 0) + 1
+    counts = ", ".join(f"{n} {s}" for s, n in by_severity.items()) or "none"
+    err.print(f"run {run.id}: {run.notices} notices, {len(outcome.rows)} status rows, changes: {counts}")
+    for h in run.health:
+        if not h.ok:
+            err.print(f"[red]source {h.source} broken[/red]: {h.message}")
+    if outcome.report:
+        err.print(f"report: {outcome.report / 'index.html'}")
+
+
+@app.command()
+def schema(name: Annotated[SchemaName, typer.Argument(help="Which model.")] = SchemaName.notice) -> None:
+    """Print the JSON Schema of a model (the Notice by default: what `ingest` reads)."""
+    from regwatch import models
+
+    model = {
+        SchemaName.notice: models.Notice,
+        SchemaName.action: models.Action,
+        SchemaName.status_row: models.StatusRow,
+        SchemaName.change: models.Change,
+        SchemaName.run: models.Run,
+    }[name]
+    print(json.dumps(model.model_json_schema(), indent=2))
+
+
+def main() -> None:
+    """Entry point: clear one-line errors for bad input and an unreachable store, never a traceback."""
+    try:
+        app(standalone_mode=False)
+    except BadInput as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False, markup=True)
+        raise SystemExit(2) from None
+    except StoreUnavailable as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise SystemExit(3) from None
+    except typer.Exit as exc:
+        raise SystemExit(exc.exit_code) from None
+    except Exception as exc:  # click's own usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            raise SystemExit(exc.exit_code) from None
+        raise

@@ -1,0 +1,86 @@
+"""One whole pass: (crawl) -> normalise -> status -> diff -> publish -> report -> queue alerts.
+
+The CLI (`regwatch run`), the Airflow DAGs and the tests call these same functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from regwatch.changes import broken_source_changes, diff_tables, is_news, news_changes
+from regwatch.models import Action, Change, Run, SourceHealth, StatusRow
+from regwatch.normalise import classify
+from regwatch.status import fold_status
+from regwatch.store import Store
+
+
+@dataclass
+class Outcome:
+    """What a run produced, for the caller to print or pass on."""
+
+    run: Run
+    rows: list[StatusRow]
+    changes: list[Change]
+    report: Path | None
+
+
+def normalise(store: Store, as_of: date) -> list[Action]:
+    """Every stored notice published by `as_of`, read by the rules."""
+    return [classify(n) for n in store.notices(until=as_of)]
+
+
+def build(
+    store: Store, as_of: date, health: list[SourceHealth] | None = None
+) -> tuple[Run, list[StatusRow], list[Change], list[Action]]:
+    """The run for `as_of`: its status table and its changes against the previous published run."""
+    health = health or []
+    run_id = as_of.isoformat()
+    actions = normalise(store, as_of)
+    verified = store.verified(as_of)
+    for h in health:
+        if h.ok:
+            verified[h.source] = as_of
+    rows = fold_status(actions, as_of, verified)
+    by_id = {a.notice: a for a in actions}
+    previous = store.previous_run(as_of)
+    news_ids = sorted(a.notice for a in actions if is_news(a))
+    changes: list[Change] = []
+    if previous is not None:
+        changes = diff_tables(store.rows(previous.id), rows, run_id, as_of, by_id)
+        seen = set(store.news_of(previous.id))
+        changes += news_changes([by_id[i] for i in news_ids if i not in seen], run_id)
+    changes += broken_source_changes(health, run_id, as_of)
+    changes.sort(key=lambda c: (-c.severity.rank, c.jurisdiction or "", c.substance or "", c.id))
+    run = Run(
+        id=run_id,
+        as_of=as_of,
+        started=datetime.now(UTC),
+        state="published",
+        notices=len(actions),
+        changes=len(changes),
+        health=health,
+    )
+    return run, rows, changes, actions
+
+
+def run_pipeline(
+    store: Store,
+    as_of: date,
+    *,
+    reports_dir: Path | None = None,
+    crawl: Callable[[], list[SourceHealth]] | None = None,
+) -> Outcome:
+    """Crawl (when given a crawler), then build, publish, report and queue alerts for `as_of`."""
+    health = crawl() if crawl is not None else []
+    run, rows, changes, actions = build(store, as_of, health)
+    run.finished = datetime.now(UTC)
+    store.publish_run(run, rows, changes, [a.notice for a in actions if is_news(a)])
+    report = None
+    if reports_dir is not None:
+        from regwatch.reports import write_reports
+
+        report = write_reports(reports_dir, run, rows, changes, actions, store.runs())
+    return Outcome(run=run, rows=rows, changes=changes, report=report)

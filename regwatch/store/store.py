@@ -1,0 +1,215 @@
+"""The Store: notices, runs, status tables and changes, behind plain methods that speak models."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Engine, delete, insert, select, update
+
+from regwatch.models import Change, Notice, Run, SourceHealth, StatusRow
+from regwatch.store import tables as t
+from regwatch.store.db import make_engine
+
+# Rows per INSERT statement: large enough to be fast, small enough for SQLite's variable limit.
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    added: int
+    updated: int
+    unchanged: int
+
+
+class Store:
+    """The regwatch store on SQLite or PostgreSQL. Every write is one transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Store:
+        return cls(make_engine(url))
+
+    # notices -----------------------------------------------------------------------------------------
+
+    def ingest(self, notices: Iterable[Notice], now: datetime | None = None) -> IngestResult:
+        """Store notices by id: new ones are added, changed ones updated, repeats change nothing."""
+        now = now or datetime.now(UTC)
+        incoming: dict[str, Notice] = {str(n.id): n for n in notices}
+        added = updated = 0
+        with self.engine.begin() as conn:
+            known: dict[str, str] = {}
+            ids = list(incoming)
+            for start in range(0, len(ids), BATCH):
+                chunk = ids[start : start + BATCH]
+                query = select(t.notices.c.id, t.notices.c.content_hash).where(t.notices.c.id.in_(chunk))
+                known.update({row.id: row.content_hash for row in conn.execute(query)})
+            new_rows = []
+            for notice_id, notice in incoming.items():
+                digest = notice.content_hash()
+                if notice_id not in known:
+                    new_rows.append(_notice_row(notice, digest, now))
+                elif known[notice_id] != digest:
+                    row = _notice_row(notice, digest, now)
+                    del row["first_seen"]
+                    conn.execute(update(t.notices).where(t.notices.c.id == notice_id).values(**row))
+                    updated += 1
+            for start in range(0, len(new_rows), BATCH):
+                conn.execute(insert(t.notices), new_rows[start : start + BATCH])
+            added = len(new_rows)
+        return IngestResult(added=added, updated=updated, unchanged=len(incoming) - added - updated)
+
+    def notices(self, until: date | None = None) -> Iterator[Notice]:
+        """Every stored notice (published on or before `until`, when given), in id order."""
+        query = select(t.notices.c.payload).order_by(t.notices.c.id)
+        if until is not None:
+            query = query.where(t.notices.c.published <= until)
+        with self.engine.connect() as conn:
+            for row in conn.execute(query.execution_options(yield_per=2000)):
+                yield Notice.model_validate(row.payload)
+
+    def notice(self, notice_id: str) -> Notice | None:
+        with self.engine.connect() as conn:
+            payload = conn.execute(select(t.notices.c.payload).where(t.notices.c.id == notice_id)).scalar()
+        return Notice.model_validate(payload) if payload is not None else None
+
+    def count_notices(self) -> int:
+        with self.engine.connect() as conn:
+            return len(conn.execute(select(t.notices.c.id)).all())
+
+    # runs ----------------------------------------------------------------------------------------------
+
+    def publish_run(self, run: Run, rows: list[StatusRow], changes: list[Change], news: list[str]) -> None:
+        """Replace the run's outputs in one transaction: readers see the old table or the new, never half."""
+        with self.engine.begin() as conn:
+            for table in (t.status_rows, t.changes):
+                conn.execute(delete(table).where(table.c.run_id == run.id))
+            conn.execute(delete(t.runs).where(t.runs.c.id == run.id))
+            conn.execute(
+                insert(t.runs).values(
+                    id=run.id,
+                    as_of=run.as_of,
+                    started=run.started,
+                    finished=run.finished,
+                    state=run.state,
+                    published=True,
+                    notices=run.notices,
+                    changes=len(changes),
+                    health=[h.model_dump(mode="json") for h in run.health],
+                    news=sorted(news),
+                )
+            )
+            status_rows = [
+                {
+                    "run_id": run.id,
+                    "jurisdiction": r.jurisdiction,
+                    "substance": r.substance.value,
+                    "status": r.status.value,
+                    "payload": r.model_dump(mode="json"),
+                }
+                for r in rows
+            ]
+            for start in range(0, len(status_rows), BATCH):
+                conn.execute(insert(t.status_rows), status_rows[start : start + BATCH])
+            change_rows = [
+                {
+                    "run_id": run.id,
+                    "id": c.id,
+                    "kind": c.kind.value,
+                    "severity": c.severity.value,
+                    "jurisdiction": c.jurisdiction,
+                    "substance": c.substance.value if c.substance else None,
+                    "payload": c.model_dump(mode="json"),
+                }
+                for c in changes
+            ]
+            for start in range(0, len(change_rows), BATCH):
+                conn.execute(insert(t.changes), change_rows[start : start + BATCH])
+
+    def run(self, run_id: str) -> Run | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.runs).where(t.runs.c.id == run_id)).first()
+        return _run_model(row) if row else None
+
+    def latest_run(self) -> Run | None:
+        """The published run with the latest as-of date."""
+        query = select(t.runs).where(t.runs.c.published.is_(True)).order_by(t.runs.c.as_of.desc()).limit(1)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return _run_model(row) if row else None
+
+    def previous_run(self, as_of: date) -> Run | None:
+        """The published run just before `as_of`: what a run on `as_of` is compared against."""
+        query = (
+            select(t.runs)
+            .where(t.runs.c.published.is_(True), t.runs.c.as_of < as_of)
+            .order_by(t.runs.c.as_of.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return _run_model(row) if row else None
+
+    def runs(self) -> list[Run]:
+        with self.engine.connect() as conn:
+            return [_run_model(r) for r in conn.execute(select(t.runs).order_by(t.runs.c.as_of))]
+
+    def news_of(self, run_id: str) -> list[str]:
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(t.runs.c.news).where(t.runs.c.id == run_id)).scalar() or [])
+
+    def rows(self, run_id: str) -> list[StatusRow]:
+        query = (
+            select(t.status_rows.c.payload)
+            .where(t.status_rows.c.run_id == run_id)
+            .order_by(t.status_rows.c.jurisdiction, t.status_rows.c.substance)
+        )
+        with self.engine.connect() as conn:
+            return [StatusRow.model_validate(r.payload) for r in conn.execute(query)]
+
+    def changes(self, run_id: str) -> list[Change]:
+        query = select(t.changes.c.payload).where(t.changes.c.run_id == run_id)
+        with self.engine.connect() as conn:
+            found = [Change.model_validate(r.payload) for r in conn.execute(query)]
+        return sorted(found, key=lambda c: (-c.severity.rank, c.jurisdiction or "", c.substance or "", c.id))
+
+    def verified(self, until: date) -> dict[str, date]:
+        """The last as-of date on which each source answered well, up to `until`."""
+        last: dict[str, date] = {}
+        for run in self.runs():
+            if run.as_of > until:
+                continue
+            for health in run.health:
+                if health.ok:
+                    last[health.source] = max(last.get(health.source, run.as_of), run.as_of)
+        return last
+
+
+def _notice_row(notice: Notice, digest: str, now: datetime) -> dict[str, object]:
+    return {
+        "id": str(notice.id),
+        "jurisdiction": notice.jurisdiction,
+        "source": notice.source,
+        "kind": notice.kind.value,
+        "published": notice.published,
+        "content_hash": digest,
+        "payload": notice.model_dump(mode="json", exclude_none=True),
+        "first_seen": now,
+        "updated": now,
+    }
+
+
+def _run_model(row: object) -> Run:
+    return Run(
+        id=row.id,
+        as_of=row.as_of,
+        started=row.started,
+        finished=row.finished,
+        state=row.state,  # type: ignore[attr-defined]
+        notices=row.notices,
+        changes=row.changes,  # type: ignore[attr-defined]
+        health=[SourceHealth.model_validate(h) for h in row.health],  # type: ignore[attr-defined]
+    )

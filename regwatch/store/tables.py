@@ -1,0 +1,99 @@
+"""The store's tables (SQLAlchemy Core). Alembic migrations in migrations/ create and evolve them."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+notices = Table(
+    "notices",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("jurisdiction", String(80), nullable=False, index=True),
+    Column("source", String(60), nullable=False, index=True),
+    Column("kind", String(30), nullable=False),
+    Column("published", Date, nullable=False, index=True),
+    Column("content_hash", String(64), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("first_seen", DateTime(timezone=True), nullable=False),
+    Column("updated", DateTime(timezone=True), nullable=False),
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("as_of", Date, nullable=False, index=True),
+    Column("started", DateTime(timezone=True), nullable=False),
+    Column("finished", DateTime(timezone=True)),
+    Column("state", String(20), nullable=False),
+    Column("published", Boolean, nullable=False, default=False),
+    Column("notices", Integer, nullable=False, default=0),
+    Column("changes", Integer, nullable=False, default=0),
+    Column("health", JSON, nullable=False),
+    Column("news", JSON, nullable=False),
+)
+
+status_rows = Table(
+    "status_rows",
+    metadata,
+    Column("run_id", String(40), primary_key=True),
+    Column("jurisdiction", String(80), primary_key=True),
+    Column("substance", String(20), primary_key=True),
+    Column("status", String(20), nullable=False),
+    Column("payload", JSON, nullable=False),
+)
+
+changes = Table(
+    "changes",
+    metadata,
+    Column("run_id", String(40), primary_key=True),
+    Column("id", String(40), primary_key=True),
+    Column("kind", String(30), nullable=False),
+    Column("severity", String(20), nullable=False),
+    Column("jurisdiction", String(80)),
+    Column("substance", String(20)),
+    Column("payload", JSON, nullable=False),
+)
+
+subscribers = Table(
+    "subscribers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("jurisdictions", JSON, nullable=False),
+    Column("substances", JSON, nullable=False),
+    Column("min_severity", String(20), nullable=False),
+    Column("cadence", String(20), nullable=False),
+    Column("token", String(64), nullable=False),
+    Column("created", DateTime(timezone=True), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("subscriber_id", Integer, primary_key=True),
+    Column("change_id", String(40), primary_key=True),
+    Column("run_id", String(40), nullable=False),
+    Column("state", String(20), nullable=False),  # queued, sending, sent, failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+    Column("message_id", String(200)),
+    Column("queued", DateTime(timezone=True), nullable=False),
+    Column("sent", DateTime(timezone=True)),
+    UniqueConstraint("subscriber_id", "change_id", name="uq_outbox_subscriber_change"),
+)
