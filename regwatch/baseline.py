@@ -33,9 +33,7 @@ def _parse(name: str, text: str) -> list[Notice]:
         try:
             out.append(to_notice(item))
         except (ValidationError, KeyError, TypeError) as exc:
-            raise BadInput(
-                f"baseline/{name} entry {number} ({item.get('jurisdiction', '?')}): {exc}"
-            ) from exc
+            raise BadInput(f"baseline/{name} entry {number} ({item.get('jurisdiction', '?')}): {exc}") from exc
     return out
 
 

@@ -70,9 +70,7 @@ def news_changes(new_notices: list[Action], run: str) -> list[Change]:
 
 def is_news(action: Action) -> bool:
     """Whether an action is reported as news rather than as a change of status."""
-    return action.measure in _NEWS_MEASURES or (
-        not action.binding and action.measure is not Measure.UNRELATED
-    )
+    return action.measure in _NEWS_MEASURES or (not action.binding and action.measure is not Measure.UNRELATED)
 
 
 def broken_source_changes(health: list[SourceHealth], run: str, as_of: date) -> list[Change]:
@@ -87,13 +85,11 @@ def broken_source_changes(health: list[SourceHealth], run: str, as_of: date) -> 
             summary=f"Source {h.source} is broken: {h.message}. Statuses it covers keep their last verified date.",
         )
         for h in health
-        if not h.ok
+        if not h.ok and not h.skipped
     ]
 
 
-def _status_change(
-    old: StatusRow | None, new: StatusRow, run: str, actions: dict[str, Action]
-) -> list[Change]:
+def _status_change(old: StatusRow | None, new: StatusRow, run: str, actions: dict[str, Action]) -> list[Change]:
     old_status = old.status if old else Status.UNKNOWN
     if old_status == new.status:
         return []
@@ -213,11 +209,7 @@ def _pending_changes(
         stage = action.stage_on(as_of) if action else None
         if notice in after or stage in IN_FORCE_STAGES:
             continue  # still pending, or it became law: the status or scheduled change reports that
-        severity = (
-            Severity.MEDIUM
-            if item.measure in (Measure.BAN, Measure.RESTRICT, Measure.UNBAN)
-            else Severity.LOW
-        )
+        severity = Severity.MEDIUM if item.measure in (Measure.BAN, Measure.RESTRICT, Measure.UNBAN) else Severity.LOW
         ended = stage.value if stage else "no longer tracked"
         out.append(
             _about(
@@ -259,9 +251,7 @@ def _about(
 ) -> Change:
     action = actions.get(notice)
     return Change(
-        id=Change.make_id(
-            kind, row.jurisdiction, row.substance, notice, fields.get("stage"), fields.get("effective")
-        ),
+        id=Change.make_id(kind, row.jurisdiction, row.substance, notice, fields.get("stage"), fields.get("effective")),
         run=run,
         kind=kind,
         severity=severity,

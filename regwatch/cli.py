@@ -102,12 +102,8 @@ def classify(file: Annotated[Path, typer.Argument(help="JSON Lines file, one Not
 @app.command()
 def status(
     as_of: AsOf = None,
-    format: Annotated[
-        Format | None, typer.Option("--format", help="table (default on a terminal), csv, json")
-    ] = None,
-    jurisdiction: Annotated[
-        list[str] | None, typer.Option("--jurisdiction", help="Only these codes.")
-    ] = None,
+    format: Annotated[Format | None, typer.Option("--format", help="table (default on a terminal), csv, json")] = None,
+    jurisdiction: Annotated[list[str] | None, typer.Option("--jurisdiction", help="Only these codes.")] = None,
 ) -> None:
     """The status of kratom, 7-OH and synthetic alkaloids per jurisdiction on a date, from stored notices."""
     from regwatch.pipeline import normalise
@@ -151,20 +147,14 @@ def status(
 
 @app.command()
 def changes(
-    run: Annotated[
-        str | None, typer.Option("--run", help="Run id (its as-of date); default the latest.")
-    ] = None,
-    format: Annotated[
-        Format | None, typer.Option("--format", help="table (default on a terminal) or json")
-    ] = None,
+    run: Annotated[str | None, typer.Option("--run", help="Run id (its as-of date); default the latest.")] = None,
+    format: Annotated[Format | None, typer.Option("--format", help="table (default on a terminal) or json")] = None,
 ) -> None:
     """The changes a run found against the run before it, most severe first."""
     store = _store()
     chosen = store.run(run) if run else store.latest_run()
     if chosen is None:
-        raise BadInput(
-            f"no run {run!r} in the store" if run else "no run in the store yet: try `regwatch run`"
-        )
+        raise BadInput(f"no run {run!r} in the store" if run else "no run in the store yet: try `regwatch run`")
     found = store.changes(chosen.id)
     if _default_format(format) is Format.json:
         print(json.dumps([c.model_dump(mode="json") for c in found], indent=2))
@@ -196,9 +186,7 @@ def run_command(
         typer.Option("--replay", help="Crawl a recorded archive (WARC or folder) instead of the web."),
     ] = None,
     source: Annotated[list[str] | None, typer.Option("--source", help="Crawl only these spiders.")] = None,
-    no_baseline: Annotated[
-        bool, typer.Option("--no-baseline", help="Do not (re)load the baseline first.")
-    ] = False,
+    no_baseline: Annotated[bool, typer.Option("--no-baseline", help="Do not (re)load the baseline first.")] = False,
 ) -> None:
     """One whole pass: crawl, normalise, status, diff against the last run, reports and alerts."""
     from regwatch.baseline import baseline_notices

@@ -189,7 +189,9 @@ class SourceHealth(Strict):
 
     source: str
     ok: bool
+    skipped: bool = Field(default=False, description="not run (no API key): neither verified nor broken")
     items: int = 0
+    invalid: int = Field(default=0, description="items that failed validation and were not stored")
     message: str = ""
     jurisdictions: list[str] = Field(default_factory=list)
 

@@ -49,17 +49,10 @@ def covered(action: Action) -> list[Substance]:
 
 def in_force_from(action: Action) -> date:
     """The day the action takes legal effect."""
-    return (
-        action.effective
-        or action.date_of(Stage.EFFECTIVE)
-        or action.date_of(Stage.ENACTED)
-        or action.published
-    )
+    return action.effective or action.date_of(Stage.EFFECTIVE) or action.date_of(Stage.ENACTED) or action.published
 
 
-def fold_status(
-    actions: Iterable[Action], as_of: date, verified: dict[str, date] | None = None
-) -> list[StatusRow]:
+def fold_status(actions: Iterable[Action], as_of: date, verified: dict[str, date] | None = None) -> list[StatusRow]:
     """The status table on `as_of`, one row per jurisdiction and substance, sorted."""
     by_place: dict[str, list[Action]] = defaultdict(list)
     for action in actions:
@@ -181,9 +174,7 @@ def _scheduled(acts: list[Action], substance: Substance, as_of: date) -> list[Sc
             and in_force_from(a) > as_of
             and substance in covered(a)
         ):
-            items.append(
-                ScheduledItem(status=STATUS_MEASURES[a.measure], effective=in_force_from(a), notice=a.notice)
-            )
+            items.append(ScheduledItem(status=STATUS_MEASURES[a.measure], effective=in_force_from(a), notice=a.notice))
     return sorted(items, key=lambda i: (i.effective, i.notice))
 
 
