@@ -66,6 +66,25 @@ def build(
     return run, rows, changes, actions
 
 
+def publish(store: Store, as_of: date, health: list[SourceHealth] | None = None) -> Outcome:
+    """Build the run for `as_of` and publish it (replacing an earlier run of the same date)."""
+    run, rows, changes, actions = build(store, as_of, health)
+    run.finished = datetime.now(UTC)
+    store.publish_run(run, rows, changes, [a.notice for a in actions if is_news(a)])
+    return Outcome(run=run, rows=rows, changes=changes, report=None)
+
+
+def write_run_reports(store: Store, run_id: str, reports_dir: Path) -> Path:
+    """Write the reports of a published run from the store: `<reports_dir>/<run-id>/` and `latest/`."""
+    from regwatch.reports import write_reports
+
+    run = store.run(run_id)
+    if run is None:
+        raise LookupError(f"no published run {run_id!r} in the store")
+    actions = normalise(store, run.as_of)
+    return write_reports(reports_dir, run, store.rows(run_id), store.changes(run_id), actions, store.runs())
+
+
 def run_pipeline(
     store: Store,
     as_of: date,
@@ -73,14 +92,9 @@ def run_pipeline(
     reports_dir: Path | None = None,
     crawl: Callable[[], list[SourceHealth]] | None = None,
 ) -> Outcome:
-    """Crawl (when given a crawler), then build, publish, report and queue alerts for `as_of`."""
+    """Crawl (when given a crawler), then publish, report and queue alerts for `as_of`."""
     health = crawl() if crawl is not None else []
-    run, rows, changes, actions = build(store, as_of, health)
-    run.finished = datetime.now(UTC)
-    store.publish_run(run, rows, changes, [a.notice for a in actions if is_news(a)])
-    report = None
+    outcome = publish(store, as_of, health)
     if reports_dir is not None:
-        from regwatch.reports import write_reports
-
-        report = write_reports(reports_dir, run, rows, changes, actions, store.runs())
-    return Outcome(run=run, rows=rows, changes=changes, report=report)
+        outcome.report = write_run_reports(store, outcome.run.id, reports_dir)
+    return outcome
