@@ -13,7 +13,8 @@ from regwatch.ingest import BadInput
 from regwatch.models import Curated, Notice
 
 SOURCE = "baseline"
-_CURATED_KEYS = {"measure", "substances", "stage", "expires", "reliability", "sources", "note"}
+_CURATED_KEYS = {"measure", "substances", "stage", "expires", "undated", "reliability", "sources", "note"}
+_NOTICE_KEYS = {"jurisdiction", "title", "kind", "identifier", "published", "effective", "text", "as_of"}
 
 
 def baseline_notices() -> list[Notice]:
@@ -39,6 +40,9 @@ def _parse(name: str, text: str) -> list[Notice]:
 
 def to_notice(item: dict[str, object]) -> Notice:
     """One baseline entry -> a Notice with a stable id from jurisdiction, date and instrument."""
+    unknown = set(item) - _CURATED_KEYS - _NOTICE_KEYS
+    if unknown:
+        raise KeyError(f"unknown keys {sorted(unknown)}; expected some of {sorted(_CURATED_KEYS | _NOTICE_KEYS)}")
     curated = Curated.model_validate({k: v for k, v in item.items() if k in _CURATED_KEYS})
     checked = item.get("as_of")
     retrieved = datetime.combine(checked, time(), tzinfo=UTC) if isinstance(checked, date) else None

@@ -41,10 +41,11 @@ class NoticeAction(Strict):
 class Curated(Strict):
     """A hand-checked reading of a notice (the baseline), used instead of the rules."""
 
-    measure: Measure | None = Field(description="None: no kratom-specific law was found (status legal)")
+    measure: Measure | None = Field(default=None, description="None: no kratom-specific law was found (status legal)")
     substances: list[Substance] = Field(default_factory=list)
     stage: Stage
     expires: date | None = None
+    undated: bool = Field(default=False, description="a status snapshot: in force since an unknown date")
     reliability: Reliability
     sources: list[str] = Field(min_length=1)
     note: str | None = None
@@ -110,6 +111,7 @@ class Action(Strict):
     effective: date | None = None
     expires: date | None = None
     binding: bool = True
+    undated: bool = Field(default=False, description="in force since an unknown date (a baseline snapshot)")
     confidence: float = Field(ge=0.0, le=1.0)
     rule: str
     retrieved: datetime | None = None

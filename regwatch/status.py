@@ -48,7 +48,9 @@ def covered(action: Action) -> list[Substance]:
 
 
 def in_force_from(action: Action) -> date:
-    """The day the action takes legal effect."""
+    """The day the action takes legal effect (for an undated snapshot: the earliest date there is)."""
+    if action.undated:
+        return date.min
     return action.effective or action.date_of(Stage.EFFECTIVE) or action.date_of(Stage.ENACTED) or action.published
 
 
@@ -56,7 +58,7 @@ def fold_status(actions: Iterable[Action], as_of: date, verified: dict[str, date
     """The status table on `as_of`, one row per jurisdiction and substance, sorted."""
     by_place: dict[str, list[Action]] = defaultdict(list)
     for action in actions:
-        if action.published <= as_of and action.stage_on(as_of) is not None:
+        if action.undated or (action.published <= as_of and action.stage_on(as_of) is not None):
             by_place[action.jurisdiction].append(action)
     rows: list[StatusRow] = []
     for place in sorted(by_place):
@@ -101,7 +103,7 @@ def _in_force(acts: list[Action], as_of: date) -> list[Action]:
         for a in acts
         if a.binding
         and a.measure in STATUS_MEASURES
-        and a.stage_on(as_of) in IN_FORCE_STAGES
+        and (a.undated or a.stage_on(as_of) in IN_FORCE_STAGES)
         and in_force_from(a) <= as_of
         and (a.expires is None or a.expires > as_of)
     ]
@@ -121,7 +123,7 @@ def _apply(action: Action, cells: dict[Substance, _Cell]) -> None:
         if not named and cell.specific and action.measure is not Measure.BAN:
             continue
         cell.status = new
-        cell.since = in_force_from(action)
+        cell.since = None if action.undated else in_force_from(action)
         cell.specific = named and substance is not Substance.KRATOM
         cell.evidence = [action.url] if action.url else []
 

@@ -124,6 +124,7 @@ def _from_curated(notice: Notice) -> Action:
         history=history,
         effective=notice.effective,
         expires=curated.expires,
+        undated=curated.undated,
         confidence=CURATED_CONFIDENCE[curated.reliability],
         rule=f"baseline: {why}; reliability {curated.reliability.value}",
         retrieved=notice.retrieved,

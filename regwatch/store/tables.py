@@ -95,5 +95,7 @@ outbox = Table(
     Column("message_id", String(200)),
     Column("queued", DateTime(timezone=True), nullable=False),
     Column("sent", DateTime(timezone=True)),
+    Column("payload", JSON),  # the Change as queued (migration 0002)
+    Column("claimed", DateTime(timezone=True)),  # when a send marked the row `sending` (0002)
     UniqueConstraint("subscriber_id", "change_id", name="uq_outbox_subscriber_change"),
 )

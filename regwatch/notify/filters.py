@@ -1,0 +1,20 @@
+"""Which changes a subscriber asked for: jurisdiction patterns, substances and a minimum severity."""
+
+from __future__ import annotations
+
+from regwatch import jurisdictions
+from regwatch.models import Change
+from regwatch.notify.subscribers import Subscriber
+
+
+def wants(subscriber: Subscriber, change: Change) -> bool:
+    """Whether `change` passes every filter of `subscriber` (an empty filter lets everything through)."""
+    if change.severity.rank < subscriber.min_severity.rank:
+        return False
+    if subscriber.substances and change.substance is not None and change.substance not in subscriber.substances:
+        return False
+    if subscriber.jurisdictions and change.jurisdiction is not None:
+        return any(jurisdictions.matches(p, change.jurisdiction) for p in subscriber.jurisdictions)
+    # A change with no jurisdiction or substance (a broken source) concerns every subscriber who
+    # passed the severity filter: their statuses may be stale until it is fixed.
+    return True

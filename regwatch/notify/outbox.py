@@ -1,0 +1,196 @@
+"""The outbox: one row per (subscriber, change), the ledger that makes every alert go out exactly once.
+
+Row life: `queued` -> `sending` (claimed, with the Message-ID, before the SMTP transaction) -> `sent`;
+or -> `failed` (the server refused the recipient for good), or back to `queued` (a transient error).
+
+A crash between claiming and marking leaves rows in `sending`: whether the server took the message is
+unknown. Those rows are resent with the SAME Message-ID and the same changes, never treated as sent:
+a lost alert is worse than a duplicate, and mail clients and archives drop a second copy of a
+Message-ID they already hold, so the subscriber still sees each change once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, and_, insert, select, update
+
+from regwatch.models import Change
+from regwatch.notify.filters import wants
+from regwatch.notify.subscribers import Subscriber, all_subscribers
+from regwatch.store import Store
+from regwatch.store import tables as t
+
+QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
+# A send holding rows longer than this has died: its SMTP work (connect, retries with backoff,
+# timeouts of 30 s) ends well within it, so another send may take the rows over and resend them.
+STALE_CLAIM = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """Changes waiting for one subscriber, as one message: a fresh batch or an in-doubt resend."""
+
+    subscriber: Subscriber
+    changes: list[Change]
+    message_id: str | None  # set: resend under this Message-ID, exactly these changes
+
+
+def queue_alerts(store: Store, run_id: str) -> int:
+    """Queue every change of a published run for each active subscriber it matches; the rows added.
+
+    Keyed by (subscriber, change): queuing the same run again, or a re-run whose changes have the
+    same ids, adds nothing.
+    """
+    run = store.run(run_id)
+    if run is None or run.state != "published":
+        raise LookupError(f"no published run {run_id!r} in the store: publish it before queuing alerts")
+    changes = store.changes(run_id)
+    subscribers = all_subscribers(store, active_only=True)
+    now = datetime.now(UTC)
+    wanted = [
+        {
+            "subscriber_id": sub.id,
+            "change_id": change.id,
+            "run_id": run_id,
+            "state": QUEUED,
+            "attempts": 0,
+            "queued": now,
+            "payload": change.model_dump(mode="json"),
+        }
+        for sub in subscribers
+        for change in changes
+        if wants(sub, change)
+    ]
+    if not wanted:
+        return 0
+    with store.engine.begin() as conn:
+        have = _existing(conn, {r["subscriber_id"] for r in wanted}, {r["change_id"] for r in wanted})
+        fresh = [r for r in wanted if (r["subscriber_id"], r["change_id"]) not in have]
+        for row in fresh:
+            conn.execute(_insert_ignoring_duplicates(conn, row))
+    return len(fresh)
+
+
+def pending(store: Store, subscriber: Subscriber, now: datetime) -> list[Pending]:
+    """What `subscriber` has not yet been sent: in-doubt batches to resend first, then one fresh batch."""
+    query = select(t.outbox).where(t.outbox.c.subscriber_id == subscriber.id, t.outbox.c.state.in_([QUEUED, SENDING]))
+    with store.engine.connect() as conn:
+        rows = list(conn.execute(query))
+    batches: dict[str | None, list[Change]] = {}
+    for row in rows:
+        claimed = _aware(row.claimed)
+        if row.state == SENDING and claimed is not None and now - claimed < STALE_CLAIM:
+            continue  # another send is working on it right now
+        batches.setdefault(row.message_id, []).append(_change(store, row))
+    resends = [Pending(subscriber, ordered(v), k) for k, v in sorted(batches.items(), key=_by_id) if k]
+    fresh = [Pending(subscriber, ordered(batches[None]), None)] if batches.get(None) else []
+    return resends + fresh
+
+
+def claim(store: Store, subscriber_id: int, change_ids: Iterable[str], message_id: str, now: datetime) -> bool:
+    """Mark the rows `sending` under `message_id` before any SMTP traffic; False if another send took one."""
+    ids = list(change_ids)
+    stale = now - STALE_CLAIM
+    with store.engine.begin() as conn:
+        result = conn.execute(
+            update(t.outbox)
+            .where(
+                t.outbox.c.subscriber_id == subscriber_id,
+                t.outbox.c.change_id.in_(ids),
+                (t.outbox.c.state == QUEUED) | and_(t.outbox.c.state == SENDING, t.outbox.c.claimed < stale),
+            )
+            .values(state=SENDING, message_id=message_id, claimed=now, attempts=t.outbox.c.attempts + 1)
+        )
+        if result.rowcount != len(ids):
+            conn.rollback()  # a concurrent send claimed some of them: leave the whole batch to it
+            return False
+    return True
+
+
+def mark_sent(store: Store, message_id: str, now: datetime) -> None:
+    """The server accepted the message: its rows are done."""
+    _set(store, message_id, state=SENT, sent=now, last_error=None)
+
+
+def mark_failed(store: Store, message_id: str, error: str) -> None:
+    """The server refused the recipient for good (5xx): recorded, never retried."""
+    _set(store, message_id, state=FAILED, last_error=error[:2000])
+
+
+def release(store: Store, message_id: str, error: str, *, delivered_maybe: bool) -> None:
+    """A transient failure: back to `queued` for the next send.
+
+    When the server may have taken the message (the connection dropped after DATA), the rows keep
+    their Message-ID so the next send repeats that exact message; when it surely did not, they lose
+    it and join the subscriber's next digest.
+    """
+    values: dict[str, Any] = {"state": QUEUED, "last_error": error[:2000], "claimed": None}
+    if not delivered_maybe:
+        values["message_id"] = None
+    _set(store, message_id, **values)
+
+
+def outbox_rows(store: Store) -> list[dict[str, Any]]:
+    """Every outbox row without its payload, for reports and tests."""
+    columns = [c for c in t.outbox.c if c.name != "payload"]
+    query = select(*columns, t.subscribers.c.email).join(t.subscribers, t.subscribers.c.id == t.outbox.c.subscriber_id)
+    with store.engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(query.order_by(t.subscribers.c.email, t.outbox.c.change_id))]
+
+
+def ordered(changes: list[Change]) -> list[Change]:
+    """Most severe first, then by place, substance and id, so a digest always reads the same way."""
+    return sorted(changes, key=lambda c: (-c.severity.rank, c.jurisdiction or "", c.substance or "", c.id))
+
+
+def _set(store: Store, message_id: str, **values: Any) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(
+            update(t.outbox).where(t.outbox.c.message_id == message_id, t.outbox.c.state == SENDING).values(**values)
+        )
+
+
+def _existing(conn: Connection, subscriber_ids: set[Any], change_ids: set[str]) -> set[tuple[int, str]]:
+    query = select(t.outbox.c.subscriber_id, t.outbox.c.change_id).where(
+        t.outbox.c.subscriber_id.in_(subscriber_ids), t.outbox.c.change_id.in_(change_ids)
+    )
+    return {(r.subscriber_id, r.change_id) for r in conn.execute(query)}
+
+
+def _insert_ignoring_duplicates(conn: Connection, row: dict[str, Any]) -> Any:
+    """An INSERT that a concurrent queue of the same run cannot turn into a unique-key error."""
+    keys = ["subscriber_id", "change_id"]
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(t.outbox).values(**row).on_conflict_do_nothing(index_elements=keys)
+    if conn.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(t.outbox).values(**row).on_conflict_do_nothing(index_elements=keys)
+    return insert(t.outbox).values(**row)
+
+
+def _change(store: Store, row: Any) -> Change:
+    """The change as queued; rows from before migration 0002 have no payload and read the run's table."""
+    if row.payload is not None:
+        return Change.model_validate(row.payload)
+    found = {c.id: c for c in store.changes(row.run_id)}
+    if row.change_id not in found:
+        raise LookupError(f"outbox row for change {row.change_id} of run {row.run_id}: the change is gone")
+    return found[row.change_id]
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite hands datetimes back without their zone; they were stored in UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def _by_id(item: tuple[str | None, list[Change]]) -> str:
+    return item[0] or ""

@@ -1,0 +1,184 @@
+"""Subscribers: who wants which alerts (jurisdictions, substances, minimum severity) and how often."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from email_validator import EmailNotValidError, validate_email
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import delete, insert, select, update
+
+from regwatch import jurisdictions
+from regwatch.store import Store
+from regwatch.store import tables as t
+from regwatch.vocab import Cadence, Severity, Substance
+
+
+class BadSubscriber(ValueError):
+    """A subscriber entry that cannot be stored; the message names the entry and what was expected."""
+
+
+def normalise_email(address: str) -> str:
+    """The address in normal form (domain lower-cased), or BadSubscriber naming it."""
+    try:
+        # No DNS lookups: subscribers are added offline and by scripts; a dead domain bounces later.
+        return validate_email(address, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise BadSubscriber(f"{address!r} is not an email address: {exc}") from None
+
+
+def jurisdiction_pattern(code: str) -> str:
+    """A jurisdiction filter: a code (US-FL, TH, US-CA:san-diego) or a group such as US-*."""
+    if code.endswith("-*"):
+        jurisdictions.validate(code[:-2])
+        return code
+    return jurisdictions.validate(code)
+
+
+Email = Annotated[str, AfterValidator(normalise_email)]
+Pattern = Annotated[str, AfterValidator(jurisdiction_pattern)]
+
+
+class Subscriber(BaseModel):
+    """One subscriber and their filters. Empty jurisdictions or substances mean all of them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email
+    jurisdictions: list[Pattern] = Field(default_factory=list)
+    substances: list[Substance] = Field(default_factory=list)
+    min_severity: Severity = Severity.LOW
+    cadence: Cadence = Cadence.DAILY
+    id: int | None = None
+    token: str | None = Field(default=None, description="the unsubscribe token; made when first stored")
+    active: bool = True
+
+
+def make_subscriber(**fields: Any) -> Subscriber:
+    """A Subscriber from loose input, or BadSubscriber with every problem in one message."""
+    try:
+        return Subscriber.model_validate(fields)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'entry'}: {_reason(e)}" for e in exc.errors())
+        raise BadSubscriber(problems) from None
+
+
+def upsert(store: Store, subscribers: Iterable[Subscriber], now: datetime | None = None) -> tuple[int, int]:
+    """Add new subscribers and update the filters of known ones, in one transaction: (added, updated).
+
+    A known subscriber keeps their token and their `active` flag: an unsubscribe clicked in a mail
+    is not undone by re-importing the same list.
+    """
+    now = now or datetime.now(UTC)
+    added = updated = 0
+    with store.engine.begin() as conn:
+        for sub in subscribers:
+            values = {
+                "jurisdictions": list(dict.fromkeys(sub.jurisdictions)),
+                "substances": [s.value for s in dict.fromkeys(sub.substances)],
+                "min_severity": sub.min_severity.value,
+                "cadence": sub.cadence.value,
+            }
+            known = conn.execute(select(t.subscribers.c.id).where(t.subscribers.c.email == sub.email)).scalar()
+            if known is None:
+                token = secrets.token_urlsafe(32)  # 43 characters: unguessable, fits the 64-wide column
+                conn.execute(
+                    insert(t.subscribers).values(email=sub.email, token=token, created=now, active=True, **values)
+                )
+                added += 1
+            else:
+                conn.execute(update(t.subscribers).where(t.subscribers.c.id == known).values(**values))
+                updated += 1
+    return added, updated
+
+
+def all_subscribers(store: Store, cadence: Cadence | None = None, active_only: bool = False) -> list[Subscriber]:
+    """Stored subscribers by email, optionally of one cadence and only the active ones."""
+    query = select(t.subscribers).order_by(t.subscribers.c.email)
+    if cadence is not None:
+        query = query.where(t.subscribers.c.cadence == cadence.value)
+    if active_only:
+        query = query.where(t.subscribers.c.active.is_(True))
+    with store.engine.connect() as conn:
+        return [_model(row) for row in conn.execute(query)]
+
+
+def remove(store: Store, email: str) -> bool:
+    """Delete a subscriber and their outbox rows; False when no such subscriber."""
+    address = normalise_email(email)
+    with store.engine.begin() as conn:
+        sub_id = conn.execute(select(t.subscribers.c.id).where(t.subscribers.c.email == address)).scalar()
+        if sub_id is None:
+            return False
+        conn.execute(delete(t.outbox).where(t.outbox.c.subscriber_id == sub_id))
+        conn.execute(delete(t.subscribers).where(t.subscribers.c.id == sub_id))
+    return True
+
+
+def unsubscribe(store: Store, token: str) -> str | None:
+    """One-click unsubscribe: deactivate the token's subscriber, drop their unsent alerts; their email."""
+    with store.engine.begin() as conn:
+        row = conn.execute(select(t.subscribers).where(t.subscribers.c.token == token)).first()
+        if row is None:
+            return None
+        conn.execute(update(t.subscribers).where(t.subscribers.c.id == row.id).values(active=False))
+        conn.execute(delete(t.outbox).where(t.outbox.c.subscriber_id == row.id, t.outbox.c.state == "queued"))
+    return str(row.email)
+
+
+def read_yaml(path: Path) -> list[Subscriber]:
+    """Every subscriber in a YAML list, or BadSubscriber naming each bad entry (nothing is returned)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise BadSubscriber(f"{path}: cannot be read as YAML: {exc}") from None
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise BadSubscriber(f"{path}: expected a list of subscribers, got {type(data).__name__}")
+    found: list[Subscriber] = []
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    for number, entry in enumerate(data, start=1):
+        label = f"{path}: entry {number}"
+        if not isinstance(entry, dict):
+            problems.append(f"{label}: expected a mapping with at least `email`, got {type(entry).__name__}")
+            continue
+        label += f" ({entry.get('email', 'no email')})"
+        try:
+            sub = make_subscriber(**entry)
+        except BadSubscriber as exc:
+            problems.append(f"{label}: {exc}")
+            continue
+        if sub.email in seen:
+            problems.append(f"{label}: the same address as entry {seen[sub.email]}")
+            continue
+        seen[sub.email] = number
+        found.append(sub)
+    if problems:
+        raise BadSubscriber("\n".join(problems))
+    return found
+
+
+def _reason(error: Any) -> str:
+    """A pydantic error as one plain sentence, with the offending value."""
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{message} (got {error['input']!r})" if "input" in error and error["type"] != "value_error" else message
+
+
+def _model(row: Any) -> Subscriber:
+    return Subscriber(
+        id=row.id,
+        email=row.email,
+        jurisdictions=row.jurisdictions,
+        substances=row.substances,
+        min_severity=row.min_severity,
+        cadence=row.cadence,
+        token=row.token,
+        active=row.active,
+    )
