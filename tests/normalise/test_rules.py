@@ -1,0 +1,38 @@
+"""Every example written beside a rule is classified as the rule says: the rules prove themselves."""
+
+from __future__ import annotations
+
+import pytest
+
+from regwatch.normalise.rules import first_match, fold_text, measure_rules, resolve_substances
+from regwatch.normalise.stages import classify_action, stage_rules
+
+MEASURE_EXAMPLES = [(rule.name, ex) for rule in measure_rules() for ex in rule.examples]
+STAGE_EXAMPLES = [(rule.name, rule.stage, text) for rule in stage_rules() for text in rule.examples]
+
+
+@pytest.mark.parametrize(("rule_name", "example"), MEASURE_EXAMPLES, ids=[f"{n}:{i}" for i, (n, _) in enumerate(MEASURE_EXAMPLES)])
+def test_measure_rule_example(rule_name: str, example: object) -> None:
+    folded = fold_text(example.text)  # type: ignore[attr-defined]
+    rule, _ = first_match(folded, example.kind)  # type: ignore[attr-defined]
+    got = {"measure": rule.measure.value, "substances": [s.value for s in resolve_substances(rule.substances, folded)]}
+    assert (rule.name, got) == (rule_name, example.expect)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("rule_name", "stage", "text"), STAGE_EXAMPLES)
+def test_stage_rule_example(rule_name: str, stage: object, text: str) -> None:
+    rule = classify_action(text)
+    assert rule is not None and (rule.name, rule.stage) == (rule_name, stage)
+
+
+@pytest.mark.parametrize(
+    "text", ["Referred to Committee on Health and Welfare", "Public hearing held", "Amendment adopted in committee"]
+)
+def test_procedural_steps_leave_the_stage(text: str) -> None:
+    rule = classify_action(text)
+    assert rule is None or rule.name == "introduced"
+
+
+def test_rules_file_ends_with_a_catch_all() -> None:
+    last = measure_rules()[-1]
+    assert not last.any and not last.all and not last.none
