@@ -71,30 +71,34 @@ def _rows_for(acts: list[Action], as_of: date, verified: dict[str, date]) -> lis
     in_force = _in_force(acts, as_of)
     # Legal means "no kratom-specific law": only a checked baseline or a law in force shows that.
     known = bool(in_force) or any(a.source == BASELINE for a in acts)
-    cells = {s: _Cell(status=Status.LEGAL if known else Status.UNKNOWN) for s in Substance}
-    for action in sorted(in_force, key=_apply_order):
-        _apply(action, cells)
+    cells = _fold_cells(in_force, known)
     for action in acts:
         if action.measure is Measure.UNRELATED and action.source == BASELINE and action.url:
             for cell in cells.values():
                 if cell.since is None:
                     cell.evidence.append(action.url)
+    scheduled = _scheduled(acts, in_force, as_of, known)
     last_verified = _last_verified(acts, as_of, verified)
-    rows = []
-    for substance, cell in cells.items():
-        rows.append(
-            StatusRow(
-                jurisdiction=acts[0].jurisdiction,
-                substance=substance,
-                status=cell.status,
-                since=cell.since,
-                pending=_pending(acts, substance, as_of, withdrawn),
-                scheduled=_scheduled(acts, substance, as_of),
-                evidence=list(dict.fromkeys(cell.evidence)),
-                last_verified=last_verified,
-            )
+    return [
+        StatusRow(
+            jurisdiction=acts[0].jurisdiction,
+            substance=substance,
+            status=cell.status,
+            since=cell.since,
+            pending=_pending(acts, substance, as_of, withdrawn),
+            scheduled=scheduled[substance],
+            evidence=list(dict.fromkeys(cell.evidence)),
+            last_verified=last_verified,
         )
-    return rows
+        for substance, cell in cells.items()
+    ]
+
+
+def _fold_cells(in_force: list[Action], known: bool) -> dict[Substance, _Cell]:
+    cells = {s: _Cell(status=Status.LEGAL if known else Status.UNKNOWN) for s in Substance}
+    for action in sorted(in_force, key=_apply_order):
+        _apply(action, cells)
+    return cells
 
 
 def _in_force(acts: list[Action], as_of: date) -> list[Action]:
@@ -166,18 +170,30 @@ def _last_step(action: Action, as_of: date) -> date:
     return max(e.date for e in action.history if e.date <= as_of)
 
 
-def _scheduled(acts: list[Action], substance: Substance, as_of: date) -> list[ScheduledItem]:
-    items = []
-    for a in acts:
-        if (
-            a.binding
-            and a.measure in STATUS_MEASURES
-            and a.stage_on(as_of) in IN_FORCE_STAGES
-            and in_force_from(a) > as_of
-            and substance in covered(a)
-        ):
-            items.append(ScheduledItem(status=STATUS_MEASURES[a.measure], effective=in_force_from(a), notice=a.notice))
-    return sorted(items, key=lambda i: (i.effective, i.notice))
+def _scheduled(
+    acts: list[Action], in_force: list[Action], as_of: date, known: bool
+) -> dict[Substance, list[ScheduledItem]]:
+    """Each future date an enacted measure takes effect, with the status it will leave per substance."""
+    future = [
+        a
+        for a in acts
+        if a.binding
+        and a.measure in STATUS_MEASURES
+        and a.stage_on(as_of) in IN_FORCE_STAGES
+        and in_force_from(a) > as_of
+        and (a.expires is None or a.expires > in_force_from(a))
+    ]
+    items: dict[Substance, list[ScheduledItem]] = {s: [] for s in Substance}
+    for day in sorted({in_force_from(a) for a in future}):
+        taking_effect = sorted((a for a in future if in_force_from(a) == day), key=_apply_order)
+        cells = _fold_cells(in_force + [a for a in future if in_force_from(a) <= day], known)
+        for substance in Substance:
+            deciding = [a for a in taking_effect if substance in covered(a)]
+            if deciding:
+                items[substance].append(
+                    ScheduledItem(status=cells[substance].status, effective=day, notice=deciding[-1].notice)
+                )
+    return items
 
 
 def _last_verified(acts: list[Action], as_of: date, verified: dict[str, date]) -> date | None:

@@ -11,7 +11,9 @@ MEASURE_EXAMPLES = [(rule.name, ex) for rule in measure_rules() for ex in rule.e
 STAGE_EXAMPLES = [(rule.name, rule.stage, text) for rule in stage_rules() for text in rule.examples]
 
 
-@pytest.mark.parametrize(("rule_name", "example"), MEASURE_EXAMPLES, ids=[f"{n}:{i}" for i, (n, _) in enumerate(MEASURE_EXAMPLES)])
+@pytest.mark.parametrize(
+    ("rule_name", "example"), MEASURE_EXAMPLES, ids=[f"{n}:{i}" for i, (n, _) in enumerate(MEASURE_EXAMPLES)]
+)
 def test_measure_rule_example(rule_name: str, example: object) -> None:
     folded = fold_text(example.text)  # type: ignore[attr-defined]
     rule, _ = first_match(folded, example.kind)  # type: ignore[attr-defined]
