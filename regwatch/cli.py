@@ -15,6 +15,7 @@ from rich.table import Table
 
 from regwatch import settings
 from regwatch.ingest import BadInput, read_notices
+from regwatch.notify.cli import digest_app, subscribers_app
 from regwatch.store import Store, StoreUnavailable
 
 app = typer.Typer(
@@ -24,8 +25,10 @@ app = typer.Typer(
 )
 baseline_app = typer.Typer(help="The curated, cited baseline of kratom law.", no_args_is_help=True)
 app.add_typer(baseline_app, name="baseline")
-out = Console()
-err = Console(stderr=True)
+app.add_typer(subscribers_app, name="subscribers")
+app.add_typer(digest_app, name="digest")
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 class Format(StrEnum):

@@ -97,4 +97,7 @@ def run_pipeline(
     outcome = publish(store, as_of, health)
     if reports_dir is not None:
         outcome.report = write_run_reports(store, outcome.run.id, reports_dir)
+    from regwatch.notify import queue_alerts
+
+    queue_alerts(store, outcome.run.id)
     return outcome

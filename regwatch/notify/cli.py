@@ -1,0 +1,162 @@
+"""`regwatch subscribers ...` and `regwatch digest send`: registered on the main app in regwatch/cli.py."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from regwatch.ingest import BadInput
+from regwatch.vocab import Cadence, Severity, Substance
+
+if TYPE_CHECKING:
+    from regwatch.store import Store
+
+subscribers_app = typer.Typer(help="Who gets alerts, for which jurisdictions and substances.", no_args_is_help=True)
+digest_app = typer.Typer(help="Email digests of the changes subscribers have not yet been sent.", no_args_is_help=True)
+out = Console()
+err = Console(stderr=True)
+
+
+def _store() -> Store:
+    from regwatch.store import Store
+
+    return Store.open()
+
+
+@subscribers_app.command("add")
+def add(
+    email: Annotated[str, typer.Argument(help="The subscriber's address.")],
+    jurisdiction: Annotated[
+        list[str] | None,
+        typer.Option("--jurisdiction", help="US-FL, TH, US-CA:san-diego or a group such as US-*; repeat. Default all."),
+    ] = None,
+    substance: Annotated[
+        list[Substance] | None, typer.Option("--substance", help="kratom, 7-oh or synthetic; repeat. Default all.")
+    ] = None,
+    min_severity: Annotated[Severity, typer.Option("--min-severity", help="The least severe change to send.")] = (
+        Severity.LOW
+    ),
+    cadence: Annotated[Cadence, typer.Option("--cadence", help="immediate, daily or weekly.")] = Cadence.DAILY,
+) -> None:
+    """Add a subscriber, or replace the filters of a known one (their unsubscribe token stays)."""
+    from regwatch.notify.subscribers import BadSubscriber, all_subscribers, make_subscriber, upsert
+
+    store = _store()
+    try:
+        sub = make_subscriber(
+            email=email,
+            jurisdictions=jurisdiction or [],
+            substances=substance or [],
+            min_severity=min_severity,
+            cadence=cadence,
+        )
+    except BadSubscriber as exc:
+        raise BadInput(f"subscriber {email!r}: {exc}") from None
+    added, _ = upsert(store, [sub])
+    err.print(f"{sub.email}: {'added' if added else 'updated'}", highlight=False)
+    known = next(s for s in all_subscribers(store) if s.email == sub.email)
+    if not known.active:
+        err.print(f"{sub.email} unsubscribed on their own: remove and add them again to resubscribe", highlight=False)
+
+
+@subscribers_app.command("list")
+def list_(
+    format: Annotated[str | None, typer.Option("--format", help="table (default on a terminal) or json")] = None,
+) -> None:
+    """Every subscriber with their filters (the unsubscribe tokens are not shown)."""
+    from regwatch.notify.subscribers import all_subscribers
+
+    subs = all_subscribers(_store())
+    fmt = format or ("table" if sys.stdout.isatty() else "json")
+    if fmt not in ("table", "json"):
+        raise BadInput(f"--format {fmt!r}: expected table or json")
+    if fmt == "json":
+        print(json.dumps([s.model_dump(mode="json", exclude={"token", "id"}) for s in subs], indent=2))
+        return
+    table = Table(title=f"{len(subs)} subscribers")
+    for column in ("email", "jurisdictions", "substances", "min severity", "cadence", "active"):
+        table.add_column(column)
+    for s in subs:
+        table.add_row(
+            s.email,
+            ", ".join(s.jurisdictions) or "all",
+            ", ".join(x.value for x in s.substances) or "all",
+            s.min_severity.value,
+            s.cadence.value,
+            "yes" if s.active else "no (unsubscribed)",
+        )
+    out.print(table)
+
+
+@subscribers_app.command("remove")
+def remove(email: Annotated[str, typer.Argument(help="The subscriber's address.")]) -> None:
+    """Delete a subscriber and every alert queued for them."""
+    from regwatch.notify.subscribers import BadSubscriber
+    from regwatch.notify.subscribers import remove as drop
+
+    try:
+        found = drop(_store(), email)
+    except BadSubscriber as exc:
+        raise BadInput(str(exc)) from None
+    if not found:
+        raise BadInput(f"no subscriber {email!r}: see `regwatch subscribers list`")
+    err.print(f"{email}: removed", highlight=False)
+
+
+@subscribers_app.command("import")
+def import_(file: Annotated[Path, typer.Argument(help="YAML list of subscribers, the fields of `add`.")]) -> None:
+    """Add or update every subscriber in FILE; if any entry is bad, the errors name it and nothing is stored."""
+    from regwatch.notify.subscribers import BadSubscriber, read_yaml, upsert
+
+    try:
+        subs = read_yaml(file)
+    except BadSubscriber as exc:
+        raise BadInput(str(exc)) from None
+    added, updated = upsert(_store(), subs)
+    err.print(f"{file}: {added} added, {updated} updated", highlight=False)
+
+
+@digest_app.command("send")
+def send(
+    cadence: Annotated[Cadence, typer.Option("--cadence", help="Which subscribers: immediate, daily or weekly.")],
+    now: Annotated[
+        str | None, typer.Option("--now", help="The time of sending (ISO 8601), for replays; default now.")
+    ] = None,
+) -> None:
+    """Mail each subscriber of CADENCE one digest of the changes not yet sent (.eml files with no SMTP)."""
+    from regwatch.notify.digest import send_digests
+
+    moment = _moment(now)
+    report = send_digests(_store(), cadence, now=moment)
+    err.print(
+        f"{cadence.value} digests via {report.transport}: {report.messages} sent "
+        f"({report.changes} changes, {report.resent} resent after an interrupted send), "
+        f"{len(report.deferred)} deferred, {len(report.failed)} refused",
+        highlight=False,
+    )
+    for line in report.deferred:
+        err.print(f"deferred: {line}", highlight=False, markup=False)
+    for line in report.failed:
+        err.print(f"refused: {line}", highlight=False, markup=False)
+    if report.error:
+        err.print(f"error: {report.error}", highlight=False, markup=False)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _moment(value: str | None) -> datetime:
+    """--now as an aware datetime (naive values are UTC)."""
+    if value is None:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise BadInput(f"--now {value!r} is not an ISO 8601 time such as 2025-08-01T07:00:00Z") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

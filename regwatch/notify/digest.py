@@ -1,0 +1,134 @@
+"""send_digests: the one entry point the CLI, the Airflow digest DAG and the tests call."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+
+from regwatch import settings
+from regwatch.notify.delivery import (
+    ConfigurationError,
+    PermanentFailure,
+    RetryPolicy,
+    SmtpConfig,
+    TransientFailure,
+    resolve_smtp,
+    send,
+    write_eml,
+)
+from regwatch.notify.outbox import claim, mark_failed, mark_sent, pending, release
+from regwatch.notify.render import Sender, build_message
+from regwatch.notify.subscribers import all_subscribers
+from regwatch.store import Store
+from regwatch.vocab import Cadence
+
+log = logging.getLogger(__name__)
+DEFAULT_FROM = "regwatch@localhost"
+DEFAULT_UNSUBSCRIBE_URL = "https://localhost/unsubscribe"
+
+
+@dataclass
+class DigestReport:
+    """What one send did, for the CLI to print and the DAG to log or fail on."""
+
+    cadence: Cadence
+    transport: str
+    messages: int = 0
+    changes: int = 0
+    resent: int = 0  # in-doubt messages sent again under their own Message-ID
+    files: list[Path] = field(default_factory=list)
+    deferred: list[str] = field(default_factory=list)  # "email: error", left queued for the next send
+    failed: list[str] = field(default_factory=list)  # "email: error", refused for good
+    error: str | None = None  # a configuration error that stopped the send
+
+    @property
+    def ok(self) -> bool:
+        """Nothing is waiting because of an error (permanent refusals are recorded, not waiting)."""
+        return self.error is None and not self.deferred
+
+
+def send_digests(
+    store: Store,
+    cadence: Cadence | str,
+    now: datetime | None = None,
+    smtp_url: str | None = None,
+    eml_dir: Path | None = None,
+    *,
+    retry: RetryPolicy | None = None,
+    mail_from: str | None = None,
+) -> DigestReport:
+    """Mail each active subscriber of `cadence` one digest of what they have not yet been sent.
+
+    SMTP from `smtp_url`, REGWATCH_SMTP_URL or the Airflow connection `regwatch_smtp`; with none,
+    each digest is written as an .eml file into `eml_dir` (default: the latest run's report folder,
+    `<REGWATCH_REPORTS_DIR>/<run-id>/outbox/`). Messages left in doubt by a crashed send are resent
+    first, under their original Message-ID (see regwatch.notify.outbox).
+    """
+    cadence = Cadence(cadence)
+    now = (now or datetime.now(UTC)).astimezone(UTC)  # the store keeps UTC; SQLite drops the zone
+    config = resolve_smtp(smtp_url)
+    folder = None if config is not None else (eml_dir or _default_eml_dir(store))
+    sender = Sender(
+        address=mail_from or os.environ.get("REGWATCH_MAIL_FROM") or DEFAULT_FROM,
+        unsubscribe_url=os.environ.get("REGWATCH_UNSUBSCRIBE_URL") or DEFAULT_UNSUBSCRIBE_URL,
+    )
+    report = DigestReport(cadence=cadence, transport=config.redacted() if config else f"eml:{folder}")
+    for subscriber in all_subscribers(store, cadence=cadence, active_only=True):
+        for batch in pending(store, subscriber, now):
+            message_id = batch.message_id or make_msgid(domain=sender.domain)
+            ids = [c.id for c in batch.changes]
+            if not claim(store, int(subscriber.id or 0), ids, message_id, now):
+                continue  # a concurrent send holds these rows
+            msg = build_message(subscriber, batch.changes, sender, message_id, now)
+            try:
+                _deliver(msg, config, folder, retry or RetryPolicy(), report)
+            except PermanentFailure as exc:
+                mark_failed(store, message_id, str(exc))
+                report.failed.append(f"{subscriber.email}: {exc}")
+                continue
+            except TransientFailure as exc:
+                release(store, message_id, str(exc), delivered_maybe=exc.delivered_maybe)
+                report.deferred.append(f"{subscriber.email}: {exc}")
+                continue
+            except ConfigurationError as exc:
+                release(store, message_id, str(exc), delivered_maybe=False)
+                report.error = str(exc)
+                log.error("digest send stopped: %s", exc)
+                return report
+            mark_sent(store, message_id, now)
+            report.messages += 1
+            report.changes += len(ids)
+            report.resent += batch.message_id is not None
+    log.info(
+        "%s digests via %s: %d messages, %d changes, %d deferred, %d failed",
+        cadence.value,
+        report.transport,
+        report.messages,
+        report.changes,
+        len(report.deferred),
+        len(report.failed),
+    )
+    return report
+
+
+def _deliver(
+    msg: EmailMessage, config: SmtpConfig | None, folder: Path | None, retry: RetryPolicy, report: DigestReport
+) -> None:
+    """Through SMTP when configured, else into an .eml file."""
+    if config is not None:
+        send(config, msg, retry)
+    else:
+        assert folder is not None
+        report.files.append(write_eml(folder, msg))
+
+
+def _default_eml_dir(store: Store) -> Path:
+    """`<reports>/<latest run>/outbox/`: the digests sit beside the report they summarise."""
+    latest = store.latest_run()
+    base = settings.reports_dir()
+    return base / latest.id / "outbox" if latest else base / "outbox"

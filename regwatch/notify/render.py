@@ -1,0 +1,151 @@
+"""A digest as a mail: subject, text and HTML parts from jinja2 templates, CSS inlined, safe headers.
+
+Scraped text (titles, summaries, URLs) is untrusted: it is escaped in HTML, kept to one line in
+text, stripped of control characters before any header, and only http(s) URLs become links.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from email import policy
+from email.message import EmailMessage
+from email.utils import format_datetime
+from functools import cache
+from urllib.parse import quote, urlsplit
+
+import css_inline
+from jinja2 import PackageLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from regwatch import jurisdictions
+from regwatch.models import Change
+from regwatch.notify.subscribers import Subscriber
+from regwatch.vocab import ChangeKind
+
+# Long enough for "[regwatch] CRITICAL: <place> bans <substance> from <date> (+N more)" with a
+# long place name; short enough that phone clients show the whole subject.
+SUBJECT_TEXT_MAX = 110
+_WAS_SUFFIX = re.compile(r"\s*\(was [a-z_]+\)$")
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who the digests come from and where unsubscribing happens."""
+
+    address: str
+    unsubscribe_url: str  # https endpoint; `?token=` is appended
+
+    @property
+    def domain(self) -> str:
+        return self.address.rsplit("@", 1)[-1] or "localhost"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One change as a digest shows it: every field already in words."""
+
+    severity: str
+    kind: str
+    place: str
+    substance: str
+    old_status: str
+    new_status: str
+    effective: str
+    summary: str
+    links: list[str]  # http(s) evidence: rendered as links
+    other_evidence: list[str]  # anything else (archive ids, odd schemes): rendered as text
+
+
+def one_line(text: object) -> str:
+    """Text safe for a header or a single text line: no control characters, whitespace collapsed."""
+    chars = (" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in str(text or ""))
+    return " ".join("".join(chars).split())
+
+
+def subject(changes: list[Change]) -> str:
+    """`[regwatch] CRITICAL: Louisiana bans kratom from 2025-08-01 (+2 more)`: the most severe change first."""
+    top = changes[0]
+    headline = _WAS_SUFFIX.sub("", one_line(top.summary))
+    if len(headline) > SUBJECT_TEXT_MAX:
+        headline = headline[: SUBJECT_TEXT_MAX - 1].rstrip() + "\u2026"
+    more = f" (+{len(changes) - 1} more)" if len(changes) > 1 else ""
+    return f"[regwatch] {top.severity.value.upper()}: {headline}{more}"
+
+
+def item(change: Change) -> Item:
+    """The words a digest shows for `change`."""
+    if change.jurisdiction:
+        place = f"{jurisdictions.name(change.jurisdiction)} ({change.jurisdiction})"
+    elif change.kind is ChangeKind.SOURCE_BROKEN:
+        place = f"source {change.source}"
+    else:
+        place = "all jurisdictions"
+    evidence = [one_line(e) for e in change.evidence]
+    return Item(
+        severity=change.severity.value.upper(),
+        kind=change.kind.value.replace("_", " "),
+        place=one_line(place),
+        substance=change.substance.value if change.substance else "all substances",
+        old_status=change.old_status.value if change.old_status else "",
+        new_status=change.new_status.value if change.new_status else "",
+        effective=change.effective.isoformat() if change.effective else "",
+        summary=one_line(change.summary),
+        links=[e for e in evidence if urlsplit(e).scheme in ("http", "https")],
+        other_evidence=[e for e in evidence if urlsplit(e).scheme not in ("http", "https")],
+    )
+
+
+def build_message(
+    subscriber: Subscriber, changes: list[Change], sender: Sender, message_id: str, now: datetime
+) -> EmailMessage:
+    """The digest for `subscriber`: multipart/alternative, unsubscribe headers, the given Message-ID."""
+    if not changes:
+        raise ValueError(f"no changes for {subscriber.email}: an empty digest is never sent")
+    token = subscriber.token or ""
+    https_unsubscribe = f"{sender.unsubscribe_url}?token={quote(token)}"
+    mailto_unsubscribe = f"mailto:{sender.address}?subject={quote('unsubscribe ' + token)}"
+    context = {
+        "items": [item(c) for c in changes],
+        "subscriber": subscriber,
+        "filters": _filters(subscriber),
+        "unsubscribe": https_unsubscribe,
+        "now": now,
+    }
+    msg = EmailMessage(policy=policy.SMTP)
+    # Every header value goes through one_line: the policy would refuse CR/LF, we refuse all controls.
+    msg["Subject"] = one_line(subject(changes))
+    msg["From"] = one_line(sender.address)
+    msg["To"] = one_line(subscriber.email)
+    msg["Date"] = format_datetime(now)
+    msg["Message-ID"] = one_line(message_id)
+    msg["List-Unsubscribe"] = f"<{mailto_unsubscribe}>, <{https_unsubscribe}>"
+    msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058 one-click
+    msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation auto-replies to the robot
+    msg.set_content(_environment().get_template("digest.txt.j2").render(**context))
+    html = _environment().get_template("digest.html.j2").render(**context)
+    # Gmail and Outlook drop <style> blocks: every rule goes onto the elements themselves.
+    msg.add_alternative(css_inline.inline(html), subtype="html")
+    return msg
+
+
+def _filters(subscriber: Subscriber) -> str:
+    """The subscriber's filters in words, so a reader knows why this mail came."""
+    where = ", ".join(subscriber.jurisdictions) or "all jurisdictions"
+    what = ", ".join(s.value for s in subscriber.substances) or "all substances"
+    return f"{where}; {what}; severity {subscriber.min_severity.value} and above; {subscriber.cadence.value}"
+
+
+@cache
+def _environment() -> SandboxedEnvironment:
+    # Sandboxed: templates may one day be edited by operators; they must not reach Python internals.
+    env = SandboxedEnvironment(
+        loader=PackageLoader("regwatch.notify", "templates"),
+        autoescape=lambda name: bool(name and name.endswith(".html.j2")),
+        undefined=StrictUndefined,  # a misspelt field fails the test suite, not a subscriber's mail
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
