@@ -31,17 +31,17 @@ def parse_lines(lines: Iterable[str], name: str) -> list[Notice]:
         if not line.strip():
             continue
         try:
-            data = json.loads(line)
+            data = json.loads(line.strip())
         except json.JSONDecodeError as exc:
-            problems.append(f"{name}:{number}: not valid JSON ({exc.msg} at column {exc.colno})")
+            problems.append(f"{name} line {number}: not valid JSON ({exc.msg} at column {exc.colno})")
             continue
         if not isinstance(data, dict):
-            problems.append(f"{name}:{number}: expected a JSON object, got {type(data).__name__}")
+            problems.append(f"{name} line {number}: expected a JSON object, got {type(data).__name__}")
             continue
         try:
             notices.append(Notice.model_validate(data))
         except ValidationError as exc:
-            problems.append(f"{name}:{number}: {_explain(exc)}")
+            problems.append(f"{name} line {number}: {_explain(exc)}")
     if problems:
         shown = "\n".join(problems[:20])
         more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
