@@ -52,17 +52,23 @@ class MeasureRule(BaseModel):
                 raise ValueError(f"pattern {pattern!r} is not a regular expression: {exc}") from exc
         return patterns
 
+    def model_post_init(self, _context: object) -> None:
+        # Compiled once; one alternation of these patterns measured slower than searching each in turn.
+        self._none = tuple(re.compile(p) for p in self.none)
+        self._any = tuple((p, re.compile(p)) for p in self.any)
+        self._all = tuple(re.compile(p) for p in self.all)
+
     def matches(self, folded: str, kind: NoticeKind) -> str | None:
         """The pattern that made the rule fire (for the explanation), or None."""
         if self.kinds and kind not in self.kinds:
             return None
-        if any(re.search(p, folded) for p in self.none):
+        if any(p.search(folded) for p in self._none):
             return None
-        if not all(re.search(p, folded) for p in self.all):
+        if not all(p.search(folded) for p in self._all):
             return None
-        if not self.any:
+        if not self._any:
             return "(default)" if not self.all else self.all[0]
-        return next((p for p in self.any if re.search(p, folded)), None)
+        return next((text for text, p in self._any if p.search(folded)), None)
 
 
 @cache
