@@ -1,50 +1,111 @@
-"""Jinja2 rendering of the run report (Markdown and HTML), with every scraped string escaped."""
+"""Jinja2 rendering of the run report (index, jurisdiction pages, Markdown), every scraped string escaped."""
 
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 from functools import cache
+from urllib.parse import quote, urlsplit
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from regwatch import jurisdictions
 from regwatch.models import Action, Change, Run, StatusRow
+from regwatch.reports import sections, tilemap
+from regwatch.reports.pages import JurisdictionPage, archived_copy, page_href
+from regwatch.vocab import Measure, Severity, Status, Substance
+
+_HTML_TEMPLATES = (".html.j2", ".svg.j2")
 
 
 @cache
 def environment() -> Environment:
+    """The template environment: HTML templates autoescaped, Markdown escaped by the `md` filters."""
     env = Environment(
         loader=PackageLoader("regwatch.reports", "templates"),
-        autoescape=select_autoescape(["html"]),
+        # select_autoescape(["html"]) matches names ending in ".html" only, not "index.html.j2":
+        # decide by our own suffixes so every HTML template escapes.
+        autoescape=lambda name: bool(name and name.endswith(_HTML_TEMPLATES)),
+        undefined=StrictUndefined,  # a misspelt variable fails the render instead of printing nothing
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["place"] = _place
-    env.filters["md"] = _markdown_text
+    env.filters["place"] = place
+    env.filters["md"] = markdown_text
+    env.filters["md_url"] = markdown_url
+    env.filters["web_url"] = web_url
+    env.globals["STYLES"] = tilemap.STATUS_STYLES
+    env.globals["Status"] = Status
+    env.globals["Measure"] = Measure
+    env.globals["page_href"] = page_href
     return env
 
 
-def context(run: Run, rows: list[StatusRow], changes: list[Change], actions: list[Action]) -> dict[str, object]:
-    counts = Counter((r.substance.value, r.status.value) for r in rows)
+def index_context(
+    run: Run,
+    rows: list[StatusRow],
+    changes: list[Change],
+    actions: list[Action],
+    horizon: timedelta = sections.HORIZON,
+) -> dict[str, object]:
+    """What index.html and report.md show, from the run's models."""
+    by_notice = {a.notice: a for a in actions}
+    nations, states, others = sections.split_places(sections.by_place(rows), list(tilemap.GRID))
+    ordered = sections.ordered_changes(changes)
     return {
         "run": run,
         "rows": rows,
-        "changes": changes,
-        "actions": {a.notice: a for a in actions},
-        "counts": counts,
-        "broken": [h for h in run.health if not h.ok],
+        "changes": ordered,
+        "severity_counts": [(s, n) for s in Severity if (n := Counter(c.severity for c in ordered)[s])],
+        "actions": by_notice,
+        "failed": sections.failed_sources(run.health),
+        "skipped": [h for h in run.health if h.skipped],
+        "maps": [
+            (substance, heading, tilemap.tiles(rows, substance))
+            for substance, heading in tilemap.MAP_SUBSTANCES.items()
+        ],
+        "viewbox": tilemap.viewbox(),
+        "statuses": list(Status),
+        "substances": [s for s in Substance if any(r.substance is s for r in rows)] or list(tilemap.MAP_SUBSTANCES),
+        "nations": nations,
+        "states": states,
+        "others": others,
+        "pending": sections.pending_bills(rows, by_notice),
+        "upcoming": sections.upcoming(rows, by_notice, run.as_of, horizon),
+        "horizon_days": horizon.days,
     }
 
 
-def render_markdown(run: Run, rows: list[StatusRow], changes: list[Change], actions: list[Action]) -> str:
-    return environment().get_template("report.md.j2").render(**context(run, rows, changes, actions))
+def render_markdown(
+    run: Run, rows: list[StatusRow], changes: list[Change], actions: list[Action], horizon: timedelta = sections.HORIZON
+) -> str:
+    """report.md: the same sections as the index, as Markdown tables."""
+    return environment().get_template("report.md.j2").render(**index_context(run, rows, changes, actions, horizon))
 
 
-def render_html(run: Run, rows: list[StatusRow], changes: list[Change], actions: list[Action]) -> str:
-    return environment().get_template("index.html.j2").render(**context(run, rows, changes, actions))
+def render_index(
+    run: Run, rows: list[StatusRow], changes: list[Change], actions: list[Action], horizon: timedelta = sections.HORIZON
+) -> str:
+    """index.html: changes first, then failed sources, maps, tables, pending and upcoming."""
+    return environment().get_template("index.html.j2").render(**index_context(run, rows, changes, actions, horizon))
 
 
-def _place(code: str | None) -> str:
+def render_page(run: Run, page: JurisdictionPage, actions: list[Action], archive_url: str | None) -> str:
+    """One jurisdiction's page, under j/."""
+    return (
+        environment()
+        .get_template("jurisdiction.html.j2")
+        .render(
+            run=run,
+            page=page,
+            actions={a.notice: a for a in actions},
+            archived=lambda archive: archived_copy(archive, archive_url),
+        )
+    )
+
+
+def place(code: str | None) -> str:
+    """`US-FL` -> `Florida (US-FL)`; an unknown code is shown as it is."""
     if not code:
         return ""
     try:
@@ -53,9 +114,32 @@ def _place(code: str | None) -> str:
         return code
 
 
-def _markdown_text(text: object) -> str:
+def web_url(url: str | None) -> str | None:
+    """The URL if a browser may follow it (http or https); None for javascript:, data: and the like."""
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return url.strip() if scheme in ("http", "https") else None
+
+
+def markdown_text(text: object) -> str:
     """Scraped text in Markdown: no raw HTML, no table breaks, no line breaks."""
     value = " ".join(str(text or "").split())
     for ch in "\\`*_{}[]<>|#":
         value = value.replace(ch, "\\" + ch)
     return value
+
+
+def markdown_url(url: str | None) -> str:
+    """A URL as a Markdown autolink, or as escaped text when it is not a web URL.
+
+    Backslash escapes do not work inside an autolink, so the characters that could end it or a table
+    cell (`<`, `>`, `|`, spaces) are percent-encoded instead.
+    """
+    href = web_url(url)
+    if href is None:
+        return markdown_text(url)
+    return "<" + quote(href, safe=":/?#[]@!$&'()*+,;=%~-._") + ">"

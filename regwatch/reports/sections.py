@@ -59,9 +59,9 @@ def ordered_changes(changes: list[Change]) -> list[Change]:
     )
 
 
-def upcoming(rows: list[StatusRow], actions: dict[str, Action], as_of: date, horizon: timedelta = HORIZON) -> list[
-    Upcoming
-]:
+def upcoming(
+    rows: list[StatusRow], actions: dict[str, Action], as_of: date, horizon: timedelta = HORIZON
+) -> list[Upcoming]:
     """Scheduled statuses taking effect from `as_of` to `as_of + horizon` inclusive, soonest first."""
     out = [
         Upcoming(item.effective, (item.effective - as_of).days, row, item, actions.get(item.notice))

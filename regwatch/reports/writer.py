@@ -8,32 +8,71 @@ import json
 import os
 import shutil
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 from regwatch.models import Action, Change, Run, StatusRow
-from regwatch.reports.render import render_html, render_markdown
+from regwatch.reports import sections, tilemap
+from regwatch.reports.feed import render_feed
+from regwatch.reports.pages import PAGES_DIR, jurisdiction_pages, page_name
+from regwatch.reports.render import render_index, render_markdown, render_page
 
 CSV_FIELDS = ["jurisdiction", "substance", "status", "since", "pending", "scheduled", "evidence", "last_verified"]
 
 
 def write_reports(
-    root: Path, run: Run, rows: list[StatusRow], changes: list[Change], actions: list[Action], runs: list[Run]
+    root: Path,
+    run: Run,
+    rows: list[StatusRow],
+    changes: list[Change],
+    actions: list[Action],
+    runs: list[Run],
+    *,
+    archive_url: str | None = None,
+    base_url: str | None = None,
+    horizon: timedelta = sections.HORIZON,
 ) -> Path:
-    """Write `<root>/<run-id>/` and refresh `<root>/latest/` when this run is the newest; return the folder."""
+    """Write `<root>/<run-id>/` and refresh `<root>/latest/` when this run is the newest; return the folder.
+
+    `archive_url` is where the WARC archive is published (absolute, or relative to `root`) and `base_url`
+    where `root` is published, for absolute feed links; each defaults to its environment variable
+    (REGWATCH_ARCHIVE_URL, REGWATCH_REPORTS_URL), and without one archive copies are named, not linked.
+    """
+    archive_url = archive_url if archive_url is not None else os.environ.get("REGWATCH_ARCHIVE_URL") or None
+    base_url = base_url if base_url is not None else os.environ.get("REGWATCH_REPORTS_URL") or None
     root.mkdir(parents=True, exist_ok=True)
-    files = {
+    files = render_files(run, rows, changes, actions, archive_url=archive_url, base_url=base_url, horizon=horizon)
+    targets = [root / run.id]
+    newest = max(runs, key=lambda r: r.as_of) if runs else run
+    if newest.as_of <= run.as_of:
+        targets.append(root / "latest")
+    _swap_in(root, targets, files)
+    return targets[0]
+
+
+def render_files(
+    run: Run,
+    rows: list[StatusRow],
+    changes: list[Change],
+    actions: list[Action],
+    *,
+    archive_url: str | None = None,
+    base_url: str | None = None,
+    horizon: timedelta = sections.HORIZON,
+) -> dict[str, str | bytes]:
+    """Every file of a run's report, by its path inside the run folder."""
+    ordered = sections.ordered_changes(changes)
+    files: dict[str, str | bytes] = {
         "status.json": status_json(rows),
         "status.csv": status_csv(rows),
         "changes.json": json.dumps([c.model_dump(mode="json") for c in changes], indent=2) + "\n",
-        "report.md": render_markdown(run, rows, changes, actions),
-        "index.html": render_html(run, rows, changes, actions),
+        "report.md": render_markdown(run, rows, ordered, actions, horizon),
+        "index.html": render_index(run, rows, ordered, actions, horizon),
+        "feed.xml": render_feed(run, ordered, base_url),
     }
-    target = root / run.id
-    _swap_in(root, target, files)
-    newest = max(runs, key=lambda r: r.as_of) if runs else run
-    if newest.as_of <= run.as_of:
-        _swap_in(root, root / "latest", files)
-    return target
+    for page in jurisdiction_pages(list(tilemap.GRID), rows, ordered, actions, run.health):
+        files[f"{PAGES_DIR}/{page_name(page.code)}"] = render_page(run, page, actions, archive_url)
+    return files
 
 
 def status_json(rows: list[StatusRow]) -> str:
@@ -60,27 +99,41 @@ def status_csv(rows: list[StatusRow]) -> str:
     return out.getvalue()
 
 
-def _swap_in(root: Path, target: Path, files: dict[str, str]) -> None:
-    """Write into a fresh folder beside `target`, then rename it over `target`.
+def _write_file(path: Path, content: str | bytes) -> None:
+    """Write one file and flush it to disk before the folder holding it is renamed into place."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    with path.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
 
-    If writing fails (a full disk), the half-written folder is removed and `target` is left as it was.
+
+def _swap_in(root: Path, targets: list[Path], files: dict[str, str | bytes]) -> None:
+    """Write every target in a fresh folder beside it first, then rename each over its target.
+
+    All writing happens before any rename, so a failure while writing (a full disk) removes the staging
+    folders and leaves every target exactly as it was: `<run-id>/` and `latest/` never disagree halfway.
     """
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=root))
+    staged: list[tuple[Path, Path]] = []
     try:
-        for name, text in files.items():
-            path = staging / name
-            with path.open("w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
+        for target in targets:
+            staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=root))
+            # mkdtemp makes the folder private (0700); a report is published, so a web server must read it.
+            staging.chmod(0o755)
+            staged.append((staging, target))
+            for name, content in files.items():
+                path = staging / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                _write_file(path, content)
+    except BaseException:
+        for staging, _ in staged:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
+    for staging, target in staged:
         old = root / f".{target.name}.old"
         if old.exists():
             shutil.rmtree(old)
         if target.exists():
             target.rename(old)
         staging.rename(target)
-        if old.exists():
-            shutil.rmtree(old)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        shutil.rmtree(old, ignore_errors=True)
