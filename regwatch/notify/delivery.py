@@ -13,8 +13,8 @@ import os
 import re
 import smtplib
 import ssl
+import sys
 from dataclasses import dataclass, field
-from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -123,7 +123,7 @@ def write_eml(folder: Path, msg: EmailMessage) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     name = re.sub(r"[^A-Za-z0-9._@-]", "_", str(msg["Message-ID"]).strip("<>"))
     path = folder / f"{name}.eml"
-    path.write_bytes(msg.as_bytes(policy=policy.SMTP))
+    path.write_bytes(msg.as_bytes())
     return path
 
 
@@ -187,7 +187,13 @@ def _tls() -> ssl.SSLContext:
 
 
 def _airflow_connection() -> SmtpConfig | None:
-    """The `regwatch_smtp` Airflow connection, when running where Airflow is configured; else None."""
+    """The `regwatch_smtp` Airflow connection, when running under Airflow; else None.
+
+    Only inside an Airflow process (airflow already imported) or with AIRFLOW_CONN_REGWATCH_SMTP set:
+    importing Airflow elsewhere costs a second and reconfigures the process's logging.
+    """
+    if "airflow" not in sys.modules and not os.environ.get("AIRFLOW_CONN_" + AIRFLOW_CONNECTION.upper()):
+        return None
     try:
         from airflow.sdk import Connection
 

@@ -143,14 +143,17 @@ def outbox_rows(store: Store) -> list[dict[str, Any]]:
 
 
 def ordered(changes: list[Change]) -> list[Change]:
-    """Most severe first, then by place, substance and id, so a digest always reads the same way."""
-    return sorted(changes, key=lambda c: (-c.severity.rank, c.jurisdiction or "", c.substance or "", c.id))
+    """Most severe first, places before broken sources, then by place, substance and id: a stable read."""
+    return sorted(
+        changes, key=lambda c: (-c.severity.rank, c.jurisdiction is None, c.jurisdiction or "", c.substance or "", c.id)
+    )
 
 
-def _set(store: Store, message_id: str, **values: Any) -> None:
+def _set(store: Store, claimed_as: str, /, **values: Any) -> None:
+    """Update the rows a send claimed under the Message-ID `claimed_as`."""
     with store.engine.begin() as conn:
         conn.execute(
-            update(t.outbox).where(t.outbox.c.message_id == message_id, t.outbox.c.state == SENDING).values(**values)
+            update(t.outbox).where(t.outbox.c.message_id == claimed_as, t.outbox.c.state == SENDING).values(**values)
         )
 
 

@@ -29,6 +29,9 @@ from regwatch.vocab import ChangeKind
 # long place name; short enough that phone clients show the whole subject.
 SUBJECT_TEXT_MAX = 110
 _WAS_SUFFIX = re.compile(r"\s*\(was [a-z_]+\)$")
+# RFC 5322's hard line limit instead of the advisory 78: CPython folds a 78+ character subject that
+# starts with "[regwatch]" before its first word, and clients then show a leading space.
+MAIL_POLICY = policy.SMTP.clone(max_line_length=998)
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,7 @@ def build_message(
         "unsubscribe": https_unsubscribe,
         "now": now,
     }
-    msg = EmailMessage(policy=policy.SMTP)
+    msg = EmailMessage(policy=MAIL_POLICY)
     # Every header value goes through one_line: the policy would refuse CR/LF, we refuse all controls.
     msg["Subject"] = one_line(subject(changes))
     msg["From"] = one_line(sender.address)

@@ -94,6 +94,7 @@ class Mailbox:
     """What the loopback SMTP server received, and which recipients it refuses (550)."""
 
     messages: list[EmailMessage] = field(default_factory=list)
+    raw: list[bytes] = field(default_factory=list)  # as received: headers exactly as on the wire
     refuse: set[str] = field(default_factory=set)
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
@@ -103,7 +104,8 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        self.raw.append(envelope.original_content or envelope.content)
+        message = message_from_bytes(self.raw[-1], policy=policy.default)
         assert isinstance(message, EmailMessage)
         self.messages.append(message)
         return "250 OK"
