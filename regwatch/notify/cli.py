@@ -131,10 +131,14 @@ def send(
     ] = None,
 ) -> None:
     """Mail each subscriber of CADENCE one digest of the changes not yet sent (.eml files with no SMTP)."""
+    from regwatch.notify.delivery import ConfigurationError
     from regwatch.notify.digest import send_digests
 
     moment = _moment(now)
-    report = send_digests(_store(), cadence, now=moment)
+    try:
+        report = send_digests(_store(), cadence, now=moment)
+    except ConfigurationError as exc:  # a malformed REGWATCH_SMTP_URL: the message names it, redacted
+        raise BadInput(str(exc)) from None
     err.print(
         f"{cadence.value} digests via {report.transport}: {report.messages} sent "
         f"({report.changes} changes, {report.resent} resent after an interrupted send), "

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email import policy
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, parseaddr
 from functools import cache
 from urllib.parse import quote, urlsplit
 
@@ -38,12 +38,18 @@ MAIL_POLICY = policy.SMTP.clone(max_line_length=998)
 class Sender:
     """Who the digests come from and where unsubscribing happens."""
 
-    address: str
+    address: str  # the From header: `alerts@example.org` or `regwatch <alerts@example.org>`
     unsubscribe_url: str  # https endpoint; `?token=` is appended
 
     @property
+    def mailbox(self) -> str:
+        """The bare address, for mailto: links."""
+        return parseaddr(self.address)[1] or self.address
+
+    @property
     def domain(self) -> str:
-        return self.address.rsplit("@", 1)[-1] or "localhost"
+        """The sender's domain, for Message-IDs."""
+        return self.mailbox.rsplit("@", 1)[-1] or "localhost"
 
 
 @dataclass(frozen=True)
@@ -109,7 +115,7 @@ def build_message(
         raise ValueError(f"no changes for {subscriber.email}: an empty digest is never sent")
     token = subscriber.token or ""
     https_unsubscribe = f"{sender.unsubscribe_url}?token={quote(token)}"
-    mailto_unsubscribe = f"mailto:{sender.address}?subject={quote('unsubscribe ' + token)}"
+    mailto_unsubscribe = f"mailto:{sender.mailbox}?subject={quote('unsubscribe ' + token)}"
     context = {
         "items": [item(c) for c in changes],
         "subscriber": subscriber,

@@ -96,10 +96,14 @@ class Mailbox:
     messages: list[EmailMessage] = field(default_factory=list)
     raw: list[bytes] = field(default_factory=list)  # as received: headers exactly as on the wire
     refuse: set[str] = field(default_factory=set)
+    defer: dict[str, int] = field(default_factory=dict)  # address -> how many more times to answer 451
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         if address in self.refuse:
             return f"550 5.1.1 <{address}>: mailbox unavailable"
+        if self.defer.get(address, 0) > 0:
+            self.defer[address] -= 1
+            return "451 4.3.0 try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

@@ -121,17 +121,23 @@ def test_digest_send_through_smtp_url_and_bad_now(smtp: SmtpServer, monkeypatch:
     run("subscribers", "add", "ops@example.com", "--cadence", "daily", "--min-severity", "critical")
     queue_alerts(store, RUN_ID)
     monkeypatch.setenv("REGWATCH_SMTP_URL", smtp.url)
-    monkeypatch.setenv("REGWATCH_MAIL_FROM", "alerts@regwatch.example.org")
+    monkeypatch.setenv("REGWATCH_MAIL_FROM", "regwatch alerts <alerts@regwatch.example.org>")
 
     assert run("digest", "send", "--cadence", "daily")[0] == 0
     [mail] = smtp.mailbox.messages
     assert (mail["From"], mail["Subject"]) == (
-        "alerts@regwatch.example.org",
+        "regwatch alerts <alerts@regwatch.example.org>",
         "[regwatch] CRITICAL: Louisiana bans kratom from 2025-08-01",
     )
     assert mail["Message-ID"].endswith("@regwatch.example.org>")
+    assert mail["List-Unsubscribe"].startswith("<mailto:alerts@regwatch.example.org?subject=unsubscribe%20")
     _, _, exc = run("digest", "send", "--cadence", "daily", "--now", "yesterday")
     assert isinstance(exc, BadInput) and "--now 'yesterday' is not an ISO 8601 time" in str(exc)
+    monkeypatch.setenv("REGWATCH_SMTP_URL", "smtp://mailer:hunter2@relay:not-a-port")
+    _, _, exc = run("digest", "send", "--cadence", "daily")
+    assert isinstance(exc, BadInput) and str(exc) == (
+        "SMTP URL 'smtp://mailer:***@relay:not-a-port': the port is not a number"
+    )
 
 
 def test_smtp_settings_from_url_environment_and_airflow_connection(monkeypatch: pytest.MonkeyPatch) -> None:

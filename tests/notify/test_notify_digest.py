@@ -184,6 +184,20 @@ def test_a_refused_recipient_is_recorded_and_the_others_still_get_theirs(queued:
     assert (retry.messages, retry.failed) == (0, [])  # a permanent refusal is never retried
 
 
+def test_a_temporary_refusal_is_retried_within_the_send_then_left_queued(queued: Store, smtp: SmtpServer) -> None:
+    smtp.mailbox.defer = {"all@example.com": 1, "florida@example.com": 5}
+
+    report = send(queued, smtp.url)  # two attempts each: all@ gets through on the second
+
+    assert (report.messages, len(smtp.mailbox.to("all@example.com"))) == (1, 1)
+    assert report.deferred == ["florida@example.com: florida@example.com refused: 451 4.3.0 try again later"]
+    waiting = {(r["state"], r["attempts"]) for r in outbox_rows(queued) if r["email"] == "florida@example.com"}
+    assert waiting == {("queued", 1)}
+    smtp.mailbox.defer.clear()
+    assert send(queued, smtp.url, minutes=60).messages == 1
+    assert seen_by(smtp.mailbox, "florida@example.com") == sorted(FLORIDA)
+
+
 def test_a_server_down_then_back_loses_nothing(queued: Store) -> None:
     server = SmtpServer(Mailbox(), free_port())  # not started: connections are refused
 
