@@ -34,6 +34,7 @@ def environment() -> Environment:
     env.filters["md"] = markdown_text
     env.filters["md_url"] = markdown_url
     env.filters["web_url"] = web_url
+    env.filters["url_label"] = url_label
     env.globals["STYLES"] = tilemap.STATUS_STYLES
     env.globals["Status"] = Status
     env.globals["Measure"] = Measure
@@ -123,6 +124,12 @@ def web_url(url: str | None) -> str | None:
     except ValueError:
         return None
     return url.strip() if scheme in ("http", "https") else None
+
+
+def url_label(url: str, width: int = 48) -> str:
+    """A URL shortened for a table cell: host and path without the scheme, cut at `width` characters."""
+    label = url.split("://", 1)[-1].removeprefix("www.")
+    return label if len(label) <= width else label[: width - 1] + "…"
 
 
 def markdown_text(text: object) -> str:

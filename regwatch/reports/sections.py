@@ -82,7 +82,7 @@ def pending_bills(rows: list[StatusRow], actions: dict[str, Action]) -> list[Pen
             if bill is None:
                 bills[key] = _bill(row, item, actions.get(item.notice))
             elif row.substance not in bill.substances:
-                bill.substances.append(row.substance)
+                bill.substances = sorted([*bill.substances, row.substance], key=list(Substance).index)
     return sorted(bills.values(), key=lambda b: (-_advance(b.stage), b.jurisdiction, b.notice))
 
 

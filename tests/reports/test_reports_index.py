@@ -35,8 +35,8 @@ def test_index_lists_changes_most_severe_first_with_old_new_date_and_evidence(wr
     cells = table(doc, "changes")
     assert [c[0] for c in cells] == ["critical", "critical", "high", "medium", "low"]
     assert cells[0][1:3] == ["Indiana (US-IN)", "kratom"]
-    assert cells[0][4:] == ["unknown → banned", "2014-07-01", "https://example.org/in-ban"]
-    assert cells[1][4:] == ["regulated → restricted", "2025-08-15", "https://www.flrules.org/64ER25-7"]
+    assert cells[0][4:] == ["unknown → banned", "2014-07-01", "example.org/in-ban"]
+    assert cells[1][4:] == ["regulated → restricted", "2025-08-15", "flrules.org/64ER25-7"]
     assert doc.xpath('//section[@id="changes"]//tbody/tr[2]/td[@class="evidence"]/a/@href') == [
         "https://www.flrules.org/64ER25-7"
     ]
@@ -128,7 +128,7 @@ def test_status_tables_show_last_verified_and_nations(written: Path) -> None:
     nations = doc.xpath('//section[@id="nations"]//tbody/tr/th')
     assert [text(th) for th in nations] == ["United States (federal) (US)", "Thailand (TH)"]
     indiana = doc.xpath('//section[@id="states"]//tbody/tr[th/a/@href="j/US-IN.html"]/td')[0]
-    assert text(indiana) == "BAN banned since 2014-07-01 verified 2025-07-31"
+    assert text(indiana) == "BAN banned since 2014-07-01 · verified 2025-07-31"
     states = doc.xpath('//section[@id="states"]//tbody/tr')
     assert len(states) == len(MAP_CODES)
     assert doc.xpath('//section[@id="localities"]//tbody/tr/th/a/@href') == ["j/US-CA_san-diego.html"]

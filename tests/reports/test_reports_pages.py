@@ -50,9 +50,14 @@ def test_status_timeline_and_sources(written: Path) -> None:
             "—",
             "—",
             "2025-07-31",
-            "https://example.org/in-ban https://iga.in.gov/code",
+            "example.org/in-ban iga.in.gov/code",
         ],
-        ["7-oh", "BAN banned", "2014-07-01", "—", "—", "2025-07-31", "https://example.org/in-ban"],
+        ["7-oh", "BAN banned", "2014-07-01", "—", "—", "2025-07-31", "example.org/in-ban"],
+    ]
+    assert doc.xpath('//section[@id="status"]//td[@class="evidence"]/a/@href') == [
+        "https://example.org/in-ban",
+        "https://iga.in.gov/code",
+        "https://example.org/in-ban",
     ]
     article = doc.xpath('//section[@id="timeline"]/article')[0]
     facts = dict(zip(article.xpath(".//dt/text()"), [text(dd) for dd in article.xpath(".//dd")], strict=True))

@@ -1,0 +1,67 @@
+"""index.html in a real headless browser (Debian's chromium through Playwright): it renders from a file,
+makes no request off the page, logs no error, and draws the map tiles."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from report_sample import XSS, build_sample
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Run as root in a container, with nothing that phones home: the test also asserts no request leaves.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def chromium_path() -> Path:
+    """Debian's chromium; skipped where absent, unless REGWATCH_REQUIRE_BROWSER=1 demands it (CI)."""
+    if CHROMIUM.is_file():
+        return CHROMIUM
+    message = f"no browser at {CHROMIUM}: install Debian's chromium (apt-get install -y chromium)"
+    if os.environ.get("REGWATCH_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"REGWATCH_REQUIRE_BROWSER=1 but {message}")
+    pytest.skip(message)
+
+
+def test_index_in_headless_chromium(chromium_path: Path, tmp_path: Path) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package (dev extra) is missing")
+    folder = build_sample(title=XSS, summary=XSS).write(tmp_path / "reports")
+    index = (folder / "index.html").resolve()
+    requests: list[str] = []
+    errors: list[str] = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("request", lambda request: requests.append(request.url))
+            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on("dialog", lambda dialog: errors.append(f"dialog opened: {dialog.message}"))
+            page.goto(index.as_uri(), wait_until="load")
+            tiles = page.locator("[data-jurisdiction]")
+            assert tiles.count() == 2 * 52  # kratom and 7-OH maps: 50 states, DC and PR each
+            assert page.locator('[data-jurisdiction="US-IN"] text').first.text_content() == "IN"
+            assert page.locator("h1").text_content() == "Kratom regulatory status as of 2025-08-01"
+            page.screenshot(path=str(tmp_path / "index.png"), full_page=True)
+            page.locator('svg a:has([data-jurisdiction="US-FL"])').first.click()
+            page.wait_for_url("**/j/US-FL.html")
+            assert page.locator("h1").text_content() == "Florida (US-FL)"
+            page.screenshot(path=str(tmp_path / "US-FL.png"), full_page=True)
+            page.emulate_media(media="print")
+            page.goto(index.as_uri(), wait_until="load")
+            assert page.locator("nav").first.is_hidden()  # print CSS drops navigation
+        finally:
+            browser.close()
+    assert (tmp_path / "index.png").stat().st_size > 10_000
+    assert errors == []
+    assert requests and all(url.startswith("file://") for url in requests), requests
