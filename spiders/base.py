@@ -1,0 +1,123 @@
+"""The spider every source builds on: base_url, API keys and skipping, notice assembly, layout errors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+from urllib.parse import urljoin
+
+import scrapy
+from scrapy import Request
+from scrapy.http import Response
+from scrapy.settings import BaseSettings
+
+from regwatch.vocab import NoticeKind
+from spiders.health import LAYOUT_ERRORS, SOURCE_ERRORS
+from spiders.keys import api_key
+from spiders.middlewares import ORIGINAL_URL, check_base_url
+
+ARCHIVE_MIDDLEWARE = "spiders.archive.WarcArchiveMiddleware"
+
+
+class RegwatchSpider(scrapy.Spider):
+    """Common behaviour; a source sets `name`, maybe `api_key_env`, and writes `first_requests`."""
+
+    # Environment variable holding the API key; None for sources that need none.
+    api_key_env: ClassVar[str | None] = None
+    # Extra headers on every request (an API's Accept, or its key header, filled in by `headers`).
+    default_headers: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, *args: Any, base_url: str | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.base_url = check_base_url(base_url) if base_url else None
+        self.api_key: str | None = None
+        self.skipped = False
+        self.skip_reason = ""
+        self.problems: list[str] = []
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        if not settings.getbool("REGWATCH_ARCHIVE_ENABLED", True):
+            # Dropped here, not in the middleware, so the crawl runs even where spiders.archive is absent.
+            middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
+            middlewares[ARCHIVE_MIDDLEWARE] = None
+            settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="spider")
+
+    async def start(self) -> AsyncIterator[Request]:
+        """The first requests; without a needed API key, nothing (the source is skipped, not broken)."""
+        if self.api_key_env:
+            settings = getattr(self, "settings", None)
+            use_airflow = settings.getbool("REGWATCH_AIRFLOW_CONNECTIONS", True) if settings else True
+            self.api_key = api_key(self.name, self.api_key_env, use_airflow=use_airflow)
+            if not self.api_key:
+                self.skip(f"{self.name}: no API key (set {self.api_key_env}); skipped")
+                return
+        for request in self.first_requests():
+            yield request
+
+    def first_requests(self) -> Iterable[Request]:
+        raise NotImplementedError(f"{type(self).__name__} must define first_requests()")
+
+    def skip(self, reason: str) -> None:
+        """Log once, clearly, that this source did not run and why."""
+        self.skipped = True
+        self.skip_reason = reason
+        self.logger.warning(reason)
+
+    def request(self, url: str, callback: Callable[..., Any], **kwargs: Any) -> Request:
+        """A request with the source's headers; links stay live URLs (BaseUrlMiddleware rebases them)."""
+        headers = {**self.headers(), **kwargs.pop("headers", {})}
+        return Request(url, callback=callback, headers=headers, **kwargs)
+
+    def headers(self) -> dict[str, str]:
+        return dict(self.default_headers)
+
+    def live_url(self, response: Response) -> str:
+        """The URL on the real site, also when the response came from a replay host."""
+        return str(response.meta.get(ORIGINAL_URL) or response.url)
+
+    def join(self, response: Response, href: str) -> str:
+        """A link on a page, made absolute against the page's live URL."""
+        return urljoin(self.live_url(response), href)
+
+    def notice(self, response: Response, *, kind: NoticeKind, **fields: Any) -> dict[str, Any]:
+        """A Notice dict: the fields given, plus source, kind, retrieval time and the archived copy."""
+        item: dict[str, Any] = {"source": self.name, "kind": kind.value}
+        item.update({key: value for key, value in fields.items() if value not in (None, "", [])})
+        item.setdefault("url", self.live_url(response))
+        item["retrieved"] = self.clock().astimezone(UTC).isoformat()
+        archive = response.meta.get("regwatch_archive")
+        if archive:
+            item["archive"] = archive
+        return item
+
+    def layout_error(self, response: Response, reason: str) -> None:
+        """Record a page that does not look as expected: the source is then reported broken."""
+        self._problem(LAYOUT_ERRORS, f"layout not recognised at {self.live_url(response)}: {reason}")
+
+    def source_error(self, response: Response, reason: str) -> None:
+        """Record an error the source itself reported (an API error envelope)."""
+        self._problem(SOURCE_ERRORS, f"source error at {self.live_url(response)}: {reason}")
+
+    def _problem(self, stat: str, message: str) -> None:
+        self.problems.append(message)
+        self.count(stat)
+        self.logger.error(message)
+
+    def count(self, stat: str) -> None:
+        """Add one to a crawl statistic (nothing when the spider runs outside a crawler, as in tests)."""
+        crawler = getattr(self, "crawler", None)
+        if crawler is not None and crawler.stats is not None:
+            crawler.stats.inc_value(stat)
+
+    def load_json(self, response: Response) -> Any:
+        """The JSON body, or None after recording a layout error (an HTML error page with status 200)."""
+        try:
+            return json.loads(response.text)
+        except (ValueError, AttributeError) as exc:
+            self.layout_error(response, f"expected JSON, got {response.headers.get('Content-Type')!r} ({exc})")
+            return None

@@ -1,0 +1,83 @@
+"""Health extension: when a spider closes, write its SourceHealth as JSON to REGWATCH_HEALTH_FILE.
+
+A source is broken (ok=False) when it returned nothing, its layout was not recognised, it reported an
+error (an API error envelope), every response was an error, or the crawl did not finish normally.
+Zero notices is never ok, unless the spider was skipped (no API key).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from regwatch.models import SourceHealth
+from spiders.pipelines import INVALID, JURISDICTIONS
+
+logger = logging.getLogger(__name__)
+
+LAYOUT_ERRORS = "regwatch/layout_errors"
+SOURCE_ERRORS = "regwatch/source_errors"
+RESPONSES_OK = "regwatch/responses_ok"
+
+
+class HealthExtension:
+    """Turns the crawl's stats into one SourceHealth record."""
+
+    def __init__(self, crawler: Crawler, path: Path):
+        self.crawler = crawler
+        self.path = path
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> HealthExtension:
+        path = crawler.settings.get("REGWATCH_HEALTH_FILE")
+        if not path:
+            raise NotConfigured("REGWATCH_HEALTH_FILE is not set")
+        extension = cls(crawler, Path(path))
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        health = health_of(spider, self.crawler.stats.get_stats(), reason)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(json.dumps(health.model_dump(mode="json"), indent=2) + "\n", encoding="utf-8")
+        log = logger.info if health.ok else logger.error
+        log("health of %s: ok=%s items=%d %s", health.source, health.ok, health.items, health.message)
+
+
+def health_of(spider: Spider, stats: dict[str, object], reason: str) -> SourceHealth:
+    """The verdict on one crawl from its stats and finish reason."""
+    items = int(stats.get("item_scraped_count", 0) or 0)
+    invalid = int(stats.get(INVALID, 0) or 0)
+    jurisdictions = list(stats.get(JURISDICTIONS, []) or [])  # type: ignore[call-overload]
+    problems: list[str] = list(getattr(spider, "problems", []))
+    if getattr(spider, "skipped", False) and reason == "finished":
+        message = getattr(spider, "skip_reason", "") or f"{spider.name}: skipped"
+        return SourceHealth(source=spider.name, ok=True, skipped=True, message=message)
+    responses = int(stats.get("downloader/response_count", 0) or 0)
+    exceptions = int(stats.get("downloader/exception_count", 0) or 0)
+    responses_ok = int(stats.get(RESPONSES_OK, 0) or 0)
+    if reason != "finished":
+        problems.insert(0, f"crawl ended with reason {reason!r}")
+    if int(stats.get(LAYOUT_ERRORS, 0) or 0) and not any("layout" in p for p in problems):
+        problems.append(f"{stats[LAYOUT_ERRORS]} page(s) with an unrecognised layout")
+    if (responses or exceptions) and responses_ok == 0:
+        problems.append(f"every response was an error ({responses} responses, {exceptions} download errors)")
+    if items == 0:
+        problems.append("returned nothing")
+    if invalid:
+        problems.append(f"{invalid} invalid item(s) not written")
+    broken = bool(problems) and not (invalid and len(problems) == 1)
+    message = "; ".join(problems) if problems else f"{items} notice(s)"
+    return SourceHealth(
+        source=spider.name,
+        ok=not broken,
+        items=items,
+        invalid=invalid,
+        message=message,
+        jurisdictions=jurisdictions,
+    )

@@ -1,0 +1,104 @@
+"""Open States API v3: state bills matching "kratom", with actions, abstracts and sources (API key)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any, ClassVar
+from urllib.parse import urlencode
+
+from scrapy.http import Response
+from w3lib.url import add_or_replace_parameter
+
+from regwatch.vocab import NoticeKind
+from spiders.shapes import JsonApiSpider
+from spiders.text import clean, excerpt, parse_date
+
+API = "https://v3.openstates.org/bills"
+QUERY = [
+    ("q", "kratom"),
+    # Nested arrays are omitted unless asked for (api-v3 schemas.py).
+    ("include", "actions"),
+    ("include", "abstracts"),
+    ("include", "sources"),
+    ("sort", "updated_desc"),
+    ("per_page", "20"),  # the API's maximum
+    ("page", "1"),
+]
+# ocd-jurisdiction/country:us/state:fl/government, .../district:dc/..., .../territory:pr/...
+OCD_JURISDICTION = re.compile(r"country:us/(?:state|district|territory):([a-z]{2})/")
+
+
+class OpenStatesSpider(JsonApiSpider):
+    name = "openstates"
+    api_key_env = "REGWATCH_OPENSTATES_API_KEY"
+    start_urls: ClassVar[list[str]] = [f"{API}?{urlencode(QUERY)}"]
+    max_pages = 25  # 500 bills: several years of kratom bills in every state
+
+    def headers(self) -> dict[str, str]:
+        return {"Accept": "application/json", "X-API-KEY": self.api_key or ""}
+
+    def recognised(self, data: Any, response: Response) -> bool:
+        if isinstance(data, dict) and isinstance(data.get("results"), list):
+            return True
+        detail = data.get("detail") if isinstance(data, dict) else None
+        self.layout_error(response, f"expected {{'results': [...], 'pagination'}}; got {detail or type(data).__name__}")
+        return False
+
+    def parse_page(self, data: dict[str, Any], response: Response) -> Iterator[dict[str, Any]]:
+        for bill in data["results"]:
+            fields = bill_fields(bill)
+            if fields is None:
+                self.logger.warning("skipped bill %s: no jurisdiction code or date", bill.get("id"))
+                continue
+            yield self.notice(response, **fields)
+
+    def next_page(self, data: dict[str, Any], response: Response) -> str | None:
+        pagination = data.get("pagination") or {}
+        page, max_page = int(pagination.get("page") or 1), int(pagination.get("max_page") or 1)
+        if page >= max_page or page >= self.max_pages:
+            return None
+        return add_or_replace_parameter(self.live_url(response), "page", str(page + 1))
+
+
+def jurisdiction_code(ocd_id: str) -> str | None:
+    """ocd-jurisdiction/country:us/state:fl/government -> US-FL."""
+    match = OCD_JURISDICTION.search(ocd_id or "")
+    return f"US-{match.group(1).upper()}" if match else None
+
+
+def bill_fields(bill: dict[str, Any]) -> dict[str, Any] | None:
+    """Notice fields of one Open States bill; None without a jurisdiction or any date."""
+    jurisdiction = jurisdiction_code((bill.get("jurisdiction") or {}).get("id", ""))
+    # Dates come as "", "2025-02-12" or "2025-02-12T00:00:00+00:00".
+    actions = [
+        {"date": day.isoformat(), "description": clean(a.get("description"))}
+        for a in bill.get("actions") or []
+        if (day := parse_date(a.get("date"))) and clean(a.get("description"))
+    ]
+    actions.sort(key=lambda a: a["date"])
+    published = (
+        parse_date(bill.get("first_action_date"))
+        or (parse_date(actions[0]["date"]) if actions else None)
+        or parse_date(bill.get("created_at"))
+    )
+    if jurisdiction is None or published is None:
+        return None
+    abstracts = [clean(a.get("abstract")) for a in bill.get("abstracts") or [] if clean(a.get("abstract"))]
+    sources = [s.get("url") for s in bill.get("sources") or [] if s.get("url")]
+    classes = [c.lower() for c in bill.get("classification") or []]
+    is_resolution = any("resolution" in c for c in classes) and "bill" not in classes
+    kind = NoticeKind.RESOLUTION if is_resolution else NoticeKind.BILL
+    session = clean(bill.get("session"))
+    return {
+        "id": f"openstates:{bill['id'].rsplit('/', 1)[-1]}" if bill.get("id") else None,
+        "jurisdiction": jurisdiction,
+        "kind": kind,
+        "title": clean(bill.get("title")),
+        "text": excerpt(" ".join(abstracts) or clean(bill.get("title"))),
+        # The legislature's own page is the primary evidence; Open States' page when it lists none.
+        "url": sources[0] if sources else bill.get("openstates_url"),
+        "published": published.isoformat(),
+        "identifier": f"{clean(bill.get('identifier'))} ({session})" if session else clean(bill.get("identifier")),
+        "actions": actions,
+    }
