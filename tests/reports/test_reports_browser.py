@@ -3,6 +3,7 @@ makes no request off the page, logs no error, and draws the map tiles."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -24,17 +25,21 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture
 def chromium_path() -> Path:
-    """Debian's chromium; skipped where absent, unless REGWATCH_REQUIRE_BROWSER=1 demands it (CI)."""
-    if CHROMIUM.is_file():
+    """Debian's chromium and Playwright; skipped where absent, unless REGWATCH_REQUIRE_BROWSER=1 (CI) demands them."""
+    if not CHROMIUM.is_file():
+        message = f"no browser at {CHROMIUM}: install Debian's chromium (apt-get install -y chromium)"
+    elif importlib.util.find_spec("playwright") is None:
+        message = "the playwright package is missing: pip install -e '.[dev]'"
+    else:
         return CHROMIUM
-    message = f"no browser at {CHROMIUM}: install Debian's chromium (apt-get install -y chromium)"
     if os.environ.get("REGWATCH_REQUIRE_BROWSER") == "1":
         pytest.fail(f"REGWATCH_REQUIRE_BROWSER=1 but {message}")
     pytest.skip(message)
 
 
 def test_index_in_headless_chromium(chromium_path: Path, tmp_path: Path) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package (dev extra) is missing")
+    from playwright import sync_api
+
     folder = build_sample(title=XSS, summary=XSS).write(tmp_path / "reports")
     index = (folder / "index.html").resolve()
     requests: list[str] = []

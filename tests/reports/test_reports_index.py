@@ -157,3 +157,23 @@ def test_severity_counts_in_header(written: Path) -> None:
     meta = index(written).xpath('//header/p[@class="meta"]')[0].text_content()
     assert "5 changes · 2 critical, 1 high, 1 medium, 1 low" in " ".join(meta.split())
     assert [s.value for s in Severity] == ["critical", "high", "medium", "low"]
+
+
+def test_report_md_has_the_same_sections_in_order(written: Path) -> None:
+    report = (written / "report.md").read_text(encoding="utf-8")
+    headings = [line for line in report.splitlines() if line.startswith("#")]
+    assert headings == [
+        "# Kratom regulatory status as of 2025-08-01",
+        "## What changed since the last run",
+        "## Sources that failed",
+        "## Taking effect in the next 90 days",
+        "## Pending legislation",
+        "## Status",
+    ]
+    changes = report.split("## What changed since the last run")[1].split("##")[0]
+    severities = [line.split("|")[1].strip() for line in changes.splitlines() if line.startswith("| ")][1:]
+    assert severities == ["critical", "critical", "high", "medium", "low"]
+    assert (
+        "| critical | Florida (US-FL) | 7-oh | Florida restricts 7-OH from 2025-08-15 | regulated -> restricted |"
+        in report
+    )
