@@ -13,6 +13,8 @@ from regwatch.ingest import BadInput
 from regwatch.models import Curated, Notice
 
 SOURCE = "baseline"
+# When the baseline files were last reviewed as a whole; an entry's own `as_of` overrides it.
+REVIEWED = date(2026, 11, 24)
 _CURATED_KEYS = {"measure", "substances", "stage", "expires", "undated", "reliability", "sources", "note"}
 _NOTICE_KEYS = {"jurisdiction", "title", "kind", "identifier", "published", "effective", "text", "as_of"}
 
@@ -43,9 +45,14 @@ def to_notice(item: dict[str, object]) -> Notice:
     unknown = set(item) - _CURATED_KEYS - _NOTICE_KEYS
     if unknown:
         raise KeyError(f"unknown keys {sorted(unknown)}; expected some of {sorted(_CURATED_KEYS | _NOTICE_KEYS)}")
-    curated = Curated.model_validate({k: v for k, v in item.items() if k in _CURATED_KEYS})
+    fields = {k: v for k, v in item.items() if k in _CURATED_KEYS}
+    if fields.get("measure") is None:
+        # "No kratom-specific law found" is a finding about the whole history up to the check, not
+        # an event on the check date: it counts at every as-of date (a law, when found, overrides it).
+        fields["undated"] = True
+    curated = Curated.model_validate(fields)
     checked = item.get("as_of")
-    retrieved = datetime.combine(checked, time(), tzinfo=UTC) if isinstance(checked, date) else None
+    retrieved = datetime.combine(checked if isinstance(checked, date) else REVIEWED, time(), tzinfo=UTC)
     label = str(item.get("identifier") or item["title"])
     slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:60]
     published = item["published"]

@@ -131,7 +131,9 @@ def _scheduled_changes(
     for item in new.scheduled:
         if (item.notice, item.effective) in before:
             continue
-        if item.status in _STRICT:
+        if item.status is new.status:
+            severity = Severity.LOW  # an amendment that leaves the status as it is (a new age limit, say)
+        elif item.status in _STRICT:
             severity = Severity.CRITICAL
         elif item.status is Status.LEGAL:
             severity = Severity.HIGH
@@ -146,7 +148,7 @@ def _scheduled_changes(
                 item.notice,
                 run,
                 actions,
-                summary=f"{place} {_verb(item.status, new.substance)} from {item.effective.isoformat()}{soon}",
+                summary=_scheduled_summary(place, item.status, new, item.effective, soon, actions.get(item.notice)),
                 new_status=item.status,
                 effective=item.effective,
                 old_status=new.status,
@@ -171,6 +173,18 @@ def _scheduled_changes(
                 )
             )
     return out
+
+
+def _scheduled_summary(
+    place: str, status: Status, row: StatusRow, effective: date, soon: str, action: Action | None
+) -> str:
+    if status is row.status:
+        what = f": {action.title}" if action else ""
+        return (
+            f"{place}: new rules for {row.substance.value} take effect {effective.isoformat()}{soon}, "
+            f"status stays {status.value}{what}"
+        )
+    return f"{place} {_verb(status, row.substance)} from {effective.isoformat()}{soon}"
 
 
 def _pending_changes(

@@ -116,3 +116,14 @@ def test_broken_source_is_reported_and_skipped_source_is_not() -> None:
     [change] = broken_source_changes(health, "r", AS_OF)
     assert (change.kind, change.severity, change.source) == (ChangeKind.SOURCE_BROKEN, Severity.HIGH, "fda")
     assert "layout not recognised" in change.summary
+
+
+def test_amendment_that_keeps_the_status_is_low() -> None:
+    amended = row(
+        Status.REGULATED, scheduled=[ScheduledItem(status=Status.REGULATED, effective=date(2026, 8, 1), notice="a")]
+    )
+    [change] = diff_tables([row(Status.REGULATED)], [amended], "r", AS_OF, {"a": action("a", Measure.REGULATE)})
+    assert (change.kind, change.severity) == (ChangeKind.SCHEDULED_ADDED, Severity.LOW)
+    assert change.summary == (
+        "Tennessee: new rules for kratom take effect 2026-08-01, status stays regulated: Bill a"
+    )
