@@ -96,8 +96,8 @@ def bill_fields(bill: dict[str, Any]) -> dict[str, Any] | None:
         "kind": kind,
         "title": clean(bill.get("title")),
         "text": excerpt(" ".join(abstracts) or clean(bill.get("title"))),
-        # The legislature's own page is the primary evidence; Open States' page when it lists none.
-        "url": sources[0] if sources else bill.get("openstates_url"),
+        # Open States' page is per bill and stable; `sources` are often a legislature's generic search page.
+        "url": bill.get("openstates_url") or (sources[0] if sources else None),
         "published": published.isoformat(),
         "identifier": f"{clean(bill.get('identifier'))} ({session})" if session else clean(bill.get("identifier")),
         "actions": actions,
