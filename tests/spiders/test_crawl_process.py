@@ -35,11 +35,20 @@ def test_federal_register_crawl_through_base_url(tmp_path: Path, monkeypatch: py
     }
     with serve(routes) as (base_url, asked):
         health, out = crawl_source("federal_register", tmp_path / "crawl", base_url=base_url, settings=FAST)
-    assert (health.ok, health.items, health.jurisdictions) == (True, 2, ["US"]), health.message
-    assert asked[0] == "/robots.txt" and len(asked) == 3
-    found = read_notices(out)
-    assert [n.id for n in found] == ["federal_register:2016-24659", "federal_register:2016-20803"]
-    assert all(n.url and n.url.startswith("https://www.federalregister.gov/") for n in found)
+        assert (health.ok, health.items, health.jurisdictions) == (True, 2, ["US"]), health.message
+        assert [line.split()[0] for line in asked] == ["200", "200", "200"]
+        assert asked[0] == "200 /robots.txt" and asked[2] == f"200 {page2.path}?{page2.query}"
+        found = read_notices(out)
+        assert [n.id for n in found] == ["federal_register:2016-24659", "federal_register:2016-20803"]
+        assert all(n.url and n.url.startswith("https://www.federalregister.gov/") for n in found)
+
+        # Second run: the HTTP cache (under REGWATCH_DATA_DIR) revalidates with If-None-Match; unchanged
+        # pages cost a 304 and the notices are still all there.
+        asked.clear()
+        again, out = crawl_source("federal_register", tmp_path / "again", base_url=base_url, settings=FAST)
+    assert again.ok and again.items == 2
+    assert [line.split()[0] for line in asked] == ["200", "304", "304"]
+    assert [n.id for n in read_notices(out)] == [n.id for n in found]
 
 
 def test_legiscan_error_envelope_marks_the_source_broken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -58,7 +67,7 @@ def test_congress_without_key_is_skipped(tmp_path: Path, monkeypatch: pytest.Mon
         health, _ = crawl_source("congress", tmp_path / "crawl", base_url=base_url, settings=FAST)
     assert (health.ok, health.skipped, health.items) == (True, True, 0)
     assert health.message == "congress: no API key (set REGWATCH_CONGRESS_API_KEY); skipped"
-    assert asked == []
+    assert asked == []  # not even robots.txt
 
 
 def test_fda_error_page_is_reported_as_broken(tmp_path: Path) -> None:
