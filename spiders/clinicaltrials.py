@@ -7,10 +7,10 @@ from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 from scrapy.http import Response
-from w3lib.url import add_or_replace_parameter
 
 from regwatch.vocab import NoticeKind
 from spiders.countries import country_code
+from spiders.middlewares import with_param
 from spiders.shapes import JsonApiSpider
 from spiders.text import clean, excerpt, parse_date
 
@@ -46,7 +46,7 @@ class ClinicalTrialsSpider(JsonApiSpider):
 
     def next_page(self, data: dict[str, Any], response: Response) -> str | None:
         token = data.get("nextPageToken")
-        return add_or_replace_parameter(self.live_url(response), "pageToken", token) if token else None
+        return with_param(self.live_url(response), "pageToken", token) if token else None
 
 
 def study_fields(study: dict[str, Any]) -> dict[str, Any] | None:

@@ -14,10 +14,10 @@ from typing import Any
 
 from scrapy import Request
 from scrapy.http import Response
-from w3lib.url import add_or_replace_parameter
 
 from regwatch.vocab import NoticeKind
 from spiders.base import RegwatchSpider
+from spiders.middlewares import with_param
 from spiders.text import clean, excerpt, html_text, mentions_kratom, parse_date
 
 API = "https://api.congress.gov/v3"
@@ -82,7 +82,7 @@ class CongressSpider(RegwatchSpider):
             yield self.notice(state["response"], **bill_fields(state["bill"], state["actions"], state["summaries"]))
             return
         key, url = queue[0]
-        url = add_or_replace_parameter(url, "limit", "250")  # one page for nearly every bill
+        url = with_param(url, "limit", "250")  # one page for nearly every bill
         kwargs = {"state": state, "key": key, "queue": queue[1:]}
         yield self.request(url, callback=self.parse_collection, cb_kwargs=kwargs)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from parsel import Selector, SelectorList
+from scrapy.selector import Selector, SelectorList
 
 from spiders.text import clean, excerpt, mentions_kratom, parse_date
 

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -37,6 +37,13 @@ def rebase(url: str, base_url: str) -> str:
     base = urlsplit(base_url)
     parts = urlsplit(url)
     return urlunsplit((base.scheme, base.netloc, parts.path or "/", parts.query, parts.fragment))
+
+
+def with_param(url: str, name: str, value: str) -> str:
+    """`url` with query parameter `name` set to `value` (replaced if present, else appended)."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != name]
+    return urlunsplit(parts._replace(query=urlencode([*query, (name, value)])))
 
 
 class BaseUrlMiddleware:

@@ -8,9 +8,9 @@ from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 from scrapy.http import Response
-from w3lib.url import add_or_replace_parameter
 
 from regwatch.vocab import NoticeKind
+from spiders.middlewares import with_param
 from spiders.shapes import JsonApiSpider
 from spiders.text import clean, excerpt, parse_date
 
@@ -58,7 +58,7 @@ class OpenStatesSpider(JsonApiSpider):
         page, max_page = int(pagination.get("page") or 1), int(pagination.get("max_page") or 1)
         if page >= max_page or page >= self.max_pages:
             return None
-        return add_or_replace_parameter(self.live_url(response), "page", str(page + 1))
+        return with_param(self.live_url(response), "page", str(page + 1))
 
 
 def jurisdiction_code(ocd_id: str) -> str | None:

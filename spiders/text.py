@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from parsel import Selector
+from scrapy.selector import Selector
 
 # Terms that make a document about kratom: the plant, its alkaloids and the 7-OH products (design.md).
 KRATOM_TERMS = re.compile(

@@ -13,8 +13,8 @@ from datetime import datetime
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
-from parsel import Selector
 from scrapy.http import Response
+from scrapy.selector import Selector
 
 from regwatch import jurisdictions
 from regwatch.vocab import NoticeKind
