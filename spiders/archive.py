@@ -52,6 +52,10 @@ class WarcArchiveMiddleware:
         return middleware
 
     def process_response(self, request: Request, response: Response) -> Response:
+        spider = self.crawler.spider
+        if getattr(spider, "base_url", None) and ORIGINAL_URL not in request.meta:
+            # Asked of the replay host itself (robots.txt): no live URL to file it under, nothing to keep.
+            return response
         try:
             entry = self._writer().write(self.capture(request, response))
         except OSError as exc:
