@@ -186,7 +186,7 @@ def run_command(
     no_crawl: Annotated[bool, typer.Option("--no-crawl", help="Use only what is already stored.")] = False,
     replay: Annotated[
         Path | None,
-        typer.Option("--replay", help="Crawl a recorded archive (WARC or folder) instead of the web."),
+        typer.Option("--replay", help="Crawl a recorded archive (WARC, folder, or 'demo') instead of the web."),
     ] = None,
     source: Annotated[list[str] | None, typer.Option("--source", help="Crawl only these spiders.")] = None,
     no_baseline: Annotated[bool, typer.Option("--no-baseline", help="Do not (re)load the baseline first.")] = False,
@@ -202,8 +202,9 @@ def run_command(
     crawler = None
     if not no_crawl:
         from regwatch.crawl import crawler_for
+        from regwatch.replay import resolve
 
-        crawler = crawler_for(store, sources=source, replay=replay)
+        crawler = crawler_for(store, sources=source, replay=resolve(replay) if replay else None)
     outcome = run_pipeline(store, day, reports_dir=settings.reports_dir(), crawl=crawler)
     _summarise(outcome)
 
