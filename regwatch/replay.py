@@ -3,7 +3,7 @@
 Every source is rebased onto one host (`-a base_url=...`), so a request is matched on path and query
 only (API keys ignored). The server answers with the recorded status, headers and body; unknown URLs get
 404; robots.txt allows everything unless one was recorded. Validators come from the record (its ETag and
-Last-Modified, else the payload digest and the capture date) and every answer says `no-cache`, so a second
+Last-Modified, else the payload digest and the capture date) and every answer says `max-age=0`, so a second
 crawl revalidates and an unchanged archive answers 304s, as a well-behaved live site would.
 
 Why not pywb: it is a whole wayback machine (its own URL scheme, rewriting, a gevent server and a dozen
@@ -33,7 +33,8 @@ ROBOTS_ALLOW_ALL = b"User-agent: *\nDisallow:\n"
 # Headers the server sets itself, or that described the original connection rather than the content.
 NOT_REPLAYED = frozenset({"date", "server", "connection", "keep-alive", "transfer-encoding", "content-length"})
 # Replaced rather than replayed: a recorded max-age would let the second crawl skip the server entirely.
-CACHE_CONTROL = "no-cache"
+# Not "no-cache": Scrapy's RFC2616 policy then refetches without validators (no 304 is possible).
+CACHE_CONTROL = "max-age=0"
 
 
 def resolve(value: str | Path) -> Path:
@@ -142,7 +143,7 @@ class ReplayHandler(BaseHTTPRequestHandler):
         self.send_response(status)
         for name, value in headers:
             self.send_header(name, value)
-        if status != 304:
+        if status != 304 and not any(name.lower() == "content-length" for name, _ in headers):
             self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if not head and status != 304:
