@@ -26,33 +26,32 @@ from regwatch.vocab import Cadence
 
 log = logging.getLogger(__name__)
 
-# Spiders that need an API key, and where the key comes from when REGWATCH_<NAME>_API_KEY is unset.
+# Spiders that need an API key, and the Airflow connection that holds it when REGWATCH_<NAME>_API_KEY
+# is unset.
 KEYED_SOURCES = {"congress": "regwatch_congress", "openstates": "regwatch_openstates", "legiscan": "regwatch_legiscan"}
-SMTP_CONNECTION = "regwatch_smtp"
-# The outbox state of a delivered row (regwatch/store/tables.py: queued, sending, sent, failed).
-OUTBOX_SENT = "sent"
 
 
-class ReplayUnavailable(RuntimeError):
-    """The replay archive cannot be served here (regwatch.replay is not installed)."""
+class DigestIncomplete(RuntimeError):
+    """A digest send left messages queued (a transient SMTP error, or SMTP misconfigured)."""
 
 
 # dates -------------------------------------------------------------------------------------------------
 
 
 def run_moment(logical_date: datetime | None, run_after: datetime) -> datetime:
-    """The moment a DAG run stands for: its logical date, or `run_after` when it has none.
+    """The moment a DAG run stands for, in UTC: its logical date, or `run_after` when it has none.
 
-    With Airflow 3's default cron timetable (CronTriggerTimetable) the logical date is the moment the run
-    was due, equal to its data interval end, so a run due at 06:00 UTC on 1 July stands for 1 July.
-    Manual and asset-triggered runs may have no logical date; they stand for when they were queued.
+    With the cron trigger timetable (Airflow 3's default, set explicitly in the pipeline DAG) the
+    logical date is the moment the run was due, which is also its data interval end: a run due at
+    00:00 UTC on 1 July stands for 1 July. Manual runs may omit the logical date and asset-triggered
+    runs have none; they stand for the moment they were queued (`run_after`).
     """
     moment = logical_date or run_after
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def as_of_for(logical_date: datetime | None, run_after: datetime) -> date:
-    """The as-of date of a DAG run: the UTC date of `run_moment`."""
+    """The as-of date of a DAG run: the UTC date of its `run_moment`."""
     return run_moment(logical_date, run_after).date()
 
 
@@ -73,19 +72,15 @@ def load_baseline(store: Store | None = None) -> dict[str, int]:
 def plan_sources(requested: list[str] | None, replay: str | None = None) -> list[str]:
     """The spiders to crawl: those requested (checked, de-duplicated, in order) or all of them.
 
-    Also checks the replay parameter, so a mistyped archive fails the run once, up front, rather than
-    reporting every source broken.
+    Also checks the replay parameter, so a mistyped archive fails the run once, up front, instead of
+    reporting every source broken (and alerting subscribers about it).
     """
     from regwatch.crawl import SPIDERS
 
     unknown = [name for name in requested or [] if name not in SPIDERS]
     if unknown:
         raise BadInput(f"unknown source(s) {', '.join(map(repr, unknown))}; the spiders are: {', '.join(SPIDERS)}")
-    if replay:
-        try:
-            replay_archive(replay)
-        except ReplayUnavailable as exc:
-            log.warning("%s: every crawl will report its source broken", exc)
+    replay_archive(replay)
     return list(dict.fromkeys(requested or SPIDERS))
 
 
@@ -93,36 +88,39 @@ def replay_archive(replay: str | None) -> Path | None:
     """The archive a `replay` parameter names ("demo" is the bundled one), or None for the live sites."""
     if not replay:
         return None
-    try:
-        from regwatch.replay import resolve
-    except ImportError:
-        raise ReplayUnavailable(f"replay {replay!r} needs regwatch.replay, which is not installed") from None
-    path = Path(resolve(replay))
-    if not path.exists():
-        raise BadInput(f"replay archive {replay!r} does not exist (expected a WARC file, a folder or 'demo')")
-    return path
+    from regwatch.replay import resolve
+
+    return resolve(replay)
 
 
 def crawl_one(name: str, replay: str | None = None, store: Store | None = None) -> dict[str, Any]:
     """Crawl one source and store what it found; return its health as a small dict.
 
-    A broken source (spider error, bad output, no replay server) comes back with ok=False and never
-    raises. An unreachable store raises, so that Airflow retries the task.
+    A broken source (spider error, timeout, unreadable output) comes back with ok=False and never
+    raises. An unreachable store or a replay server that cannot start raises, so Airflow retries.
     """
-    store = store or Store.open()
-    export_api_key(name)
-    try:
-        archive = replay_archive(replay)
-    except ReplayUnavailable as exc:
-        return SourceHealth(source=name, ok=False, message=str(exc)).model_dump(mode="json")
     from regwatch.crawl import crawl_source, ingest_crawl
 
+    store = store or Store.open()
+    export_api_key(name)
+    archive = replay_archive(replay)
     with tempfile.TemporaryDirectory(prefix=f"regwatch-{name}-") as tmp, _serving(archive) as base_url:
-        health, out = crawl_source(name, Path(tmp), base_url=base_url)
+        health, out = crawl_source(name, Path(tmp), base_url=base_url, settings=crawl_settings(archive))
         health = ingest_crawl(store, health, out)
     level = logging.INFO if health.ok else logging.WARNING
     log.log(level, "source %s: ok=%s items=%d %s", name, health.ok, health.items, health.message)
     return health.model_dump(mode="json")
+
+
+def crawl_settings(archive: Path | None) -> dict[str, str]:
+    """Scrapy settings for a crawl run by a task."""
+    # The key, if any, is in the environment by now (export_api_key): the spider need not import
+    # Airflow in its subprocess, where no task context could answer anyway.
+    found = {"REGWATCH_AIRFLOW_CONNECTIONS": "False"}
+    if archive is not None:
+        # The replay server is our own loopback process: there is no site to be polite to.
+        found |= {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False"}
+    return found
 
 
 def publish_run(
@@ -138,14 +136,18 @@ def publish_run(
     store = store or Store.open()
     reported = {h["source"]: SourceHealth.model_validate(h) for h in healths if h}
     health = [
-        reported.get(name)
-        or SourceHealth(source=name, ok=False, message="the crawl task failed; see its Airflow log")
+        reported.get(name) or SourceHealth(source=name, ok=False, message="the crawl task failed; see its Airflow log")
         for name in planned
     ]
     outcome = publish(store, as_of, health)
     broken = [h.source for h in health if not h.ok and not h.skipped]
-    log.info("run %s: %d notices, %d changes, broken: %s", outcome.run.id, outcome.run.notices,
-             len(outcome.changes), ", ".join(broken) or "none")
+    log.info(
+        "run %s: %d notices, %d changes, broken sources: %s",
+        outcome.run.id,
+        outcome.run.notices,
+        len(outcome.changes),
+        ", ".join(broken) or "none",
+    )
     return {
         "run_id": outcome.run.id,
         "as_of": as_of.isoformat(),
@@ -164,13 +166,10 @@ def write_report(run_id: str, store: Store | None = None) -> str:
     return str(folder)
 
 
-def queue_alerts(run_id: str, store: Store | None = None) -> int | None:
-    """Queue the run's changes in the outbox for matching subscribers; None when notify is absent."""
-    try:
-        from regwatch.notify import queue_alerts as queue
-    except ImportError:
-        log.warning("regwatch.notify.queue_alerts is not installed: no alerts queued for run %s", run_id)
-        return None
+def queue_alerts(run_id: str, store: Store | None = None) -> int:
+    """Queue the run's changes in the outbox for matching subscribers; the rows added (0 on a re-run)."""
+    from regwatch.notify import queue_alerts as queue
+
     queued = queue(store or Store.open(), run_id)
     log.info("run %s: %d alerts queued", run_id, queued)
     return queued
@@ -196,55 +195,52 @@ def digest_due(cadence: Cadence, day: date, last_sent: datetime | None) -> bool:
 
 def last_digest_sent(store: Store, cadence: Cadence) -> datetime | None:
     """When the outbox last delivered to a subscriber of `cadence`."""
+    from regwatch.notify.outbox import SENT
     from regwatch.store import tables as t
 
     query = (
         select(func.max(t.outbox.c.sent))
         .join(t.subscribers, t.subscribers.c.id == t.outbox.c.subscriber_id)
-        .where(t.subscribers.c.cadence == cadence.value, t.outbox.c.state == OUTBOX_SENT)
+        .where(t.subscribers.c.cadence == cadence.value, t.outbox.c.state == SENT)
     )
     with store.engine.connect() as conn:
         return conn.execute(query).scalar()
 
 
-def send_digests(now: datetime, run_id: str | None = None, store: Store | None = None) -> dict[str, Any]:
-    """Send what is due at `now`: immediate alerts always, daily and weekly digests when due.
+def send_digest(cadence: Cadence, now: datetime, store: Store | None = None) -> dict[str, Any]:
+    """Send the messages of one cadence if due at `now` (immediate alerts always are).
 
-    The outbox holds one row per subscriber and change, so a repeated send mails nothing twice.
+    SMTP comes from REGWATCH_SMTP_URL or the Airflow connection regwatch_smtp (regwatch.notify reads
+    both); with neither, messages are written as .eml files beside the latest report. The outbox holds
+    one row per subscriber and change, so a repeated send mails nothing twice. Raises DigestIncomplete
+    when an error left messages queued, so that Airflow retries the send.
     """
-    try:
-        from regwatch.notify import send_digests as send
-    except ImportError:
-        log.warning("regwatch.notify.send_digests is not installed: no digests sent")
-        return {"skipped": "regwatch.notify is not installed"}
+    from regwatch.notify import send_digests
+
     store = store or Store.open()
-    run_id = run_id or _latest_run_id(store)
-    smtp_url = smtp_url_from_config()
-    # Without SMTP, messages become .eml files in the run's report folder (design.md).
-    eml_dir = None if smtp_url else settings.reports_dir() / (run_id or "latest")
-    result: dict[str, Any] = {}
-    for cadence in Cadence:
-        if not digest_due(cadence, now.date(), last_digest_sent(store, cadence)):
-            log.info("%s digest not due on %s (already sent)", cadence.value, now.date())
-            result[cadence.value] = "not due"
-            continue
-        sent = send(store, cadence, now=now, smtp_url=smtp_url, eml_dir=eml_dir)
-        log.info("%s digest: %s", cadence.value, sent)
-        # XComs must be small and JSON: a count as is, anything richer as its text.
-        result[cadence.value] = sent if isinstance(sent, int | str | None) else str(sent)
-    return result
-
-
-def _latest_run_id(store: Store) -> str | None:
-    latest = store.latest_run()
-    return latest.id if latest else None
+    if not digest_due(cadence, now.date(), last_digest_sent(store, cadence)):
+        log.info("%s digest not due on %s: already sent", cadence.value, now.date())
+        return {"cadence": cadence.value, "due": False, "messages": 0}
+    report = send_digests(store, cadence, now=now)
+    summary = {
+        "cadence": cadence.value,
+        "due": True,
+        "transport": report.transport,
+        "messages": report.messages,
+        "changes": report.changes,
+        "failed": len(report.failed),
+    }
+    if not report.ok:
+        problems = [report.error] if report.error else report.deferred
+        raise DigestIncomplete(f"{cadence.value} digest left messages queued: {'; '.join(problems)}")
+    return summary
 
 
 # configuration -----------------------------------------------------------------------------------------
 
 
 def airflow_connection(conn_id: str) -> Any | None:
-    """The Airflow connection `conn_id`, or None when it is not defined or Airflow is not running this."""
+    """The Airflow connection `conn_id`, or None when it is not defined or no Airflow task is asking."""
     try:
         from airflow.sdk import Connection
         from airflow.sdk.exceptions import AirflowNotFoundException, AirflowRuntimeError
@@ -260,7 +256,7 @@ def airflow_connection(conn_id: str) -> Any | None:
 
 
 def export_api_key(source: str) -> None:
-    """Put the source's API key into REGWATCH_<SOURCE>_API_KEY from its Airflow connection, if unset.
+    """Set REGWATCH_<SOURCE>_API_KEY from the source's Airflow connection when the variable is unset.
 
     The spider runs in a `scrapy crawl` subprocess that cannot ask Airflow, so it reads the environment.
     The key is the connection's password, or `api_key` in its extra.
@@ -273,20 +269,6 @@ def export_api_key(source: str) -> None:
     key = (conn.password or conn.extra_dejson.get("api_key")) if conn is not None else None
     if key:
         os.environ[variable] = key
-
-
-def smtp_url_from_config() -> str | None:
-    """REGWATCH_SMTP_URL, else the Airflow connection regwatch_smtp as an smtp:// or smtps:// URL."""
-    url = os.environ.get("REGWATCH_SMTP_URL")
-    if url:
-        return url
-    conn = airflow_connection(SMTP_CONNECTION)
-    if conn is None:
-        return None
-    uri: str = conn.get_uri()
-    if not uri.startswith(("smtp://", "smtps://")):
-        raise BadInput(f"connection {SMTP_CONNECTION} must have type smtp or smtps, not {conn.conn_type!r}")
-    return uri
 
 
 @contextmanager

@@ -1,0 +1,157 @@
+"""regwatch_pipeline: crawl the sources, publish the day's status and changes, report, queue alerts.
+
+Thin on purpose: each task calls one function of regwatch.orchestrate, imported inside the task, so this
+file parses in milliseconds and holds no logic worth testing apart from its shape.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from airflow.sdk import Asset, CronTriggerTimetable, Param, TriggerRule, dag, task
+
+# Updated by the last task; regwatch_digest is scheduled on it. The same URI is in regwatch_digest.py.
+CHANGES = Asset("regwatch://changes")
+
+# Daily by default; REGWATCH_PIPELINE_SCHEDULE (a cron expression, read from the environment at parse
+# time because that costs nothing, unlike an Airflow Variable) changes it without editing this file.
+SCHEDULE = os.environ.get("REGWATCH_PIPELINE_SCHEDULE", "@daily")
+
+DEFAULT_ARGS: dict[str, Any] = {
+    "owner": "regwatch",
+    # Sources and stores fail transiently; retries spaced 2, 4, 8 minutes ride out most outages.
+    # REGWATCH_TASK_RETRIES=0 makes a local test fail at once instead of waiting out the backoff.
+    "retries": int(os.environ.get("REGWATCH_TASK_RETRIES", "3")),
+    "retry_delay": timedelta(minutes=2),
+    "retry_exponential_backoff": 2.0,
+    "max_retry_delay": timedelta(minutes=30),
+    # A live crawl of one source takes minutes; regwatch.crawl stops a spider after 30.
+    "execution_timeout": timedelta(minutes=45),
+}
+
+
+def _as_of() -> Any:
+    """The as-of date of the current DAG run (see regwatch.orchestrate.run_moment)."""
+    from airflow.sdk import get_current_context
+
+    from regwatch.orchestrate import as_of_for
+
+    run = get_current_context()["dag_run"]
+    return as_of_for(run.logical_date, run.run_after)
+
+
+@dag(
+    dag_id="regwatch_pipeline",
+    # Explicit trigger timetable: the logical date is the moment the run is due (no data interval),
+    # so a run due on 1 July publishes the status as of 1 July.
+    schedule=CronTriggerTimetable(SCHEDULE, timezone="UTC"),
+    start_date=datetime(2025, 1, 1, tzinfo=UTC),
+    catchup=False,
+    # Runs of different dates share one store and diff against the run before them: one at a time.
+    max_active_runs=1,
+    # A run stuck longer than this (every crawl at its limit plus retries) is failed, not left running.
+    dagrun_timeout=timedelta(hours=6),
+    tags=["regwatch", "kratom", "pipeline"],
+    default_args=DEFAULT_ARGS,
+    params={
+        "replay": Param(
+            None,
+            type=["null", "string"],
+            description='Crawl a recorded archive (a WARC file or folder, or "demo") instead of the live sites.',
+        ),
+        "sources": Param(
+            [],
+            type="array",
+            items={"type": "string"},
+            description="Crawl only these spiders (e.g. federal_register, openstates); empty means all.",
+        ),
+    },
+)
+def regwatch_pipeline() -> None:
+    """### regwatch pipeline
+
+    One pass for the run's as-of date (the UTC date of its logical date; a run with no logical date
+    uses the time it was queued): load the baseline, crawl every source (one mapped task each),
+    publish the status table and changes, write the reports, queue alerts, and update the asset
+    `regwatch://changes`, which starts `regwatch_digest`.
+
+    Every task is idempotent for its date: re-running or backfilling a date replaces that date's run
+    and reports and never duplicates notices, changes or alerts. A broken source never stops the
+    others: it becomes a `source_broken` change.
+
+    Params: `replay` (archive path or `"demo"`), `sources` (subset of spiders; default all).
+    """
+
+    # Each task's dict travels whole as one XCom: nothing downstream wants its keys apart.
+    @task(multiple_outputs=False)
+    def load_baseline() -> dict[str, int]:
+        """Load the curated, cited baseline into the store (idempotent: unchanged facts change nothing)."""
+        from regwatch.orchestrate import load_baseline as load
+
+        return load()
+
+    @task
+    def plan_sources(params: dict[str, Any] | None = None) -> list[str]:
+        """Check the `sources` and `replay` params and list the spiders to crawl (all by default).
+
+        Bad params fail the run at once, without retries: retrying cannot fix a typo.
+        """
+        from airflow.sdk.exceptions import AirflowFailException
+
+        from regwatch.ingest import BadInput
+        from regwatch.orchestrate import plan_sources as plan
+
+        params = params or {}
+        try:
+            return plan(params.get("sources"), params.get("replay"))
+        except BadInput as exc:
+            raise AirflowFailException(str(exc)) from exc
+
+    @task(multiple_outputs=False, map_index_template="{{ task.op_kwargs['name'] }}")
+    def crawl(name: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Crawl one source and store its notices; return its health (small: ok, items, message).
+
+        A broken source returns ok=False instead of failing, so the run still publishes; an unreachable
+        store raises, so Airflow retries with backoff.
+        """
+        from regwatch.orchestrate import crawl_one
+
+        return crawl_one(name, replay=(params or {}).get("replay"))
+
+    # Publish even when some crawl tasks failed for good: their sources count as broken.
+    @task(multiple_outputs=False, trigger_rule=TriggerRule.ALL_DONE_MIN_ONE_SUCCESS)
+    def publish(planned: list[str], healths: list[dict[str, Any]]) -> dict[str, Any]:
+        """Publish the status table and changes for the as-of date, replacing an earlier run of that date."""
+        from regwatch.orchestrate import publish_run
+
+        # One slice request for every crawl's health (iterating asks per item until one is missing).
+        return publish_run(_as_of(), planned, list(healths[:]))
+
+    @task
+    def report(summary: dict[str, Any]) -> str:
+        """Write the run's reports (HTML, Markdown, CSV, JSON, Atom) under REGWATCH_REPORTS_DIR/<date>/."""
+        from regwatch.orchestrate import write_report
+
+        return write_report(summary["run_id"])
+
+    @task(outlets=[CHANGES])
+    def queue_alerts(summary: dict[str, Any], outlet_events: Any = None) -> int:
+        """Queue the run's changes in the outbox (one row per subscriber and change) and update the asset."""
+        from regwatch.orchestrate import queue_alerts as queue
+
+        queued = queue(summary["run_id"])
+        if outlet_events is not None:
+            outlet_events[CHANGES].extra = {**summary, "queued": queued}
+        return queued
+
+    planned = plan_sources()
+    load_baseline() >> planned
+    # Mapped tasks do not take doc_md from their docstring (Airflow 3.3), so it is passed on here.
+    healths = crawl.override(doc_md=crawl.function.__doc__).expand(name=planned)
+    summary = publish(planned, healths)
+    report(summary) >> queue_alerts(summary)
+
+
+regwatch_pipeline()
