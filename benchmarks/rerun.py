@@ -19,7 +19,8 @@ import os
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime, time as clock, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
