@@ -198,10 +198,10 @@ def _pending_changes(
         prior = before.get(notice)
         if prior is None:
             severity = _pending_severity(item, new.jurisdiction, actions.get(notice))
-            kind, verb = ChangeKind.PENDING_ADDED, "proposed"
+            kind, verb = ChangeKind.PENDING_ADDED, f"{item.stage.value.replace('_', ' ')}"
         elif prior.stage != item.stage:
             severity = Severity.HIGH if item.stage in _CHAMBER_STAGES else Severity.LOW
-            kind, verb = ChangeKind.PENDING_ADVANCED, f"advanced to {item.stage.value}"
+            kind, verb = ChangeKind.PENDING_ADVANCED, f"advanced to {item.stage.value.replace('_', ' ')}"
         else:
             continue
         title = actions[notice].title if notice in actions else notice
@@ -215,7 +215,7 @@ def _pending_changes(
                 actions,
                 stage=item.stage,
                 measure=item.measure,
-                summary=f"{place}: {item.measure.value} of {new.substance.value} {verb}: {title}",
+                summary=f"{place}: {_NOUN[item.measure]} of {_NAMES[new.substance]} {verb}: {title}",
             )
         )
     for notice, item in before.items():
@@ -235,7 +235,7 @@ def _pending_changes(
                 actions,
                 stage=stage,
                 measure=item.measure,
-                summary=f"{place}: proposed {item.measure.value} of {new.substance.value} dropped ({ended})",
+                summary=f"{place}: proposed {_NOUN[item.measure]} of {_NAMES[new.substance]} dropped ({ended})",
             )
         )
     return out
@@ -283,17 +283,26 @@ def _notices_for(urls: list[str], actions: dict[str, Action]) -> list[str]:
     return sorted(a.notice for a in actions.values() if a.url in wanted)
 
 
+_NAMES = {Substance.KRATOM: "kratom", Substance.SEVEN_OH: "7-OH", Substance.SYNTHETIC: "synthetic alkaloids"}
+_NOUN = {
+    Measure.BAN: "ban",
+    Measure.RESTRICT: "restriction",
+    Measure.REGULATE: "regulation",
+    Measure.UNBAN: "repeal",
+    Measure.PROTECT: "protection",
+    Measure.STUDY: "study",
+    Measure.WITHDRAW: "withdrawal",
+    Measure.ENFORCE: "enforcement",
+    Measure.UNRELATED: "notice",
+}
+_VERBS = {
+    Status.BANNED: "bans",
+    Status.RESTRICTED: "restricts",
+    Status.REGULATED: "regulates",
+    Status.LEGAL: "makes legal",
+    Status.UNKNOWN: "has no known status for",
+}
+
+
 def _verb(status: Status, substance: Substance) -> str:
-    what = {
-        Substance.KRATOM: "kratom",
-        Substance.SEVEN_OH: "7-OH",
-        Substance.SYNTHETIC: "synthetic alkaloids",
-    }
-    words = {
-        Status.BANNED: "bans",
-        Status.RESTRICTED: "restricts",
-        Status.REGULATED: "regulates",
-        Status.LEGAL: "makes legal",
-        Status.UNKNOWN: "has no known status for",
-    }
-    return f"{words[status]} {what[substance]}"
+    return f"{_VERBS[status]} {_NAMES[substance]}"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -25,27 +24,14 @@ FIRST_AS_OF = date(2026, 6, 1)
 SECOND_AS_OF = date(2026, 9, 1)
 # The replay ignores keys; these only let the key-gated spiders run. They are never archived.
 DEMO_KEYS = ("REGWATCH_CONGRESS_API_KEY", "REGWATCH_OPENSTATES_API_KEY", "REGWATCH_LEGISCAN_API_KEY")
-# The replay server is on loopback and ours: politeness delays toward it would only make the demo slow
-# (about 55 s instead of under 10 s for the eight spiders).
-REPLAY_CRAWL_SETTINGS = {
-    "DOWNLOAD_DELAY": "0",
-    "AUTOTHROTTLE_ENABLED": "False",
-    "REGWATCH_AIRFLOW_CONNECTIONS": "False",  # keys come from the environment here, never from Airflow
-}
 SHOWN_CHANGES = 15
 
 
 def crawl_demo(store: Store, archive: Path) -> list[SourceHealth]:
     """Every spider against the replayed archive, ingesting what each wrote."""
-    from regwatch.crawl import SPIDERS, crawl_source, ingest_crawl
-    from regwatch.replay import serve
+    from regwatch.crawl import crawler_for
 
-    results = []
-    with serve(archive) as base_url, tempfile.TemporaryDirectory(prefix="regwatch-demo-") as tmp:
-        for name in SPIDERS:
-            health, out = crawl_source(name, Path(tmp), base_url=base_url, settings=REPLAY_CRAWL_SETTINGS)
-            results.append(ingest_crawl(store, health, out))
-    return results
+    return crawler_for(store, replay=archive)()
 
 
 def status_counts(rows: list[StatusRow], substance: Substance) -> str:
