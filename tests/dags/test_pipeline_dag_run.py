@@ -1,6 +1,7 @@
-"""Integration: `airflow dags test regwatch_pipeline` end to end on the demo replay, then the same date again.
+"""Integration: `airflow dags test regwatch_pipeline` end to end on the demo replay, then the same date again;
+and a run in which one crawl task fails for good.
 
-Slow (two real Airflow runs of eight real `scrapy crawl` processes, about 30 s): marked `integration`.
+Slow (three real Airflow runs, about 50 s in all): marked `integration`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dag_helpers import VENV_BIN
+from dag_helpers import DAGS, VENV_BIN
 from sqlalchemy import select
 
 from regwatch.baseline import baseline_notices
@@ -22,12 +23,28 @@ from regwatch.notify.subscribers import make_subscriber, upsert
 from regwatch.pipeline import publish
 from regwatch.store import Store
 from regwatch.store import tables as t
+from regwatch.vocab import ChangeKind
 
 pytestmark = pytest.mark.integration
 
 LOGICAL_DATE = "2025-09-01"
 # The run before it, for the DAG's run to diff against: without one, a first run has no changes to alert on.
 EARLIER = date(2025, 1, 1)
+
+
+@pytest.fixture(scope="module")
+def migrated(airflow_home: Path) -> Path:
+    """The session's Airflow home with its SQLite metadata database created (once: about 2.5 s)."""
+    env = {**os.environ, "AIRFLOW_HOME": str(airflow_home), "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
+    done = airflow(["db", "migrate"], env)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return airflow_home
+
+
+@pytest.fixture
+def env(migrated: Path, airflow_env: dict[str, str]) -> dict[str, str]:
+    """The environment of an `airflow` subprocess: this test's regwatch folders, the migrated home."""
+    return {**os.environ, "REGWATCH_TASK_RETRIES": "0"}  # a failing task fails now, not after backoff
 
 
 def airflow(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -50,16 +67,12 @@ def snapshot(store: Store) -> dict[str, Any]:
     }
 
 
-def test_pipeline_dag_runs_end_to_end_and_a_rerun_of_the_date_changes_nothing(airflow_env: dict[str, str]) -> None:
-    env = {**os.environ, "REGWATCH_TASK_RETRIES": "0"}  # a failing task fails now, not after backoff
+def test_pipeline_dag_runs_end_to_end_and_a_rerun_of_the_date_changes_nothing(env: dict[str, str]) -> None:
     store = Store.open()
     store.ingest(baseline_notices())
     publish(store, EARLIER)
     upsert(store, [make_subscriber(email="analyst@example.org", cadence="immediate")])
     store.engine.dispose()  # the Airflow tasks write the same SQLite file
-
-    migrated = airflow(["db", "migrate"], env)
-    assert migrated.returncode == 0, migrated.stdout[-3000:] + migrated.stderr[-3000:]
 
     command = ["dags", "test", "regwatch_pipeline", LOGICAL_DATE, "-c", json.dumps({"replay": "demo"})]
     started = time.perf_counter()
@@ -89,4 +102,33 @@ def test_pipeline_dag_runs_end_to_end_and_a_rerun_of_the_date_changes_nothing(ai
     store = Store.open()
     assert snapshot(store) == after_first
     assert [r.id for r in store.runs()] == [EARLIER.isoformat(), LOGICAL_DATE]
+    store.engine.dispose()
+
+
+def test_a_crawl_that_fails_for_good_is_published_as_a_broken_source(env: dict[str, str]) -> None:
+    script = Path(__file__).with_name("failing_crawl_run.py")
+    done = subprocess.run(
+        [str(VENV_BIN / "python"), str(script), str(DAGS), "2025-09-03T00:00:00+00:00"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-5000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["tasks"] == {
+        "load_baseline[-1]": "success",
+        "plan_sources[-1]": "success",
+        "crawl[0]": "failed",
+        "crawl[1]": "success",
+        "publish[-1]": "success",
+        "report[-1]": "success",
+        "queue_alerts[-1]": "success",
+    }
+    store = Store.open()
+    run = store.run("2025-09-03")
+    assert run is not None
+    assert [(h.source, h.ok) for h in run.health] == [("dea", False), ("fda", True)]
+    assert [(c.kind, c.source) for c in store.changes("2025-09-03")] == [(ChangeKind.SOURCE_BROKEN, "dea")]
     store.engine.dispose()
