@@ -7,7 +7,7 @@ file parses in milliseconds and holds no logic worth testing apart from its shap
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from airflow.sdk import Asset, CronTriggerTimetable, Param, TriggerRule, dag, task
@@ -32,7 +32,7 @@ DEFAULT_ARGS: dict[str, Any] = {
 }
 
 
-def _as_of() -> Any:
+def _as_of() -> date:
     """The as-of date of the current DAG run (see regwatch.orchestrate.run_moment)."""
     from airflow.sdk import get_current_context
 
