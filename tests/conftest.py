@@ -8,9 +8,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import Phase, settings
 from sqlalchemy import create_engine, text
 
 from regwatch.store import Store
+
+# Fuzz tests stay reproducible and quiet: no example database, no "explain" phase (it rewrites source
+# files to propose a patch, which crashes on some test modules).
+settings.register_profile(
+    "regwatch", database=None, derandomize=True, phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink]
+)
+settings.load_profile("regwatch")
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
