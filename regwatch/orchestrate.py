@@ -116,11 +116,11 @@ def crawl_settings(archive: Path | None) -> dict[str, str]:
     """Scrapy settings for a crawl run by a task."""
     # The key, if any, is in the environment by now (export_api_key): the spider need not import
     # Airflow in its subprocess, where no task context could answer anyway.
-    found = {"REGWATCH_AIRFLOW_CONNECTIONS": "False"}
+    from regwatch.crawl import REPLAY_CRAWL_SETTINGS
+
     if archive is not None:
-        # The replay server is our own loopback process: there is no site to be polite to.
-        found |= {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False"}
-    return found
+        return dict(REPLAY_CRAWL_SETTINGS)
+    return {"REGWATCH_AIRFLOW_CONNECTIONS": "False"}
 
 
 def publish_run(
