@@ -35,10 +35,16 @@ def diff_tables(
     if previous is None:
         return []
     before = {row.key: row for row in previous}
+    # Evidence URL -> notices, built once: looking each change's evidence up in every action made the
+    # diff grow with changes x notices.
+    by_url: dict[str, list[str]] = {}
+    for action in actions.values():
+        if action.url:
+            by_url.setdefault(action.url, []).append(action.notice)
     changes: list[Change] = []
     for row in current:
         old = before.get(row.key)
-        changes.extend(_status_change(old, row, run, actions))
+        changes.extend(_status_change(old, row, run, by_url))
         changes.extend(_scheduled_changes(old, row, run, as_of, actions))
         changes.extend(_pending_changes(old, row, run, as_of, actions))
     return changes
@@ -89,7 +95,7 @@ def broken_source_changes(health: list[SourceHealth], run: str, as_of: date) -> 
     ]
 
 
-def _status_change(old: StatusRow | None, new: StatusRow, run: str, actions: dict[str, Action]) -> list[Change]:
+def _status_change(old: StatusRow | None, new: StatusRow, run: str, by_url: dict[str, list[str]]) -> list[Change]:
     old_status = old.status if old else Status.UNKNOWN
     if old_status == new.status:
         return []
@@ -115,7 +121,7 @@ def _status_change(old: StatusRow | None, new: StatusRow, run: str, actions: dic
             new_status=new.status,
             effective=new.since,
             summary=f"{place} {_verb(new.status, new.substance)}{since} (was {old_status.value})",
-            notices=_notices_for(new.evidence, actions),
+            notices=_notices_for(new.evidence, by_url),
             evidence=list(new.evidence),
         )
     ]
@@ -278,9 +284,8 @@ def _about(
     )
 
 
-def _notices_for(urls: list[str], actions: dict[str, Action]) -> list[str]:
-    wanted = set(urls)
-    return sorted(a.notice for a in actions.values() if a.url in wanted)
+def _notices_for(urls: list[str], by_url: dict[str, list[str]]) -> list[str]:
+    return sorted(notice for url in set(urls) for notice in by_url.get(url, ()))
 
 
 _NAMES = {Substance.KRATOM: "kratom", Substance.SEVEN_OH: "7-OH", Substance.SYNTHETIC: "synthetic alkaloids"}

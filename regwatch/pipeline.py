@@ -12,7 +12,7 @@ from pathlib import Path
 
 from regwatch.changes import broken_source_changes, diff_tables, is_news, news_changes
 from regwatch.models import Action, Change, Run, SourceHealth, StatusRow
-from regwatch.normalise import classify
+from regwatch.normalise import classify_all
 from regwatch.status import fold_status
 from regwatch.store import Store
 
@@ -29,7 +29,7 @@ class Outcome:
 
 def normalise(store: Store, as_of: date) -> list[Action]:
     """Every stored notice published by `as_of`, read by the rules."""
-    return [classify(n) for n in store.notices(until=as_of)]
+    return classify_all(store.notices(until=as_of))
 
 
 def build(

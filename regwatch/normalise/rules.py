@@ -10,6 +10,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from regwatch.normalise.prefilter import could_match, required_literals
 from regwatch.vocab import Measure, NoticeKind, Substance
 
 SubstanceMode = Literal["mentioned", "mentioned-or-kratom", "mentioned-or-7oh"] | list[Substance]
@@ -54,21 +55,35 @@ class MeasureRule(BaseModel):
 
     def model_post_init(self, _context: object) -> None:
         # Compiled once; one alternation of these patterns measured slower than searching each in turn.
-        self._none = tuple(re.compile(p) for p in self.none)
-        self._any = tuple((p, re.compile(p)) for p in self.any)
-        self._all = tuple(re.compile(p) for p in self.all)
+        # Each carries the literals any match must contain (prefilter.py): a substring test first skips
+        # most searches, with the same results.
+        self._none = tuple((re.compile(p), required_literals(p)) for p in self.none)
+        self._any = tuple((p, re.compile(p), required_literals(p)) for p in self.any)
+        self._all = tuple((re.compile(p), required_literals(p)) for p in self.all)
+        # The rule fires only through one of its `any` patterns: a text with none of their literals is
+        # out at once (None when some pattern has no literal, and every text must be searched).
+        needles = [n for _text, _p, n in self._any]
+        self._any_needles = None if None in needles else tuple(sorted({x for n in needles for x in n or ()}))
 
     def matches(self, folded: str, kind: NoticeKind) -> str | None:
         """The pattern that made the rule fire (for the explanation), or None."""
         if self.kinds and kind not in self.kinds:
             return None
-        if any(p.search(folded) for p in self._none):
+        if self._any and not could_match(self._any_needles, folded):
             return None
-        if not all(p.search(folded) for p in self._all):
-            return None
+        # Plain loops, not any()/all() over generators: this runs ~100 times per notice.
+        for pattern, needles in self._none:
+            if could_match(needles, folded) and pattern.search(folded):
+                return None
+        for pattern, needles in self._all:
+            if not (could_match(needles, folded) and pattern.search(folded)):
+                return None
         if not self._any:
             return "(default)" if not self.all else self.all[0]
-        return next((text for text, p in self._any if p.search(folded)), None)
+        for text, pattern, needles in self._any:
+            if could_match(needles, folded) and pattern.search(folded):
+                return text
+        return None
 
 
 @cache

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal
 
@@ -35,8 +35,11 @@ class StageRule(BaseModel):
     chamber: Literal["upper", "lower"] | None = None
     examples: list[str]
 
+    def model_post_init(self, _context: object) -> None:
+        self._patterns = tuple(re.compile(p) for p in self.any)
+
     def matches(self, folded: str) -> bool:
-        return any(re.search(p, folded) for p in self.any)
+        return any(p.search(folded) for p in self._patterns)
 
 
 @cache
@@ -45,6 +48,9 @@ def stage_rules() -> tuple[StageRule, ...]:
     return tuple(StageRule.model_validate(item) for item in yaml.safe_load(text))
 
 
+# Bills share most of their action wording ("Read first time", "Referred to Judiciary"): a run reads the
+# same few thousand descriptions over and over, so each is classified once.
+@lru_cache(maxsize=65536)
 def classify_action(description: str) -> StageRule | None:
     """The rule that classifies one action description, or None for a procedural step."""
     folded = fold_text(description)
