@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from regwatch.bulk import paused_gc
 from regwatch.changes import broken_source_changes, diff_tables, is_news, news_changes
 from regwatch.models import Action, Change, Run, SourceHealth, StatusRow
 from regwatch.normalise import classify_all
@@ -32,6 +33,7 @@ def normalise(store: Store, as_of: date) -> list[Action]:
     return classify_all(store.notices(until=as_of))
 
 
+@paused_gc()  # reads, folds and diffs the whole store: see regwatch.bulk
 def build(
     store: Store, as_of: date, health: list[SourceHealth] | None = None
 ) -> tuple[Run, list[StatusRow], list[Change], list[Action]]:
