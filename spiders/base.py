@@ -9,16 +9,24 @@ from typing import Any, ClassVar
 from urllib.parse import urljoin
 
 import scrapy
-from scrapy import Request
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
 
 from regwatch.vocab import NoticeKind
-from spiders.health import LAYOUT_ERRORS, SOURCE_ERRORS
+from spiders.health import LAYOUT_ERRORS, REQUEST_FAILURES, SOURCE_ERRORS
 from spiders.keys import api_key
 from spiders.middlewares import ORIGINAL_URL, check_base_url
 
 ARCHIVE_MIDDLEWARE = "spiders.archive.WarcArchiveMiddleware"
+# Failed requests named one by one in the health message; beyond this only their number is given.
+NAMED_FAILURES = 5
+# The server says the page does not exist (a list links a removed release): named in the health message,
+# but the source answered as it should, so it is not broken for that; server and network errors are.
+GONE = (404, 410)
 
 
 class RegwatchSpider(scrapy.Spider):
@@ -36,7 +44,14 @@ class RegwatchSpider(scrapy.Spider):
         self.skipped = False
         self.skip_reason = ""
         self.problems: list[str] = []
+        self.warnings: list[str] = []  # named in the health message without breaking the source
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> RegwatchSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        return spider
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -71,7 +86,39 @@ class RegwatchSpider(scrapy.Spider):
     def request(self, url: str, callback: Callable[..., Any], **kwargs: Any) -> Request:
         """A request with the source's headers; links stay live URLs (BaseUrlMiddleware rebases them)."""
         headers = {**self.headers(), **kwargs.pop("headers", {})}
+        # Without an errback, a request that fails for good (after retries, a redirect loop, robots.txt)
+        # is only logged, and a source that lost pages would still look healthy.
+        kwargs.setdefault("errback", self.request_failed)
         return Request(url, callback=callback, headers=headers, **kwargs)
+
+    def request_failed(self, failure: Failure) -> None:
+        """A request that got no usable answer: the source is broken, and the message says where and why."""
+        request = failure.request  # type: ignore[attr-defined]
+        error = failure.value
+        if isinstance(error, HttpError) and error.response.status in GONE:
+            url = shorten(str(request.meta.get(ORIGINAL_URL) or request.url))
+            self.warnings.append(f"gone: {url} (HTTP {error.response.status})")
+            self.logger.warning("page gone: %s (HTTP %s)", url, error.response.status)
+            return
+        if isinstance(error, HttpError):
+            reason = f"HTTP {error.response.status}"
+        else:
+            reason = f"{type(error).__name__}: {error}".removesuffix(": ")
+        self._failed(request, reason)
+
+    def request_dropped(self, request: Request, **kwargs: Any) -> None:
+        """A redirect back to a page already asked for (a loop) is dropped by the scheduler, silently."""
+        if request.meta.get("redirect_urls"):
+            self._failed(request, f"redirect loop (through {len(request.meta['redirect_urls'])} redirect(s))")
+
+    def _failed(self, request: Request, reason: str) -> None:
+        url = shorten(str(request.meta.get(ORIGINAL_URL) or request.url))
+        self.count(REQUEST_FAILURES)
+        failed = sum(1 for p in self.problems if p.startswith("request failed at "))
+        if failed < NAMED_FAILURES:
+            self._problem(REQUEST_FAILURES, f"request failed at {url}: {reason}", counted=True)
+        else:
+            self.logger.error("request failed at %s: %s", url, reason)
 
     def headers(self) -> dict[str, str]:
         return dict(self.default_headers)
@@ -103,9 +150,10 @@ class RegwatchSpider(scrapy.Spider):
         """Record an error the source itself reported (an API error envelope)."""
         self._problem(SOURCE_ERRORS, f"source error at {self.live_url(response)}: {reason}")
 
-    def _problem(self, stat: str, message: str) -> None:
+    def _problem(self, stat: str, message: str, *, counted: bool = False) -> None:
         self.problems.append(message)
-        self.count(stat)
+        if not counted:
+            self.count(stat)
         self.logger.error(message)
 
     def count(self, stat: str) -> None:
@@ -121,3 +169,8 @@ class RegwatchSpider(scrapy.Spider):
         except (ValueError, AttributeError) as exc:
             self.layout_error(response, f"expected JSON, got {response.headers.get('Content-Type')!r} ({exc})")
             return None
+
+
+def shorten(url: str, limit: int = 150) -> str:
+    """A URL cut to `limit` characters for messages (API queries run to several hundred)."""
+    return url if len(url) <= limit else url[: limit - 1] + "…"

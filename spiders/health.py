@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 LAYOUT_ERRORS = "regwatch/layout_errors"
 SOURCE_ERRORS = "regwatch/source_errors"
 RESPONSES_OK = "regwatch/responses_ok"
+REQUEST_FAILURES = "regwatch/request_failures"
 
 
 class HealthExtension:
@@ -63,6 +64,16 @@ def health_of(spider: Spider, stats: dict[str, object], reason: str) -> SourceHe
     responses_ok = int(stats.get(RESPONSES_OK, 0) or 0)
     if reason != "finished":
         problems.insert(0, f"crawl ended with reason {reason!r}")
+    failures = int(stats.get(REQUEST_FAILURES, 0) or 0)
+    named = sum(1 for p in problems if p.startswith("request failed at "))
+    if failures > named:
+        problems.append(f"{failures - named} more failed request(s), named in the crawl log")
+    crashed = int(stats.get("spider_exceptions/count", 0) or 0)
+    if crashed:
+        kinds = sorted(
+            k.rsplit("/", 1)[1] for k in stats if k.startswith("spider_exceptions/") and k != "spider_exceptions/count"
+        )
+        problems.append(f"{crashed} page(s) the parser failed on ({', '.join(kinds)}; see the crawl log)")
     if int(stats.get(LAYOUT_ERRORS, 0) or 0) and not any("layout" in p for p in problems):
         problems.append(f"{stats[LAYOUT_ERRORS]} page(s) with an unrecognised layout")
     if (responses or exceptions) and responses_ok == 0:
@@ -72,7 +83,8 @@ def health_of(spider: Spider, stats: dict[str, object], reason: str) -> SourceHe
     if invalid:
         problems.append(f"{invalid} invalid item(s) not written")
     broken = bool(problems) and not (invalid and len(problems) == 1)
-    message = "; ".join(problems) if problems else f"{items} notice(s)"
+    warnings = list(getattr(spider, "warnings", []))
+    message = "; ".join(problems + warnings) if problems else "; ".join([f"{items} notice(s)", *warnings])
     return SourceHealth(
         source=spider.name,
         ok=not broken,
