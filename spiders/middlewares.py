@@ -149,3 +149,25 @@ class ResponseCountMiddleware:
 
     def process_spider_input(self, response: Response) -> None:
         self.crawler.stats.inc_value("regwatch/responses_ok")
+
+
+class ParserErrorMiddleware:
+    """A callback that raises on a page it cannot read (a key missing, a value of the wrong type) records a
+    layout error naming the page and the error, so health reports the source broken; what the callback
+    yielded before the error is kept and the rest of the crawl goes on."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ParserErrorMiddleware:
+        return cls(crawler)
+
+    def process_spider_exception(self, response: Response, exception: Exception) -> list[object] | None:
+        spider = self.crawler.spider
+        record = getattr(spider, "layout_error", None)
+        if record is None:
+            return None  # not a regwatch spider: Scrapy logs and counts it
+        logger.debug("parser error at %s", response.url, exc_info=exception)
+        record(response, f"the parser failed: {type(exception).__name__}: {exception}")
+        return []

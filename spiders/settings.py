@@ -72,6 +72,8 @@ REGWATCH_ARCHIVE_ENABLED = True
 SPIDER_MIDDLEWARES = {
     # After HttpErrorMiddleware (50): counts only responses that reached a callback.
     "spiders.middlewares.ResponseCountMiddleware": 60,
+    # Closest to the spiders: a callback that raises on an odd page becomes a named layout error.
+    "spiders.middlewares.ParserErrorMiddleware": 950,
 }
 ITEM_PIPELINES = {
     # Nothing leaves a spider that is not a valid Notice.
