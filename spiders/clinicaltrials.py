@@ -28,6 +28,7 @@ DATES = (
 
 class ClinicalTrialsSpider(JsonApiSpider):
     name = "clinicaltrials"
+    allowed_domains: ClassVar[list[str]] = ["clinicaltrials.gov"]  # links and redirects elsewhere are refused
     start_urls: ClassVar[list[str]] = [f"{API}?{urlencode(QUERY)}"]
 
     def recognised(self, data: Any, response: Response) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from scrapy import Request
 from scrapy.http import Response
@@ -36,6 +36,7 @@ LABELS = {
 
 class CongressSpider(RegwatchSpider):
     name = "congress"
+    allowed_domains: ClassVar[list[str]] = ["congress.gov"]  # links and redirects elsewhere are refused
     api_key_env = "REGWATCH_CONGRESS_API_KEY"
     lookback_days = 30  # a daily run needs a day; a month rides out a few weeks of outage
     max_list_pages = 8  # 2,000 recently updated bills at most

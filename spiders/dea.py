@@ -18,6 +18,7 @@ from spiders.text import clean
 
 class DeaSpider(HtmlListDetailSpider):
     name = "dea"
+    allowed_domains: ClassVar[list[str]] = ["dea.gov"]  # links and redirects elsewhere are refused
     list_urls: ClassVar[list[str]] = ["https://www.dea.gov/what-we-do/news/press-releases"]
     list_template = "h3.teaser__heading"
     item_links = "h3.teaser__heading a"

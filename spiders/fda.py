@@ -38,6 +38,7 @@ ALERT_NAME = re.compile(r"Import\s+Alert\s+Name:?\s*(.+?)(?:\s+Reason for Alert|
 
 class FdaSpider(HtmlListDetailSpider):
     name = "fda"
+    allowed_domains: ClassVar[list[str]] = ["fda.gov"]  # links and redirects elsewhere are refused
     list_urls: ClassVar[list[str]] = [PRESS_LIST]
     list_template = "span.field-content a"
     item_links = "span.field-content a"

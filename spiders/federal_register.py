@@ -35,6 +35,7 @@ KINDS = {"Rule": NoticeKind.RULE, "Proposed Rule": NoticeKind.NOTICE, "Notice": 
 
 class FederalRegisterSpider(JsonApiSpider):
     name = "federal_register"
+    allowed_domains: ClassVar[list[str]] = ["federalregister.gov"]  # links and redirects elsewhere are refused
     start_urls: ClassVar[list[str]] = [f"{API}?{urlencode(QUERY)}"]
 
     def recognised(self, data: Any, response: Response) -> bool:

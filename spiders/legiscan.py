@@ -11,7 +11,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 from scrapy import Request, signals
@@ -30,6 +30,7 @@ RESOLUTION_TYPES = {"R", "CR", "JR", "JRCA", "CA", "M", "JM", "CM", "C", "P"}
 
 class LegiscanSpider(RegwatchSpider):
     name = "legiscan"
+    allowed_domains: ClassVar[list[str]] = ["legiscan.com"]  # links and redirects elsewhere are refused
     api_key_env = "REGWATCH_LEGISCAN_API_KEY"
     max_pages = 10  # 50 results a page; kratom has a few hundred bills across all sessions
 

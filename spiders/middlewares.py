@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.response import response_status_message
@@ -66,14 +67,27 @@ class BaseUrlMiddleware:
             return None
         base_host = urlsplit(base_url).netloc
         parts = urlsplit(request.url)
+        # The replay host stands in for the live sites, so Scrapy's offsite filter must let it through;
+        # the live URL is checked against the spider's allowed_domains here instead.
+        request.meta["allow_offsite"] = True
         if parts.netloc == base_host:
             previous = request.meta.get(ORIGINAL_URL)
             if previous and urlsplit(previous)[2:4] != parts[2:4]:
                 # a redirect or relative link on the replacement host: same live host, the new path
                 request.meta[ORIGINAL_URL] = rebase(request.url, previous)
             return None
+        allowed = getattr(self.crawler.spider, "allowed_domains", None) or []
+        if allowed and not on_domains(request.url, allowed):
+            self.crawler.stats.inc_value("offsite/filtered")
+            raise IgnoreRequest(f"refused {request.url}: outside the source's domains ({', '.join(allowed)})")
         meta = {**request.meta, ORIGINAL_URL: request.url}
         return request.replace(url=rebase(request.url, base_url), meta=meta)
+
+
+def on_domains(url: str, domains: list[str]) -> bool:
+    """Whether the host of `url` is one of `domains` or a subdomain of one (Scrapy's offsite rule)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == d or host.endswith(f".{d}") for d in domains)
 
 
 def retry_delay(

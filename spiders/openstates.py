@@ -31,6 +31,7 @@ OCD_JURISDICTION = re.compile(r"country:us/(?:state|district|territory):([a-z]{2
 
 class OpenStatesSpider(JsonApiSpider):
     name = "openstates"
+    allowed_domains: ClassVar[list[str]] = ["openstates.org"]  # links and redirects elsewhere are refused
     api_key_env = "REGWATCH_OPENSTATES_API_KEY"
     start_urls: ClassVar[list[str]] = [f"{API}?{urlencode(QUERY)}"]
     max_pages = 25  # 500 bills: several years of kratom bills in every state

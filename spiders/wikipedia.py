@@ -35,6 +35,7 @@ MIN_BLOCK = 25  # shorter blocks are captions or stubs ("See also"), not stateme
 
 class WikipediaSpider(MediaWikiSpider):
     name = "wikipedia"
+    allowed_domains: ClassVar[list[str]] = ["wikipedia.org"]  # links and redirects elsewhere are refused
     api_url: ClassVar[str] = "https://en.wikipedia.org/w/api.php"
     page: ClassVar[str] = ARTICLE
     section_heading: ClassVar[re.Pattern[str]] = re.compile(r"legal status|legality", re.IGNORECASE)
