@@ -61,7 +61,7 @@ def crawl_source(
     if health_file.exists():
         health = SourceHealth.model_validate(json.loads(health_file.read_text(encoding="utf-8")))
     else:
-        tail = " | ".join(proc.stderr.strip().splitlines()[-3:])
+        tail = _redact(" | ".join(proc.stderr.strip().splitlines()[-3:]))
         health = SourceHealth(source=name, ok=False, message=f"scrapy exited with code {proc.returncode}: {tail}")
     if not out.exists():
         out.touch()
@@ -108,6 +108,14 @@ def crawler_for(
             return crawl_all(store, sources, base_url=base_url, settings=REPLAY_CRAWL_SETTINGS)
 
     return crawl
+
+
+def _redact(text: str) -> str:
+    """`text` without the value of any REGWATCH_*_API_KEY: a crash log's tail becomes a health message."""
+    for name, value in os.environ.items():
+        if name.startswith("REGWATCH_") and name.endswith("_API_KEY") and value.strip():
+            text = text.replace(value.strip(), "***")
+    return text
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -16,6 +17,7 @@ from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from regwatch.archive import strip_secrets
 from regwatch.vocab import NoticeKind
 from spiders.health import LAYOUT_ERRORS, REQUEST_FAILURES, SOURCE_ERRORS
 from spiders.keys import api_key
@@ -71,6 +73,7 @@ class RegwatchSpider(scrapy.Spider):
             if not self.api_key:
                 self.skip(f"{self.name}: no API key (set {self.api_key_env}); skipped")
                 return
+            hide_in_logs(self.api_key)
         for request in self.first_requests():
             yield request
 
@@ -97,7 +100,7 @@ class RegwatchSpider(scrapy.Spider):
         error = failure.value
         if isinstance(error, HttpError) and error.response.status in GONE:
             url = shorten(str(request.meta.get(ORIGINAL_URL) or request.url))
-            self.warnings.append(f"gone: {url} (HTTP {error.response.status})")
+            self.warnings.append(self.redact(f"gone: {url} (HTTP {error.response.status})"))
             self.logger.warning("page gone: %s (HTTP %s)", url, error.response.status)
             return
         if isinstance(error, HttpError):
@@ -135,7 +138,7 @@ class RegwatchSpider(scrapy.Spider):
         """A Notice dict: the fields given, plus source, kind, retrieval time and the archived copy."""
         item: dict[str, Any] = {"source": self.name, "kind": kind.value}
         item.update({key: value for key, value in fields.items() if value not in (None, "", [])})
-        item.setdefault("url", self.live_url(response))
+        item.setdefault("url", strip_secrets(self.live_url(response)))  # LegiScan's key rides in the query
         item["retrieved"] = self.clock().astimezone(UTC).isoformat()
         archive = response.meta.get("regwatch_archive")
         if archive:
@@ -150,7 +153,12 @@ class RegwatchSpider(scrapy.Spider):
         """Record an error the source itself reported (an API error envelope)."""
         self._problem(SOURCE_ERRORS, f"source error at {self.live_url(response)}: {reason}")
 
+    def redact(self, text: str) -> str:
+        """`text` without the API key: problems become health messages, alerts and report pages."""
+        return text.replace(self.api_key, "***") if self.api_key else text
+
     def _problem(self, stat: str, message: str, *, counted: bool = False) -> None:
+        message = self.redact(message)
         self.problems.append(message)
         if not counted:
             self.count(stat)
@@ -169,6 +177,31 @@ class RegwatchSpider(scrapy.Spider):
         except (ValueError, AttributeError) as exc:
             self.layout_error(response, f"expected JSON, got {response.headers.get('Content-Type')!r} ({exc})")
             return None
+
+
+class SecretFilter(logging.Filter):
+    """Blanks a secret in every record a handler writes (Scrapy logs request URLs, LegiScan's carry the key)."""
+
+    def __init__(self, secret: str):
+        super().__init__()
+        self.secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if record.exc_info:
+            message += "\n" + logging.Formatter().formatException(record.exc_info)
+            record.exc_info, record.exc_text = None, None
+        if self.secret in message:
+            message = message.replace(self.secret, "***")
+        record.msg, record.args = message, ()
+        return True
+
+
+def hide_in_logs(secret: str) -> None:
+    """Install a SecretFilter on every handler of the root logger (where Scrapy's log goes)."""
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, SecretFilter) and f.secret == secret for f in handler.filters):
+            handler.addFilter(SecretFilter(secret))
 
 
 def shorten(url: str, limit: int = 150) -> str:

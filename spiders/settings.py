@@ -25,6 +25,9 @@ NEWSPIDER_MODULE = "spiders"
 USER_AGENT = "regwatch/0.1 (+https://github.com/regwatch/regwatch; kratom regulatory monitor)"
 # We read public records on other people's servers: do what their robots.txt asks.
 ROBOTSTXT_OBEY = True
+# No Referer: LegiScan's key rides in its URLs, and a Referer would copy it into every next request,
+# the HTTP cache and the archive. These APIs and pages need none.
+REFERER_ENABLED = False
 
 # Politeness per domain: a couple of requests at a time, paced by AutoThrottle from measured latency.
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
@@ -56,6 +59,8 @@ HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
 HTTPCACHE_DIR = str(Path(os.environ.get("REGWATCH_DATA_DIR", "data")).resolve() / "httpcache")
 HTTPCACHE_IGNORE_HTTP_CODES = [429, 500, 502, 503, 504]  # never replay a failure from the cache
 HTTPCACHE_GZIP = True  # JSON and HTML compress ~10x; the cache is kept between runs
+# Scrapy's filesystem storage, minus the API keys it would keep beside each cached response.
+HTTPCACHE_STORAGE = "spiders.cache.SecretFreeCacheStorage"
 
 DOWNLOADER_MIDDLEWARES = {
     # First of all, so robots.txt, links and redirects all go to the replay host under -a base_url.
