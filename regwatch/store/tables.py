@@ -92,7 +92,7 @@ outbox = Table(
     Column("state", String(20), nullable=False),  # queued, sending, sent, failed
     Column("attempts", Integer, nullable=False, default=0),
     Column("last_error", Text),
-    Column("message_id", String(200)),
+    Column("message_id", String(200), index=True),  # ix_outbox_message_id (migration 0003): sends look rows up by it
     Column("queued", DateTime(timezone=True), nullable=False),
     Column("sent", DateTime(timezone=True)),
     Column("payload", JSON),  # the Change as queued (migration 0002)
