@@ -115,6 +115,10 @@ def _swap_in(root: Path, targets: list[Path], files: dict[str, str | bytes]) -> 
     folders and leaves every target exactly as it was: `<run-id>/` and `latest/` never disagree halfway.
     """
     staged: list[tuple[Path, Path]] = []
+    for target in targets:
+        # A writer killed mid-write (SIGKILL, power loss) leaves its staging folder; clear it up here.
+        for stale in root.glob(f".{target.name}-*"):
+            shutil.rmtree(stale, ignore_errors=True)
     try:
         for target in targets:
             staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=root))
