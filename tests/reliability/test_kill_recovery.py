@@ -1,0 +1,184 @@
+"""`regwatch run` killed with SIGKILL at several points, then run again, ends exactly where a run that was
+never interrupted ends: the same status table, changes, outbox and report data.
+
+The kill is injected without timing: a child process patches one function so that, at the chosen
+step, the process sends itself SIGKILL; then it runs the real CLI. Nothing in regwatch knows about it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from reliability_helpers import DAY1, DAY2, snapshot, tree
+
+from regwatch.baseline import baseline_notices
+from regwatch.models import Notice
+from regwatch.notify.subscribers import make_subscriber, upsert
+from regwatch.pipeline import run_pipeline
+from regwatch.store import Store
+
+# Each: what to patch in the child, and when it kills itself.
+KILL_POINTS = {
+    "before publishing": """
+from regwatch.store import store as m
+original = m.Store.publish_run
+def hook(*a, **k):
+    die()
+m.Store.publish_run = hook
+""",
+    "mid-transaction, status rows written, changes not": """
+import sqlalchemy.engine.base as m
+original = m.Connection.execute
+def hook(self, statement, *a, **k):
+    if getattr(statement, "table", None) is not None and statement.table.name == "changes" and statement.is_insert:
+        die()
+    return original(self, statement, *a, **k)
+m.Connection.execute = hook
+""",
+    "while writing the report files": """
+from regwatch.reports import writer as m
+original = m._write_file
+calls = []
+def hook(path, content):
+    calls.append(path)
+    if len(calls) == 5:
+        die()
+    return original(path, content)
+m._write_file = hook
+""",
+    "between moving latest/ aside and renaming the new one in": """
+import pathlib
+original = pathlib.Path.rename
+def hook(self, target):
+    result = original(self, target)
+    if str(target).endswith(".latest.old"):
+        die()
+    return result
+pathlib.Path.rename = hook
+""",
+    "before queuing alerts": """
+import regwatch.notify as m
+def hook(*a, **k):
+    die()
+m.queue_alerts = hook
+""",
+}
+PRELUDE = """
+import os, signal, sys
+def die():
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+RUN = """
+from regwatch.cli import main
+sys.argv = ["regwatch", "run", "--no-crawl", "--as-of", sys.argv[1]]
+main()
+"""
+
+NEW = [
+    Notice(
+        id="kill-test:la-sb154",
+        jurisdiction="US-LA",
+        source="legiscan",
+        kind="bill",
+        title="Provides relative to kratom: adds mitragynine and 7-hydroxymitragynine to Schedule I",
+        text="Adds mitragynine and 7-hydroxymitragynine to Schedule I of the Controlled Dangerous Substances Law.",
+        url="https://legis.la.gov/Legis/BillInfo.aspx?s=25RS&b=SB154",
+        published="2025-03-01",
+        identifier="SB 154",
+        actions=[
+            {"date": "2025-03-01", "description": "Introduced"},
+            {"date": "2025-06-20", "description": "Signed by the Governor. Becomes Act No. 200"},
+        ],
+        effective="2026-08-01",
+    ),
+    Notice(
+        id="kill-test:fl-7oh",
+        jurisdiction="US-FL",
+        source="openstates",
+        kind="bill",
+        title="Restricts 7-hydroxymitragynine products",
+        text="Prohibits the sale of concentrated 7-OH products.",
+        url="https://flsenate.gov/Session/Bill/2026/1234",
+        published="2026-08-25",
+        identifier="HB 1234",
+        actions=[{"date": "2026-08-25", "description": "Filed"}],
+    ),
+]
+
+
+def prepare(folder: Path) -> dict[str, str]:
+    """A store with the baseline, a subscriber and day one published; new notices waiting for day two."""
+    env = {
+        **os.environ,
+        "REGWATCH_DATABASE_URL": f"sqlite:///{folder / 'store.sqlite'}",
+        "REGWATCH_REPORTS_DIR": str(folder / "reports"),
+        "REGWATCH_DATA_DIR": str(folder / "data"),
+    }
+    store = Store.open(env["REGWATCH_DATABASE_URL"])
+    store.ingest(baseline_notices())
+    upsert(store, [make_subscriber(email="ops@example.com")])
+    run_pipeline(store, DAY1, reports_dir=folder / "reports")
+    store.ingest(NEW)
+    store.engine.dispose()
+    return env
+
+
+def regwatch_run(env: dict[str, str], patch: str = "") -> subprocess.CompletedProcess[str]:
+    script = PRELUDE + patch + RUN
+    return subprocess.run(
+        [sys.executable, "-c", script, DAY2.isoformat()], env=env, capture_output=True, text=True, check=False
+    )
+
+
+def outcome(folder: Path, env: dict[str, str]) -> tuple[object, ...]:
+    """What a finished run leaves: store contents and the report's data files."""
+    store = Store.open(env["REGWATCH_DATABASE_URL"])
+    try:
+        state = snapshot(store)
+    finally:
+        store.engine.dispose()
+    files = {}
+    for where in (DAY2.isoformat(), "latest"):
+        report = tree(folder / "reports" / where)
+        files[where] = {name: report.get(name) for name in ("status.json", "status.csv", "changes.json")}
+    leftovers = sorted(p.name for p in (folder / "reports").iterdir() if p.name.startswith("."))
+    return state.notices, state.runs, state.outbox, files, leftovers
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, ...]:
+    """A day-two run that was never interrupted, in its own store."""
+    folder = tmp_path_factory.mktemp("reference")
+    env = prepare(folder)
+    done = regwatch_run(env)
+    assert done.returncode == 0, done.stderr
+    return outcome(folder, env)
+
+
+@pytest.mark.parametrize("point", KILL_POINTS, ids=str)
+def test_a_killed_run_is_recovered_by_the_next(point: str, tmp_path: Path, reference: tuple[object, ...]) -> None:
+    env = prepare(tmp_path)
+    day_one_report = tree(tmp_path / "reports" / DAY1.isoformat())
+
+    killed = regwatch_run(env, KILL_POINTS[point])
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert tree(tmp_path / "reports" / DAY1.isoformat()) == day_one_report
+    store = Store.open(env["REGWATCH_DATABASE_URL"])
+    try:
+        half = snapshot(store)
+    finally:
+        store.engine.dispose()
+    if DAY2.isoformat() in half.runs:  # a run is all or nothing: published with its rows and changes, or absent
+        rows, changes = half.runs[DAY2.isoformat()]
+        assert (rows, changes) == reference[1][DAY2.isoformat()]  # type: ignore[index]
+
+    again = regwatch_run(env)
+    assert again.returncode == 0, again.stderr
+    assert outcome(tmp_path, env) == reference
+    assert json.loads(reference[3]["latest"]["changes.json"])  # type: ignore[index]  # day two did change things
