@@ -15,7 +15,7 @@ from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.utils.test import get_crawler
 from sqlalchemy import select
 
-from regwatch.models import StatusRow
+from regwatch.models import Notice, StatusRow
 from regwatch.store import Store
 from regwatch.store import tables as t
 from spiders.base import RegwatchSpider
@@ -114,3 +114,36 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+# Two notices that change day two's table: a Louisiana ban in force and a Florida 7-OH proposal.
+NEW = [
+    Notice(
+        id="kill-test:la-sb154",
+        jurisdiction="US-LA",
+        source="legiscan",
+        kind="bill",
+        title="Provides relative to kratom: adds mitragynine and 7-hydroxymitragynine to Schedule I",
+        text="Adds mitragynine and 7-hydroxymitragynine to Schedule I of the Controlled Dangerous Substances Law.",
+        url="https://legis.la.gov/Legis/BillInfo.aspx?s=25RS&b=SB154",
+        published="2025-03-01",
+        identifier="SB 154",
+        actions=[
+            {"date": "2025-03-01", "description": "Introduced"},
+            {"date": "2025-06-20", "description": "Signed by the Governor. Becomes Act No. 200"},
+        ],
+        effective="2026-08-01",
+    ),
+    Notice(
+        id="kill-test:fl-7oh",
+        jurisdiction="US-FL",
+        source="openstates",
+        kind="bill",
+        title="Restricts 7-hydroxymitragynine products",
+        text="Prohibits the sale of concentrated 7-OH products.",
+        url="https://flsenate.gov/Session/Bill/2026/1234",
+        published="2026-08-25",
+        identifier="HB 1234",
+        actions=[{"date": "2026-08-25", "description": "Filed"}],
+    ),
+]

@@ -15,10 +15,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from reliability_helpers import DAY1, DAY2, snapshot, tree
+from reliability_helpers import DAY1, DAY2, NEW, snapshot, tree
 
 from regwatch.baseline import baseline_notices
-from regwatch.models import Notice
 from regwatch.notify.subscribers import make_subscriber, upsert
 from regwatch.pipeline import run_pipeline
 from regwatch.store import Store
@@ -79,37 +78,6 @@ from regwatch.cli import main
 sys.argv = ["regwatch", "run", "--no-crawl", "--as-of", sys.argv[1]]
 main()
 """
-
-NEW = [
-    Notice(
-        id="kill-test:la-sb154",
-        jurisdiction="US-LA",
-        source="legiscan",
-        kind="bill",
-        title="Provides relative to kratom: adds mitragynine and 7-hydroxymitragynine to Schedule I",
-        text="Adds mitragynine and 7-hydroxymitragynine to Schedule I of the Controlled Dangerous Substances Law.",
-        url="https://legis.la.gov/Legis/BillInfo.aspx?s=25RS&b=SB154",
-        published="2025-03-01",
-        identifier="SB 154",
-        actions=[
-            {"date": "2025-03-01", "description": "Introduced"},
-            {"date": "2025-06-20", "description": "Signed by the Governor. Becomes Act No. 200"},
-        ],
-        effective="2026-08-01",
-    ),
-    Notice(
-        id="kill-test:fl-7oh",
-        jurisdiction="US-FL",
-        source="openstates",
-        kind="bill",
-        title="Restricts 7-hydroxymitragynine products",
-        text="Prohibits the sale of concentrated 7-OH products.",
-        url="https://flsenate.gov/Session/Bill/2026/1234",
-        published="2026-08-25",
-        identifier="HB 1234",
-        actions=[{"date": "2026-08-25", "description": "Filed"}],
-    ),
-]
 
 
 def prepare(folder: Path) -> dict[str, str]:
