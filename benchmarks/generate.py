@@ -212,7 +212,7 @@ class Corpus:
         """One document as the Federal Register API returns it with the spider's `fields[]`."""
         rng = self.rng
         published = self.day()
-        doc_number = f"{published.year}-{10000 + number % 89999:05d}"
+        doc_number = f"{published.year}-{10000 + number:05d}"  # unique at any scale
         if rng.random() < FR_KRATOM_SHARE:
             doc_type, action, title, abstract = rng.choice(FR_KRATOM)
             agency = "drug-enforcement-administration"
