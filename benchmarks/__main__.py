@@ -134,8 +134,9 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         results.update(BENCHMARKS[name](sizes[name]))
         results["seconds"][name] = round(time.perf_counter() - started, 1)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+        # Written after each benchmark: a long run that fails late keeps what it measured.
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
     print(table(results))
     print(f"\nresults: {args.out}")
     return 0
