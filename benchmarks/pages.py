@@ -56,7 +56,7 @@ def page_key(url: str) -> str:
 
 
 def build_archive(pages: int, seed: int = 7) -> Archive:
-    """An archive of about `pages` pages (exactly, give or take one list page per HTML site)."""
+    """An archive of about `pages` pages (give or take the detail pages of one list page per HTML site)."""
     corpus = Corpus(seed)
     archive = Archive()
     archive.pages["/robots.txt"] = Page(ROBOTS, "text/plain", date(2020, 1, 1))
@@ -65,7 +65,7 @@ def build_archive(pages: int, seed: int = 7) -> Archive:
     _federal_register(corpus, archive, budget["federal_register"])
     _openstates(corpus, archive, budget["openstates"])
     _html_site(corpus, archive, "dea", budget["dea"])
-    _html_site(corpus, archive, "fda", budget["fda"] - 3)
+    _html_site(corpus, archive, "fda", max(1, budget["fda"] - 3))  # 3: the fixed pages below
     _fda_fixed_pages(corpus, archive)
     return archive
 
@@ -115,7 +115,7 @@ def _html_site(corpus: Corpus, archive: Archive, site: str, count: int) -> None:
                 release.path = f"/news-events/press-announcements/release-{number}"
             releases.append(release)
             number += 1
-        details = [r for r in releases if r.about_kratom][: max(0, count - made - 1)]
+        details = [r for r in releases if r.about_kratom]  # every linked page is there, budget or not
         more = made + 1 + len(details) < count
         url = list_url if index == 0 else add_or_replace_parameter(list_url, "page", str(index))
         body = _dea_list(releases, index, more) if site == "dea" else _fda_list(releases, index, more)

@@ -126,7 +126,8 @@ def rerun(mode: str, pages: int, delay: float) -> dict[str, Any]:
     return {
         "mode": mode,
         "delay_seconds": delay,
-        "cached_fraction": round(1 - second["status_200"] / max(first["requests"], 1), 3),
+        # Pages the second pass got from its cache: fresh (no request at all) or revalidated (304).
+        "cached_fraction": round(1 - (second["requests"] - second["status_304"]) / max(first["requests"], 1), 3),
         "alerts": second["alerts_queued"],
         "time_ratio": round(second["seconds"] / first["seconds"], 3),
         "passes": passes,
