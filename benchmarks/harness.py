@@ -76,10 +76,19 @@ def median(values: list[float]) -> float:
 
 
 def maxrss_mb() -> float:
-    """This process's peak resident memory in MB (Linux reports ru_maxrss in KiB)."""
+    """This process's peak resident memory in MB.
+
+    VmHWM from /proc, not ru_maxrss: Linux carries ru_maxrss across exec, so a worker started by a big
+    parent would report the parent's peak.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
     import resource
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def machine() -> dict[str, Any]:

@@ -73,7 +73,7 @@ def _subscribers() -> list[Any]:
     ]
 
 
-def rerun(mode: str, pages: int, delay: float) -> dict[str, Any]:
+def rerun(mode: str, pages: int, delay: float, start_delay: float | None = None) -> dict[str, Any]:
     """Both passes in this process; the environment must already point at a scratch data folder."""
     from regwatch.crawl import crawl_source, ingest_crawl
     from regwatch.notify.outbox import outbox_rows
@@ -88,7 +88,8 @@ def rerun(mode: str, pages: int, delay: float) -> dict[str, Any]:
     upsert(store, _subscribers())
     settings = {
         "DOWNLOAD_DELAY": str(delay),
-        "AUTOTHROTTLE_START_DELAY": str(2 * delay),  # the project's 2:1 ratio of start delay to floor
+        # The project's 2:1 ratio of start delay to floor, unless asked otherwise.
+        "AUTOTHROTTLE_START_DELAY": str(2 * delay if start_delay is None else start_delay),
         "REGWATCH_AIRFLOW_CONNECTIONS": "False",
     }
     workdir = Path(os.environ["REGWATCH_DATA_DIR"]) / "crawl"
@@ -126,6 +127,7 @@ def rerun(mode: str, pages: int, delay: float) -> dict[str, Any]:
     return {
         "mode": mode,
         "delay_seconds": delay,
+        "start_delay_seconds": 2 * delay if start_delay is None else start_delay,
         # Pages the second pass got from its cache: fresh (no request at all) or revalidated (304).
         "cached_fraction": round(1 - (second["requests"] - second["status_304"]) / max(first["requests"], 1), 3),
         "alerts": second["alerts_queued"],
@@ -134,7 +136,7 @@ def rerun(mode: str, pages: int, delay: float) -> dict[str, Any]:
     }
 
 
-def rerun_benchmark(mode: str, pages: int, delay: float) -> dict[str, Any]:
+def rerun_benchmark(mode: str, pages: int, delay: float, start_delay: float | None = None) -> dict[str, Any]:
     """`rerun` in a fresh process with its own data folder, store and HTTP cache."""
     from benchmarks.harness import run_worker
 
@@ -145,8 +147,10 @@ def rerun_benchmark(mode: str, pages: int, delay: float) -> dict[str, Any]:
             "REGWATCH_REPORTS_DIR": str(Path(tmp) / "reports"),
             "REGWATCH_OPENSTATES_API_KEY": "benchmark",  # the replay host ignores it
         }
-        return run_worker("benchmarks.rerun", mode, str(pages), str(delay), env=env)
+        extra = [] if start_delay is None else [str(start_delay)]
+        return run_worker("benchmarks.rerun", mode, str(pages), str(delay), *extra, env=env)
 
 
 if __name__ == "__main__":
-    print(json.dumps(rerun(sys.argv[1], int(sys.argv[2]), float(sys.argv[3]))))
+    start = float(sys.argv[4]) if len(sys.argv) > 4 else None
+    print(json.dumps(rerun(sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), start)))
