@@ -79,6 +79,7 @@ def replay(args: dict[str, Any]) -> dict[str, Any]:
     archive_on = importlib.util.find_spec("spiders.archive") is not None
     settings.set("REGWATCH_ARCHIVE_ENABLED", archive_on, priority="cmdline")
     settings.set("REGWATCH_AIRFLOW_CONNECTIONS", False, priority="cmdline")
+    settings.setdict(args.get("settings", {}), priority="cmdline")  # what-if runs: a setting changed
     out = Path(args["out"])
     settings.set("FEEDS", {str(out / "%(name)s.jsonl"): {"format": "jsonlines", "overwrite": True}}, "cmdline")
     if archive_on:
