@@ -106,16 +106,110 @@ def redact_url(url: str) -> str:
 
 
 def send(config: SmtpConfig, msg: EmailMessage, retry: RetryPolicy) -> None:
-    """Submit `msg` to its one recipient, retrying transient failures; raise a DeliveryError kind."""
-    retrying = Retrying(
-        stop=stop_after_attempt(retry.attempts),
-        wait=wait_exponential(multiplier=retry.wait, max=60 * retry.wait),
-        retry=retry_if_exception_type(TransientFailure),
-        reraise=True,
-    )
-    for attempt in retrying:
-        with attempt:
-            _send_once(config, msg)
+    """Submit `msg` alone on a connection of its own; see SmtpSession for many messages."""
+    with SmtpSession(config, retry) as session:
+        session.send(msg)
+
+
+class SmtpSession:
+    """One SMTP connection for every message of a send: connect, STARTTLS and login once, QUIT at the end.
+
+    A transient failure drops the connection, so the next attempt reconnects; a permanent refusal
+    keeps it (smtplib has already reset the transaction with RSET). Use as a context manager.
+    """
+
+    def __init__(self, config: SmtpConfig, retry: RetryPolicy) -> None:
+        self.config = config
+        self.retry = retry
+        self.connections = 0  # opened so far: one per send unless errors forced reconnects
+        self._smtp: smtplib.SMTP | None = None
+        self._served = 0  # messages the current connection has carried
+        self._lost = False  # the last failure was the server closing the connection
+
+    def __enter__(self) -> SmtpSession:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def send(self, msg: EmailMessage) -> None:
+        """Submit `msg` to its one recipient, retrying transient failures; raise a DeliveryError kind."""
+        retrying = Retrying(
+            stop=stop_after_attempt(self.retry.attempts),
+            wait=wait_exponential(multiplier=self.retry.wait, max=60 * self.retry.wait),
+            retry=retry_if_exception_type(TransientFailure),
+            reraise=True,
+        )
+        for attempt in retrying:
+            with attempt:
+                reused = self._served > 0
+                try:
+                    self._send_once(msg)
+                except TransientFailure:
+                    # Servers close connections they deem idle or that carried their share of mail
+                    # (421, or a silent close): that is no fault of this message, so one fresh
+                    # connection is tried at once before the backoff starts.
+                    if not (reused and self._lost):
+                        raise
+                    self._send_once(msg)
+
+    def close(self) -> None:
+        """QUIT; a server already gone is no error at the end of a send."""
+        smtp, self._smtp = self._smtp, None
+        if smtp is None:
+            return
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
+
+    def _connection(self) -> smtplib.SMTP:
+        """The open connection, or a new one (connected, EHLO, STARTTLS and login as configured)."""
+        if self._smtp is not None and self._smtp.sock is not None:
+            return self._smtp
+        self._drop()
+        config = self.config
+        smtp: smtplib.SMTP
+        if config.ssl:
+            smtp = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout, context=_tls())
+        else:
+            smtp = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
+        self.connections += 1
+        try:
+            if config.starttls:
+                smtp.starttls(context=_tls())
+            if config.user and config.password:
+                smtp.login(config.user, config.password)
+        except BaseException:
+            smtp.close()
+            raise
+        self._smtp = smtp
+        return smtp
+
+    def _drop(self) -> None:
+        """Forget the connection without a word to the server (it may be gone or mid-transaction)."""
+        smtp, self._smtp = self._smtp, None
+        self._served = 0
+        self._lost = False
+        if smtp is not None:
+            smtp.close()
+
+    def _send_once(self, msg: EmailMessage) -> None:
+        recipient = str(msg["To"])
+        handed_over = False
+        self._lost = False
+        try:
+            smtp = self._connection()
+            handed_over = True
+            smtp.send_message(msg, to_addrs=[recipient])
+        except (smtplib.SMTPException, OSError) as exc:
+            failure = _failure(self.config, exc, recipient, handed_over)
+            gone = self._smtp is None or self._smtp.sock is None
+            if isinstance(failure, TransientFailure) or gone:
+                self._drop()
+                self._lost = gone or isinstance(exc, (smtplib.SMTPServerDisconnected, OSError))
+            raise failure from None
+        self._served += 1
 
 
 def write_eml(folder: Path, msg: EmailMessage) -> Path:
@@ -127,50 +221,33 @@ def write_eml(folder: Path, msg: EmailMessage) -> Path:
     return path
 
 
-def _send_once(config: SmtpConfig, msg: EmailMessage) -> None:
-    recipient = str(msg["To"])
-    handed_over = False
-    try:
-        smtp: smtplib.SMTP
-        if config.ssl:
-            smtp = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout, context=_tls())
-        else:
-            smtp = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
-        with smtp:
-            if config.starttls:
-                smtp.starttls(context=_tls())
-            if config.user and config.password:
-                smtp.login(config.user, config.password)
-            handed_over = True
-            smtp.send_message(msg, to_addrs=[recipient])
-    except DeliveryError:
-        raise
-    except smtplib.SMTPRecipientsRefused as exc:
+def _failure(config: SmtpConfig, exc: Exception, recipient: str, handed_over: bool) -> DeliveryError:
+    """The DeliveryError kind for what smtplib or the socket raised (password blanked)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
         code, reply = next(iter(exc.recipients.values()), (0, b""))
-        _raise_for_reply(config, f"{recipient} refused", code, reply)
-    except (smtplib.SMTPAuthenticationError, smtplib.SMTPNotSupportedError) as exc:
-        raise ConfigurationError(_safe(config, f"{config.redacted()}: {exc}")) from None
-    except smtplib.SMTPSenderRefused as exc:
+        return _for_reply(config, f"{recipient} refused", code, reply)
+    if isinstance(exc, (smtplib.SMTPAuthenticationError, smtplib.SMTPNotSupportedError)):
+        return ConfigurationError(_safe(config, f"{config.redacted()}: {exc}"))
+    if isinstance(exc, smtplib.SMTPSenderRefused):
         if exc.smtp_code >= 500:
-            raise ConfigurationError(_safe(config, f"{config.redacted()}: sender refused: {exc}")) from None
-        raise TransientFailure(_safe(config, f"{config.redacted()}: sender deferred: {exc}")) from None
-    except smtplib.SMTPDataError as exc:
-        _raise_for_reply(config, f"message to {recipient} refused", exc.smtp_code, exc.smtp_error)
-    except smtplib.SMTPResponseException as exc:
-        raise TransientFailure(_safe(config, f"{config.redacted()}: {exc.smtp_code} {exc.smtp_error!r}")) from None
-    except (smtplib.SMTPException, OSError) as exc:
-        # A dropped connection after the message was handed over may still have delivered it.
-        raise TransientFailure(
-            _safe(config, f"{config.redacted()}: {type(exc).__name__}: {exc}"), delivered_maybe=handed_over
-        ) from None
+            return ConfigurationError(_safe(config, f"{config.redacted()}: sender refused: {exc}"))
+        return TransientFailure(_safe(config, f"{config.redacted()}: sender deferred: {exc}"))
+    if isinstance(exc, smtplib.SMTPDataError):
+        return _for_reply(config, f"message to {recipient} refused", exc.smtp_code, exc.smtp_error)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return TransientFailure(_safe(config, f"{config.redacted()}: {exc.smtp_code} {exc.smtp_error!r}"))
+    # A dropped connection after the message was handed over may still have delivered it.
+    return TransientFailure(
+        _safe(config, f"{config.redacted()}: {type(exc).__name__}: {exc}"), delivered_maybe=handed_over
+    )
 
 
-def _raise_for_reply(config: SmtpConfig, what: str, code: int, reply: bytes | str) -> None:
+def _for_reply(config: SmtpConfig, what: str, code: int, reply: bytes | str) -> DeliveryError:
     text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
     message = _safe(config, f"{what}: {code} {text}")
     if code >= 500:
-        raise PermanentFailure(message)
-    raise TransientFailure(message)
+        return PermanentFailure(message)
+    return TransientFailure(message)
 
 
 def _safe(config: SmtpConfig, text: str) -> str:

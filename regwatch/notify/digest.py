@@ -15,10 +15,9 @@ from regwatch.notify.delivery import (
     ConfigurationError,
     PermanentFailure,
     RetryPolicy,
-    SmtpConfig,
+    SmtpSession,
     TransientFailure,
     resolve_smtp,
-    send,
     write_eml,
 )
 from regwatch.notify.outbox import claim, mark_failed, mark_sent, pending, release
@@ -78,15 +77,52 @@ def send_digests(
         unsubscribe_url=os.environ.get("REGWATCH_UNSUBSCRIBE_URL") or DEFAULT_UNSUBSCRIBE_URL,
     )
     report = DigestReport(cadence=cadence, transport=config.redacted() if config else f"eml:{folder}")
+    # One SMTP connection for the whole send: opened at the first message, closed (QUIT) at the end.
+    session = SmtpSession(config, retry or RetryPolicy()) if config is not None else None
+    try:
+        _send_all(store, cadence, now, sender, session, folder, report)
+    finally:
+        if session is not None:
+            session.close()
+    if report.error is None:
+        log.info(
+            "%s digests via %s: %d messages, %d changes, %d deferred, %d failed",
+            cadence.value,
+            report.transport,
+            report.messages,
+            report.changes,
+            len(report.deferred),
+            len(report.failed),
+        )
+    return report
+
+
+def _send_all(
+    store: Store,
+    cadence: Cadence,
+    now: datetime,
+    sender: Sender,
+    session: SmtpSession | None,
+    folder: Path | None,
+    report: DigestReport,
+) -> None:
+    """Claim, build, deliver and record each pending digest; stop at a configuration error.
+
+    A message the server accepted is recorded as sent in the next claim's transaction (or at the end):
+    a crash in between leaves it `sending`, to be resent under its Message-ID like any in-doubt one.
+    """
+    accepted: str | None = None  # Message-ID the server took and the store does not yet record as sent
     for subscriber in all_subscribers(store, cadence=cadence, active_only=True):
         for batch in pending(store, subscriber, now):
             message_id = batch.message_id or make_msgid(domain=sender.domain)
             ids = [c.id for c in batch.changes]
-            if not claim(store, int(subscriber.id or 0), ids, message_id, now):
+            claimed = claim(store, int(subscriber.id or 0), ids, message_id, now, sent=accepted)
+            accepted = None
+            if not claimed:
                 continue  # a concurrent send holds these rows
             msg = build_message(subscriber, batch.changes, sender, message_id, now)
             try:
-                _deliver(msg, config, folder, retry or RetryPolicy(), report)
+                _deliver(msg, session, folder, report)
             except PermanentFailure as exc:
                 mark_failed(store, message_id, str(exc))
                 report.failed.append(f"{subscriber.email}: {exc}")
@@ -99,29 +135,19 @@ def send_digests(
                 release(store, message_id, str(exc), delivered_maybe=False)
                 report.error = str(exc)
                 log.error("digest send stopped: %s", exc)
-                return report
-            mark_sent(store, message_id, now)
+                return
+            accepted = message_id
             report.messages += 1
             report.changes += len(ids)
             report.resent += batch.message_id is not None
-    log.info(
-        "%s digests via %s: %d messages, %d changes, %d deferred, %d failed",
-        cadence.value,
-        report.transport,
-        report.messages,
-        report.changes,
-        len(report.deferred),
-        len(report.failed),
-    )
-    return report
+    if accepted is not None:
+        mark_sent(store, accepted, now)
 
 
-def _deliver(
-    msg: EmailMessage, config: SmtpConfig | None, folder: Path | None, retry: RetryPolicy, report: DigestReport
-) -> None:
+def _deliver(msg: EmailMessage, session: SmtpSession | None, folder: Path | None, report: DigestReport) -> None:
     """Through SMTP when configured, else into an .eml file."""
-    if config is not None:
-        send(config, msg, retry)
+    if session is not None:
+        session.send(msg)
     else:
         assert folder is not None
         report.files.append(write_eml(folder, msg))

@@ -91,11 +91,26 @@ def pending(store: Store, subscriber: Subscriber, now: datetime) -> list[Pending
     return resends + fresh
 
 
-def claim(store: Store, subscriber_id: int, change_ids: Iterable[str], message_id: str, now: datetime) -> bool:
-    """Mark the rows `sending` under `message_id` before any SMTP traffic; False if another send took one."""
+def claim(
+    store: Store,
+    subscriber_id: int,
+    change_ids: Iterable[str],
+    message_id: str,
+    now: datetime,
+    *,
+    sent: str | None = None,
+) -> bool:
+    """Mark the rows `sending` under `message_id` before any SMTP traffic; False if another send took one.
+
+    `sent`: the Message-ID of the previous message, which the server has accepted; its rows are
+    marked sent in the same transaction (one commit per message instead of two), whatever the claim's
+    outcome.
+    """
     ids = list(change_ids)
     stale = now - STALE_CLAIM
     with store.engine.begin() as conn:
+        if sent is not None:
+            conn.execute(_mark_sent(sent, now))
         result = conn.execute(
             update(t.outbox)
             .where(
@@ -107,13 +122,18 @@ def claim(store: Store, subscriber_id: int, change_ids: Iterable[str], message_i
         )
         if result.rowcount != len(ids):
             conn.rollback()  # a concurrent send claimed some of them: leave the whole batch to it
-            return False
-    return True
+            claimed = False
+        else:
+            claimed = True
+    if not claimed and sent is not None:
+        mark_sent(store, sent, now)  # the rollback took the mark with it
+    return claimed
 
 
 def mark_sent(store: Store, message_id: str, now: datetime) -> None:
     """The server accepted the message: its rows are done."""
-    _set(store, message_id, state=SENT, sent=now, last_error=None)
+    with store.engine.begin() as conn:
+        conn.execute(_mark_sent(message_id, now))
 
 
 def mark_failed(store: Store, message_id: str, error: str) -> None:
@@ -146,6 +166,15 @@ def ordered(changes: list[Change]) -> list[Change]:
     """Most severe first, places before broken sources, then by place, substance and id: a stable read."""
     return sorted(
         changes, key=lambda c: (-c.severity.rank, c.jurisdiction is None, c.jurisdiction or "", c.substance or "", c.id)
+    )
+
+
+def _mark_sent(message_id: str, now: datetime) -> Any:
+    """The UPDATE that records the rows claimed under `message_id` as sent."""
+    return (
+        update(t.outbox)
+        .where(t.outbox.c.message_id == message_id, t.outbox.c.state == SENDING)
+        .values(state=SENT, sent=now, last_error=None)
     )
 
 

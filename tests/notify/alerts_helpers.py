@@ -97,8 +97,10 @@ class Mailbox:
     raw: list[bytes] = field(default_factory=list)  # as received: headers exactly as on the wire
     refuse: set[str] = field(default_factory=set)
     defer: dict[str, int] = field(default_factory=dict)  # address -> how many more times to answer 451
+    sessions: list[Any] = field(default_factory=list)  # aiosmtpd's session of each RCPT: one per connection
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        self.sessions.append(session)
         if address in self.refuse:
             return f"550 5.1.1 <{address}>: mailbox unavailable"
         if self.defer.get(address, 0) > 0:
@@ -113,6 +115,11 @@ class Mailbox:
         assert isinstance(message, EmailMessage)
         self.messages.append(message)
         return "250 OK"
+
+    @property
+    def connections(self) -> int:
+        """How many SMTP connections named a recipient (the list keeps sessions alive)."""
+        return len({id(s) for s in self.sessions})
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if m["To"] == address]

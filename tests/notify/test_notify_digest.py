@@ -123,10 +123,17 @@ def test_a_crash_after_a_send_but_before_marking_it_resends_the_same_message_id(
 ) -> None:
     import regwatch.notify.digest as digest
 
-    def crash(*_args: object) -> None:
-        raise RuntimeError("worker killed after the SMTP transaction")
+    real = digest.claim
+    claims: list[str] = []
 
-    monkeypatch.setattr(digest, "mark_sent", crash)
+    def crash_on_second(*args, **kw):  # type: ignore[no-untyped-def]
+        # The first message is recorded as sent within the next claim's transaction: die before it.
+        claims.append(args[3])
+        if len(claims) == 2:
+            raise RuntimeError("worker killed after the SMTP transaction")
+        return real(*args, **kw)
+
+    monkeypatch.setattr(digest, "claim", crash_on_second)
     with pytest.raises(RuntimeError, match="worker killed"):
         send(queued, smtp.url)
     monkeypatch.undo()
@@ -198,6 +205,49 @@ def test_a_temporary_refusal_is_retried_within_the_send_then_left_queued(queued:
     assert seen_by(smtp.mailbox, "florida@example.com") == sorted(FLORIDA)
 
 
+def test_one_send_uses_one_smtp_connection_for_every_digest(queued: Store, smtp: SmtpServer) -> None:
+    subscribe(queued, "texas@example.com", jurisdictions=["US-TX", "US-LA"])
+    subscribe(queued, "thai@example.com", jurisdictions=["TH"])
+    queue_alerts(queued, RUN_ID)
+
+    report = send(queued, smtp.url)
+
+    assert (report.messages, len(smtp.mailbox.messages)) == (4, 4)
+    assert smtp.mailbox.connections == 1
+
+
+def test_a_refusal_keeps_the_connection_and_a_deferral_reconnects(queued: Store, smtp: SmtpServer) -> None:
+    subscribe(queued, "thai@example.com", jurisdictions=["TH"])
+    queue_alerts(queued, RUN_ID)
+    smtp.mailbox.refuse.add("all@example.com")  # 550 then RSET: the same connection carries on
+    smtp.mailbox.defer = {"florida@example.com": 1}  # 451: dropped, the retry opens a new connection
+
+    report = send(queued, smtp.url)
+
+    assert (report.messages, len(report.failed), report.deferred) == (2, 1, [])
+    assert [str(m["To"]) for m in smtp.mailbox.messages] == ["florida@example.com", "thai@example.com"]
+    assert smtp.mailbox.connections == 2  # all@ and florida@'s first try on one, the rest on the retry's
+
+
+def test_a_server_restarted_between_two_digests_is_reconnected_to(queued: Store, smtp: SmtpServer) -> None:
+    from regwatch.notify.delivery import SmtpSession, parse_smtp_url
+
+    with SmtpSession(parse_smtp_url(smtp.url), NO_WAIT) as session:
+        session.send(_plain("all@example.com"))
+        smtp.stop()  # closes the open connection: the session finds out only when it next speaks
+        smtp.start()
+        session.send(_plain("florida@example.com"))
+    assert [str(m["To"]) for m in smtp.mailbox.messages] == ["all@example.com", "florida@example.com"]
+    assert (session.connections, smtp.mailbox.connections) == (2, 2)
+
+
+def _plain(to: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "regwatch@localhost", to, "test"
+    msg.set_content("hello")
+    return msg
+
+
 def test_a_server_down_then_back_loses_nothing(queued: Store) -> None:
     server = SmtpServer(Mailbox(), free_port())  # not started: connections are refused
 
@@ -219,16 +269,15 @@ def test_a_server_down_then_back_loses_nothing(queued: Store) -> None:
 def test_a_connection_lost_after_handing_over_resends_the_same_message(
     queued: Store, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import regwatch.notify.digest as digest
-    from regwatch.notify.delivery import TransientFailure
+    from regwatch.notify.delivery import SmtpSession, TransientFailure
 
-    real = digest.send
+    real = SmtpSession.send
 
-    def deliver_then_drop(config, msg, retry):  # type: ignore[no-untyped-def]
-        real(config, msg, retry)
+    def deliver_then_drop(self, msg):  # type: ignore[no-untyped-def]
+        real(self, msg)
         raise TransientFailure("connection reset after DATA", delivered_maybe=True)
 
-    monkeypatch.setattr(digest, "send", deliver_then_drop)
+    monkeypatch.setattr(SmtpSession, "send", deliver_then_drop)
     first = send(queued, smtp.url)
     monkeypatch.undo()
     second = send(queued, smtp.url, minutes=60)
