@@ -72,6 +72,7 @@ def _rows_for(acts: list[Action], as_of: date, verified: dict[str, date]) -> lis
     # Legal means "no kratom-specific law": only a checked baseline or a law in force shows that.
     known = bool(in_force) or any(a.source == BASELINE for a in acts)
     cells = _fold_cells(in_force, known)
+    _date_lapses(cells, acts, as_of)
     for action in acts:
         if action.measure is Measure.UNRELATED and action.source == BASELINE and action.url:
             for cell in cells.values():
@@ -92,6 +93,26 @@ def _rows_for(acts: list[Action], as_of: date, verified: dict[str, date]) -> lis
         )
         for substance, cell in cells.items()
     ]
+
+
+def _date_lapses(cells: dict[Substance, _Cell], acts: list[Action], as_of: date) -> None:
+    """Where an emergency rule has lapsed since the status was set, the lapse is its date and evidence."""
+    for action in acts:
+        lapsed = (
+            action.expires is not None
+            and action.expires <= as_of
+            and action.binding
+            and action.measure in STATUS_MEASURES
+            and action.stage_on(as_of) in IN_FORCE_STAGES
+            and in_force_from(action) < action.expires
+        )
+        if not lapsed:
+            continue
+        for substance in covered(action):
+            cell = cells[substance]
+            if cell.since is None or cell.since < action.expires:  # type: ignore[operator]
+                cell.since = action.expires
+                cell.evidence = [action.url] if action.url else []
 
 
 def _fold_cells(in_force: list[Action], known: bool) -> dict[Substance, _Cell]:

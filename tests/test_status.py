@@ -131,7 +131,12 @@ def test_emergency_rule_expires() -> None:
         kind=NoticeKind.EMERGENCY_RULE,
     )
     assert row(fold_status([rule], date(2026, 1, 1)), OH).status is Status.RESTRICTED
-    assert row(fold_status([rule], date(2026, 6, 10)), OH).status is Status.UNKNOWN
+    lapsed = row(fold_status([rule], date(2026, 6, 10)), OH)
+    assert (lapsed.status, lapsed.since, lapsed.evidence) == (
+        Status.UNKNOWN,
+        date(2026, 6, 10),
+        ["https://example.org/oh-rule"],
+    )
 
 
 def test_withdrawal_drops_the_notice_of_intent() -> None:
