@@ -73,6 +73,13 @@ def _subscribers() -> list[Any]:
     ]
 
 
+def _start_ratio() -> float:
+    """AUTOTHROTTLE_START_DELAY / DOWNLOAD_DELAY as the project sets them."""
+    from spiders import settings as project
+
+    return project.AUTOTHROTTLE_START_DELAY / project.DOWNLOAD_DELAY
+
+
 def rerun(mode: str, pages: int, delay: float, start_delay: float | None = None) -> dict[str, Any]:
     """Both passes in this process; the environment must already point at a scratch data folder."""
     from regwatch.crawl import crawl_source, ingest_crawl
@@ -88,8 +95,8 @@ def rerun(mode: str, pages: int, delay: float, start_delay: float | None = None)
     upsert(store, _subscribers())
     settings = {
         "DOWNLOAD_DELAY": str(delay),
-        # The project's 2:1 ratio of start delay to floor, unless asked otherwise.
-        "AUTOTHROTTLE_START_DELAY": str(2 * delay if start_delay is None else start_delay),
+        # The project's ratio of start delay to floor (spiders/settings.py), unless asked otherwise.
+        "AUTOTHROTTLE_START_DELAY": str(delay * _start_ratio() if start_delay is None else start_delay),
         "REGWATCH_AIRFLOW_CONNECTIONS": "False",
     }
     workdir = Path(os.environ["REGWATCH_DATA_DIR"]) / "crawl"
@@ -127,7 +134,7 @@ def rerun(mode: str, pages: int, delay: float, start_delay: float | None = None)
     return {
         "mode": mode,
         "delay_seconds": delay,
-        "start_delay_seconds": 2 * delay if start_delay is None else start_delay,
+        "start_delay_seconds": delay * _start_ratio() if start_delay is None else start_delay,
         # Pages the second pass got from its cache: fresh (no request at all) or revalidated (304).
         "cached_fraction": round(1 - (second["requests"] - second["status_304"]) / max(first["requests"], 1), 3),
         "alerts": second["alerts_queued"],
