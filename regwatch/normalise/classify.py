@@ -23,16 +23,6 @@ _URGES = re.compile(
 )
 # Kinds whose documents are law the day they are published.
 _LAW_KINDS = {NoticeKind.STATUTE, NoticeKind.ORDINANCE, NoticeKind.EMERGENCY_RULE}
-# Kinds that report on the law or act on products; they carry no life cycle of their own.
-_NEWS_KINDS = {
-    NoticeKind.PRESS_RELEASE,
-    NoticeKind.ADVISORY,
-    NoticeKind.IMPORT_ALERT,
-    NoticeKind.WARNING_LETTER,
-    NoticeKind.GUIDANCE,
-    NoticeKind.COURT,
-    NoticeKind.OTHER,
-}
 
 
 @paused_gc()
@@ -51,15 +41,8 @@ def classify(notice: Notice) -> Action:
     binding = not (notice.kind is NoticeKind.RESOLUTION or _URGES.search(fold_text(notice.title)))
     effective = notice.effective or effective_date(folded)
     history = _history(notice, folded, effective, rule.measure)
-    return Action(
-        notice=str(notice.id),
-        jurisdiction=notice.jurisdiction,
-        source=notice.source,
-        kind=notice.kind,
-        title=notice.title,
-        url=notice.url,
-        identifier=notice.identifier,
-        published=notice.published,
+    return _action(
+        notice,
         measure=rule.measure,
         substances=substances,
         history=history,
@@ -68,8 +51,25 @@ def classify(notice: Notice) -> Action:
         confidence=rule.confidence if binding else min(rule.confidence, 0.7),
         rule=f"{rule.name}: {rule.description} (matched /{pattern}/)"
         + ("" if binding else " Non-binding resolution: enacts nothing."),
-        retrieved=notice.retrieved,
-        archive=notice.archive,
+    )
+
+
+def _action(notice: Notice, **reading: object) -> Action:
+    """An Action carrying the notice's own identity and evidence, plus what was read from it."""
+    return Action.model_validate(
+        {
+            "notice": str(notice.id),
+            "jurisdiction": notice.jurisdiction,
+            "source": notice.source,
+            "kind": notice.kind,
+            "title": notice.title,
+            "url": notice.url,
+            "identifier": notice.identifier,
+            "published": notice.published,
+            "retrieved": notice.retrieved,
+            "archive": notice.archive,
+            **reading,
+        }
     )
 
 
@@ -118,15 +118,9 @@ def _from_curated(notice: Notice) -> Action:
         if curated.measure is None
         else f"{measure.value} (curated baseline)"
     )
-    return Action(
-        notice=str(notice.id),
-        jurisdiction=notice.jurisdiction,
-        source=notice.source,
-        kind=notice.kind,
-        title=notice.title,
+    return _action(
+        notice,
         url=notice.url or curated.sources[0],
-        identifier=notice.identifier,
-        published=notice.published,
         measure=measure,
         substances=substances,
         history=history,
@@ -135,6 +129,4 @@ def _from_curated(notice: Notice) -> Action:
         undated=curated.undated,
         confidence=CURATED_CONFIDENCE[curated.reliability],
         rule=f"baseline: {why}; reliability {curated.reliability.value}",
-        retrieved=notice.retrieved,
-        archive=notice.archive,
     )
