@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 
@@ -29,3 +30,18 @@ def reports_dir() -> Path:
 def archive_dir() -> Path:
     """REGWATCH_ARCHIVE_DIR, default data/archive: the WARC evidence archive."""
     return Path(os.environ.get("REGWATCH_ARCHIVE_DIR", str(data_dir() / "archive"))).resolve()
+
+
+def archive_url() -> str | None:
+    """REGWATCH_ARCHIVE_URL: where the WARC archive is published, so reports can link archived copies."""
+    return os.environ.get("REGWATCH_ARCHIVE_URL") or None
+
+
+def reports_url() -> str | None:
+    """REGWATCH_REPORTS_URL: where the reports folder is published, for absolute links in the feed."""
+    return os.environ.get("REGWATCH_REPORTS_URL") or None
+
+
+def redact_url(url: str) -> str:
+    """A URL (database, SMTP) with its password replaced by ***, for messages and logs."""
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)

@@ -21,6 +21,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from regwatch import settings
+
 log = logging.getLogger(__name__)
 AIRFLOW_CONNECTION = "regwatch_smtp"
 _TRUE = {"1", "true", "yes", "on"}
@@ -76,11 +78,11 @@ def parse_smtp_url(url: str) -> SmtpConfig:
     """`smtp://user:pass@host:port?starttls=1` or `smtps://...`; user and password may come from env."""
     parts = urlsplit(url)
     if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-        raise ConfigurationError(f"SMTP URL {redact_url(url)!r}: expected smtp://host:port or smtps://host:port")
+        raise ConfigurationError(f"SMTP URL {settings.redact_url(url)!r}: expected smtp://host:port or smtps://host:port")
     try:
         port = parts.port or (465 if parts.scheme == "smtps" else 25)
     except ValueError:
-        raise ConfigurationError(f"SMTP URL {redact_url(url)!r}: the port is not a number") from None
+        raise ConfigurationError(f"SMTP URL {settings.redact_url(url)!r}: the port is not a number") from None
     options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
     return SmtpConfig(
         host=parts.hostname,
@@ -98,11 +100,6 @@ def resolve_smtp(url: str | None = None) -> SmtpConfig | None:
     if url:
         return parse_smtp_url(url)
     return _airflow_connection()
-
-
-def redact_url(url: str) -> str:
-    """The URL with its password replaced by ***."""
-    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
 
 
 def send(config: SmtpConfig, msg: EmailMessage, retry: RetryPolicy) -> None:

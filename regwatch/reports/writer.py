@@ -11,6 +11,7 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
+from regwatch import settings
 from regwatch.models import Action, Change, Run, StatusRow
 from regwatch.reports import sections, tilemap
 from regwatch.reports.feed import render_feed
@@ -38,8 +39,8 @@ def write_reports(
     where `root` is published, for absolute feed links; each defaults to its environment variable
     (REGWATCH_ARCHIVE_URL, REGWATCH_REPORTS_URL), and without one archive copies are named, not linked.
     """
-    archive_url = archive_url if archive_url is not None else os.environ.get("REGWATCH_ARCHIVE_URL") or None
-    base_url = base_url if base_url is not None else os.environ.get("REGWATCH_REPORTS_URL") or None
+    archive_url = archive_url if archive_url is not None else settings.archive_url()
+    base_url = base_url if base_url is not None else settings.reports_url()
     root.mkdir(parents=True, exist_ok=True)
     files = render_files(run, rows, changes, actions, archive_url=archive_url, base_url=base_url, horizon=horizon)
     targets = [root / run.id]

@@ -28,7 +28,7 @@ def make_engine(url: str | None = None) -> Engine:
     try:
         migrate(engine)
     except Exception as exc:  # the driver's own error says why; the message names the store
-        raise StoreUnavailable(f"cannot open the store at {_redact(url)}: {exc}") from exc
+        raise StoreUnavailable(f"cannot open the store at {settings.redact_url(url)}: {exc}") from exc
     return engine
 
 
@@ -48,13 +48,3 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
-
-
-def _redact(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    if "@" not in url or "://" not in url:
-        return url
-    scheme, rest = url.split("://", 1)
-    credentials, host = rest.rsplit("@", 1)
-    user = credentials.split(":", 1)[0]
-    return f"{scheme}://{user}:***@{host}" if ":" in credentials else f"{scheme}://{user}@{host}"
