@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from regwatch import settings as regwatch_settings
 
 BOT_NAME = "regwatch"
 
@@ -62,7 +61,7 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 # unchanged source costs a 304. The cache lives beside the store, under REGWATCH_DATA_DIR.
 HTTPCACHE_ENABLED = True
 HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
-HTTPCACHE_DIR = str(Path(os.environ.get("REGWATCH_DATA_DIR", "data")).resolve() / "httpcache")
+HTTPCACHE_DIR = str(regwatch_settings.data_dir() / "httpcache")
 HTTPCACHE_IGNORE_HTTP_CODES = [429, 500, 502, 503, 504]  # never replay a failure from the cache
 HTTPCACHE_GZIP = True  # JSON and HTML compress ~10x; the cache is kept between runs
 # Scrapy's filesystem storage, minus the API keys it would keep beside each cached response.
