@@ -6,7 +6,7 @@ The CLI (`regwatch run`), the Airflow DAGs and the tests call these same functio
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -26,6 +26,7 @@ class Outcome:
     rows: list[StatusRow]
     changes: list[Change]
     report: Path | None
+    actions: list[Action] = field(default_factory=list, repr=False)
 
 
 def normalise(store: Store, as_of: date) -> list[Action]:
@@ -73,17 +74,22 @@ def publish(store: Store, as_of: date, health: list[SourceHealth] | None = None)
     run, rows, changes, actions = build(store, as_of, health)
     run.finished = datetime.now(UTC)
     store.publish_run(run, rows, changes, [a.notice for a in actions if is_news(a)])
-    return Outcome(run=run, rows=rows, changes=changes, report=None)
+    return Outcome(run=run, rows=rows, changes=changes, report=None, actions=actions)
 
 
-def write_run_reports(store: Store, run_id: str, reports_dir: Path) -> Path:
-    """Write the reports of a published run from the store: `<reports_dir>/<run-id>/` and `latest/`."""
+def write_run_reports(store: Store, run_id: str, reports_dir: Path, actions: list[Action] | None = None) -> Path:
+    """Write the reports of a published run from the store: `<reports_dir>/<run-id>/` and `latest/`.
+
+    `actions` are the run's readings when the caller has them (run_pipeline just built them); a task
+    that reports a run published earlier (the DAG's report task) reads them again from the store.
+    """
     from regwatch.reports import write_reports
 
     run = store.run(run_id)
     if run is None:
         raise LookupError(f"no published run {run_id!r} in the store")
-    actions = normalise(store, run.as_of)
+    if actions is None:
+        actions = normalise(store, run.as_of)
     return write_reports(reports_dir, run, store.rows(run_id), store.changes(run_id), actions, store.runs())
 
 
@@ -98,7 +104,7 @@ def run_pipeline(
     health = crawl() if crawl is not None else []
     outcome = publish(store, as_of, health)
     if reports_dir is not None:
-        outcome.report = write_run_reports(store, outcome.run.id, reports_dir)
+        outcome.report = write_run_reports(store, outcome.run.id, reports_dir, outcome.actions)
     from regwatch.notify import queue_alerts
 
     queue_alerts(store, outcome.run.id)
