@@ -9,7 +9,7 @@ from importlib import resources
 import yaml
 from pydantic import ValidationError
 
-from regwatch.ingest import BadInput
+from regwatch.ingest import BadInput, explain
 from regwatch.models import Curated, Notice
 
 SOURCE = "baseline"
@@ -35,7 +35,9 @@ def _parse(name: str, text: str) -> list[Notice]:
     for number, item in enumerate(items, start=1):
         try:
             out.append(to_notice(item))
-        except (ValidationError, KeyError, TypeError) as exc:
+        except ValidationError as exc:
+            raise BadInput(f"baseline/{name} entry {number} ({item.get('jurisdiction', '?')}): {explain(exc)}") from exc
+        except (KeyError, TypeError) as exc:
             raise BadInput(f"baseline/{name} entry {number} ({item.get('jurisdiction', '?')}): {exc}") from exc
     return out
 

@@ -41,7 +41,7 @@ def parse_lines(lines: Iterable[str], name: str) -> list[Notice]:
         try:
             notices.append(Notice.model_validate(data))
         except ValidationError as exc:
-            problems.append(f"{name} line {number}: {_explain(exc)}")
+            problems.append(f"{name} line {number}: {explain(exc)}")
     if problems:
         shown = "\n".join(problems[:20])
         more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
@@ -49,13 +49,18 @@ def parse_lines(lines: Iterable[str], name: str) -> list[Notice]:
     return notices
 
 
-def _explain(exc: ValidationError) -> str:
-    """One line per field: `published: Input should be a valid date (got '2025-02-30')`."""
+def explain(exc: ValidationError, whole: str = "notice") -> str:
+    """One line per field: `published: Input should be a valid date (got '2025-02-30')`.
+
+    `whole` names the object when the error is about it rather than one field.
+    """
     parts = []
     for error in exc.errors():
-        where = ".".join(str(p) for p in error["loc"]) or "notice"
+        where = ".".join(str(p) for p in error["loc"]) or whole
         message = error["msg"].removeprefix("Value error, ")
         got = error.get("input")
-        shown = f" (got {got!r})" if error["type"] != "missing" and not isinstance(got, dict) else ""
+        # The value, unless the message names it already or it is the whole object.
+        quiet = error["type"] == "missing" or isinstance(got, dict) or repr(got) in message
+        shown = "" if quiet else f" (got {got!r})"
         parts.append(f"{where}: {message}{shown}")
     return "; ".join(parts)

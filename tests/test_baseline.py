@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from regwatch import jurisdictions
-from regwatch.baseline import baseline_notices, to_notice
+from regwatch.baseline import _parse, baseline_notices, to_notice
 from regwatch.ingest import BadInput
 from regwatch.normalise import classify
 from regwatch.status import fold_status
@@ -75,4 +75,12 @@ def test_unknown_key_is_an_error_naming_it() -> None:
     }
     with pytest.raises(KeyError, match="colour"):
         to_notice(entry)
-    assert issubclass(BadInput, ValueError)
+
+
+def test_a_bad_entry_names_the_file_and_the_entry() -> None:
+    text = (
+        "- jurisdiction: US-XX\n  title: t\n  published: 2026-01-01\n  stage: published\n"
+        "  reliability: P\n  sources: [https://example.org]\n"
+    )
+    with pytest.raises(BadInput, match=r"baseline/states.yaml entry 1 \(US-XX\): .*'US-XX' is not an ISO 3166-2"):
+        _parse("states.yaml", text)

@@ -14,6 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from sqlalchemy import delete, insert, select, update
 
 from regwatch import jurisdictions
+from regwatch.ingest import explain
 from regwatch.store import Store
 from regwatch.store import tables as t
 from regwatch.vocab import Cadence, Severity, Substance
@@ -64,8 +65,7 @@ def make_subscriber(**fields: Any) -> Subscriber:
     try:
         return Subscriber.model_validate(fields)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'entry'}: {_reason(e)}" for e in exc.errors())
-        raise BadSubscriber(problems) from None
+        raise BadSubscriber(explain(exc, "entry")) from None
 
 
 def upsert(store: Store, subscribers: Iterable[Subscriber], now: datetime | None = None) -> tuple[int, int]:
@@ -163,12 +163,6 @@ def read_yaml(path: Path) -> list[Subscriber]:
     if problems:
         raise BadSubscriber("\n".join(problems))
     return found
-
-
-def _reason(error: Any) -> str:
-    """A pydantic error as one plain sentence, with the offending value."""
-    message = str(error["msg"]).removeprefix("Value error, ")
-    return f"{message} (got {error['input']!r})" if "input" in error and error["type"] != "value_error" else message
 
 
 def _model(row: Any) -> Subscriber:
