@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, delete, func, insert, select, update
 
 from regwatch.models import Change, Notice, Run, SourceHealth, StatusRow
 from regwatch.store import tables as t
@@ -78,7 +78,7 @@ class Store:
 
     def count_notices(self) -> int:
         with self.engine.connect() as conn:
-            return len(conn.execute(select(t.notices.c.id)).all())
+            return int(conn.execute(select(func.count()).select_from(t.notices)).scalar_one())
 
     # runs ----------------------------------------------------------------------------------------------
 
