@@ -24,6 +24,13 @@ _CHAMBER_STAGES = (Stage.PASSED_CHAMBER, Stage.PASSED_LEGISLATURE)
 _NEWS_MEASURES = (Measure.ENFORCE, Measure.STUDY, Measure.PROTECT, Measure.WITHDRAW)
 
 
+def most_severe_first(changes: list[Change]) -> list[Change]:
+    """Most severe first, places before broken sources, then by place, substance and id: a stable read."""
+    return sorted(
+        changes, key=lambda c: (-c.severity.rank, c.jurisdiction is None, c.jurisdiction or "", c.substance or "", c.id)
+    )
+
+
 def diff_tables(
     previous: list[StatusRow] | None,
     current: list[StatusRow],

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from regwatch.bulk import paused_gc
-from regwatch.changes import broken_source_changes, diff_tables, is_news, news_changes
+from regwatch.changes import broken_source_changes, diff_tables, is_news, most_severe_first, news_changes
 from regwatch.models import Action, Change, Run, SourceHealth, StatusRow
 from regwatch.normalise import classify_all
 from regwatch.status import fold_status
@@ -56,7 +56,7 @@ def build(
         seen = set(store.news_of(previous.id))
         changes += news_changes([by_id[i] for i in news_ids if i not in seen], run_id)
     changes += broken_source_changes(health, run_id, as_of)
-    changes.sort(key=lambda c: (-c.severity.rank, c.jurisdiction or "", c.substance or "", c.id))
+    changes = most_severe_first(changes)
     run = Run(
         id=run_id,
         as_of=as_of,

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, insert, select, update
 
+from regwatch.changes import most_severe_first
 from regwatch.models import Change
 from regwatch.notify.filters import wants
 from regwatch.notify.subscribers import Subscriber, all_subscribers
@@ -86,8 +87,8 @@ def pending(store: Store, subscriber: Subscriber, now: datetime) -> list[Pending
         if row.state == SENDING and claimed is not None and now - claimed < STALE_CLAIM:
             continue  # another send is working on it right now
         batches.setdefault(row.message_id, []).append(_change(store, row))
-    resends = [Pending(subscriber, ordered(v), k) for k, v in sorted(batches.items(), key=_by_id) if k]
-    fresh = [Pending(subscriber, ordered(batches[None]), None)] if batches.get(None) else []
+    resends = [Pending(subscriber, most_severe_first(v), k) for k, v in sorted(batches.items(), key=_by_id) if k]
+    fresh = [Pending(subscriber, most_severe_first(batches[None]), None)] if batches.get(None) else []
     return resends + fresh
 
 
@@ -160,13 +161,6 @@ def outbox_rows(store: Store) -> list[dict[str, Any]]:
     query = select(*columns, t.subscribers.c.email).join(t.subscribers, t.subscribers.c.id == t.outbox.c.subscriber_id)
     with store.engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(query.order_by(t.subscribers.c.email, t.outbox.c.change_id))]
-
-
-def ordered(changes: list[Change]) -> list[Change]:
-    """Most severe first, places before broken sources, then by place, substance and id: a stable read."""
-    return sorted(
-        changes, key=lambda c: (-c.severity.rank, c.jurisdiction is None, c.jurisdiction or "", c.substance or "", c.id)
-    )
 
 
 def _mark_sent(message_id: str, now: datetime) -> Any:

@@ -21,8 +21,8 @@ from jinja2 import PackageLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from regwatch import jurisdictions
+from regwatch.changes import most_severe_first
 from regwatch.models import Change
-from regwatch.notify.outbox import ordered
 from regwatch.notify.subscribers import Subscriber
 from regwatch.vocab import ChangeKind
 
@@ -114,7 +114,7 @@ def build_message(
     """The digest for `subscriber`: multipart/alternative, unsubscribe headers, the given Message-ID."""
     if not changes:
         raise ValueError(f"no changes for {subscriber.email}: an empty digest is never sent")
-    changes = ordered(changes)  # the subject names the first: it must be the most severe
+    changes = most_severe_first(changes)  # the subject names the first: it must be the most severe
     token = subscriber.token or ""
     https_unsubscribe = f"{sender.unsubscribe_url}?token={quote(token)}"
     mailto_unsubscribe = f"mailto:{sender.mailbox}?subject={quote('unsubscribe ' + token)}"

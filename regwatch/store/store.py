@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine, delete, func, insert, select, update
 
+from regwatch.changes import most_severe_first
 from regwatch.models import Change, Notice, Run, SourceHealth, StatusRow
 from regwatch.store import tables as t
 from regwatch.store.db import make_engine
@@ -174,7 +175,7 @@ class Store:
         query = select(t.changes.c.payload).where(t.changes.c.run_id == run_id)
         with self.engine.connect() as conn:
             found = [Change.model_validate(r.payload) for r in conn.execute(query)]
-        return sorted(found, key=lambda c: (-c.severity.rank, c.jurisdiction or "", c.substance or "", c.id))
+        return most_severe_first(found)
 
     def verified(self, until: date) -> dict[str, date]:
         """The last as-of date on which each source answered well, up to `until`."""
