@@ -26,7 +26,7 @@ from benchmarks.harness import ROOT, machine
 from benchmarks.rerun import rerun_benchmark
 
 RESULTS = ROOT / "benchmarks" / "results" / "latest.json"
-# The project's own DOWNLOAD_DELAY (spiders/settings.py): the re-run crawls as production does.
+# The project's own DOWNLOAD_DELAY (regwatch/scraping/settings.py): the re-run crawls as production does.
 PROJECT_DELAY = 1.0
 
 

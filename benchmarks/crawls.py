@@ -76,9 +76,8 @@ def replay(args: dict[str, Any]) -> dict[str, Any]:
     os.environ.setdefault("REGWATCH_OPENSTATES_API_KEY", "benchmark")  # the replay host ignores it
     settings = get_project_settings()
     settings.setdict(THROUGHPUT, priority="cmdline")
-    archive_on = importlib.util.find_spec("spiders.archive") is not None
+    archive_on = importlib.util.find_spec("regwatch.scraping.warc") is not None
     settings.set("REGWATCH_ARCHIVE_ENABLED", archive_on, priority="cmdline")
-    settings.set("REGWATCH_AIRFLOW_CONNECTIONS", False, priority="cmdline")
     settings.setdict(args.get("settings", {}), priority="cmdline")  # what-if runs: a setting changed
     out = Path(args["out"])
     settings.set("FEEDS", {str(out / "%(name)s.jsonl"): {"format": "jsonlines", "overwrite": True}}, "cmdline")

@@ -43,8 +43,8 @@ def _wait_for(port: int, timeout: float = 30.0) -> None:
 
 
 def _subscribers(count: int, places: list[str], kratom_places: list[str], rng: random.Random) -> list[Any]:
+    from regwatch.domain.vocab import Substance
     from regwatch.notify.subscribers import make_subscriber
-    from regwatch.vocab import Substance
 
     people = []
     for n in range(count):
@@ -57,16 +57,15 @@ def _subscribers(count: int, places: list[str], kratom_places: list[str], rng: r
 
 def digest(count: int, notices: int = NOTICES) -> dict[str, Any]:
     from benchmarks.generate import Corpus
-    from regwatch.baseline import baseline_notices
+    from regwatch.domain.vocab import Cadence
     from regwatch.notify import queue_alerts, send_digests
     from regwatch.notify.subscribers import upsert
-    from regwatch.pipeline import publish
+    from regwatch.pipeline.steps import load_baseline, publish
     from regwatch.store import Store
-    from regwatch.vocab import Cadence
 
     with tempfile.TemporaryDirectory(prefix="regwatch-digest-") as tmp:
         store = Store.open(f"sqlite:///{Path(tmp) / 'digest.sqlite'}")
-        store.ingest(baseline_notices())
+        load_baseline(store)
         store.ingest(list(Corpus(SEED).notices(notices)))
         publish(store, date(2025, 11, 1))
         outcome = publish(store, date(2026, 11, 1))

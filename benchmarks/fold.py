@@ -1,4 +1,4 @@
-"""Fold benchmark: normalise + fold + diff (`regwatch.pipeline.build`) over a store of N notices.
+"""Fold benchmark: normalise + fold + diff (`regwatch.pipeline.steps.build`) over a store of N notices.
 
 Each size gets its own SQLite store, filled once by a `setup` process (ingest, plus a run published a
 week earlier so the timed build has a table to diff against); each timed `build` runs in a fresh
@@ -27,13 +27,12 @@ CHUNK = 10_000  # notices per ingest call: bounded memory at any N
 
 def setup(count: int, db: Path, seed: int = 7) -> dict[str, Any]:
     from benchmarks.generate import Corpus
-    from regwatch.baseline import baseline_notices
-    from regwatch.pipeline import publish
+    from regwatch.pipeline.steps import load_baseline, publish
     from regwatch.store import Store
 
     store = Store.open(f"sqlite:///{db}")
     started = time.perf_counter()
-    store.ingest(baseline_notices())
+    load_baseline(store)
     notices = Corpus(seed).notices(count)
     while chunk := list(islice(notices, CHUNK)):
         store.ingest(chunk)
@@ -43,7 +42,7 @@ def setup(count: int, db: Path, seed: int = 7) -> dict[str, Any]:
 
 
 def build_once(db: Path) -> dict[str, Any]:
-    from regwatch.pipeline import build
+    from regwatch.pipeline.steps import build
     from regwatch.store import Store
 
     store = Store.open(f"sqlite:///{db}")

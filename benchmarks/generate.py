@@ -1,7 +1,7 @@
 """A synthetic, deterministic archive of the sources at any scale, for the benchmarks.
 
-Written here from the shapes of the real recordings (Federal Register API v1 documents, Open States v3
-bills) and the fda.gov / dea.gov selectors in facts.md; no recorded text is copied. Proportions follow the
+Written here from the shapes of real responses (Federal Register API v1 documents, Open States v3 bills)
+and the fda.gov / dea.gov selectors in docs/sources.md; no recorded text is copied. Proportions follow the
 real sources: most Federal Register documents that match drug terms are about other drugs (quotas,
 registrations, information collections), most press releases are not about kratom, and bills move
 through introduced -> passed -> signed -> effective, or die, or are vetoed.
@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from regwatch import jurisdictions
-from regwatch.models import Notice
-from regwatch.vocab import NoticeKind
+from regwatch.domain import jurisdictions
+from regwatch.domain.models import Notice
+from regwatch.domain.vocab import NoticeKind
 from spiders.federal_register import document_fields
 from spiders.openstates import bill_fields
 
@@ -90,29 +90,37 @@ FR_KRATOM = (
     (
         "Proposed Rule",
         "notice of intent",
-        "Schedules of Controlled Substances: Temporary Placement of Mitragynine and 7-Hydroxymitragynine "
-        "Into Schedule I",
+        (
+            "Schedules of Controlled Substances: Temporary Placement of Mitragynine and 7-Hydroxymitragynine "
+            "Into Schedule I"
+        ),
         "The Administrator issues this notice of intent to temporarily schedule mitragynine and 7-hydroxymitragynine.",
     ),
     (
         "Proposed Rule",
         "notice of intent",
-        "Schedules of Controlled Substances: Temporary Placement of 7-Hydroxymitragynine Above a Threshold "
-        "in Schedule I",
+        (
+            "Schedules of Controlled Substances: Temporary Placement of 7-Hydroxymitragynine Above a Threshold "
+            "in Schedule I"
+        ),
         "Notice of intent to temporarily place 7-OH products above 0.05 percent by dry weight in schedule I.",
     ),
     (
         "Notice",
         "withdrawal",
-        "Schedules of Controlled Substances: Withdrawal of Notice of Intent To Temporarily Place Mitragynine "
-        "Into Schedule I",
+        (
+            "Schedules of Controlled Substances: Withdrawal of Notice of Intent To Temporarily Place Mitragynine "
+            "Into Schedule I"
+        ),
         "The Administrator is withdrawing the notice of intent and solicits comments on mitragynine.",
     ),
     (
         "Rule",
         "Temporary scheduling order",
-        "Schedules of Controlled Substances: Temporary Placement of Mitragynine Pseudoindoxyl, MGM-15 and MGM-16 "
-        "in Schedule I",
+        (
+            "Schedules of Controlled Substances: Temporary Placement of Mitragynine Pseudoindoxyl, MGM-15 and MGM-16 "
+            "in Schedule I"
+        ),
         "This temporary scheduling order places mitragynine pseudoindoxyl, MGM-15 and MGM-16 in schedule I.",
     ),
     (
@@ -122,8 +130,8 @@ FR_KRATOM = (
         "HHS requests comments on a threshold for concentrated 7-OH products; kratom leaf is outside its scope.",
     ),
 )
+# Each bill kind: its share of the corpus, a title and an abstract.
 BILL_KINDS = (
-    # (share, title, abstract)
     (
         0.30,
         "Kratom Consumer Protection Act",

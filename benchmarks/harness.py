@@ -54,7 +54,7 @@ def server_stats(port: int, host: str = "127.0.0.1", reset: bool = False) -> dic
 
 def run_worker(module: str, *args: str, env: dict[str, str] | None = None, timeout: float = 3600) -> dict[str, Any]:
     """Run `python -m module args...` in a fresh process; its last stdout line is a JSON result."""
-    full_env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "spiders.settings", **(env or {})}
+    full_env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "regwatch.scraping.settings", **(env or {})}
     proc = subprocess.run(
         [sys.executable, "-m", module, *args],
         cwd=ROOT,

@@ -1,5 +1,5 @@
 """Render a generated corpus as the pages the spiders fetch: Federal Register and Open States JSON pages,
-and dea.gov / fda.gov list and detail pages (selectors from facts.md; no real HTML was available).
+and dea.gov / fda.gov list and detail pages (selectors as docs/sources.md gives them; no real HTML was available).
 
 An Archive maps each page's live URL (path and query, canonicalised) to its body, so a loopback server
 can answer the spiders' requests and a raw crawl can fetch the very same pages.

@@ -3,7 +3,7 @@
     .venv/bin/python -m benchmarks.replay_vs_bench [--pages 2000]
 
 Builds an archive of dea.gov-shaped pages (5 list pages linking `pages` press releases about kratom),
-serves it with regwatch.replay, crawls it twice with the real `dea` spider (a `scrapy crawl` process
+serves it with regwatch.evidence.replay, crawls it twice with the real `dea` spider (a `scrapy crawl` process
 each, archive middleware and HTTP cache on, politeness off since the server is loopback), then runs
 `scrapy bench` (Scrapy's own loopback server and link-following spider) outside the project. Prints JSON.
 """
@@ -22,9 +22,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from regwatch.archive import Archive, Capture
-from regwatch.crawl import crawl_source
-from regwatch.replay import Recordings, ReplayServer
+from regwatch.evidence.records import Archive, Capture
+from regwatch.evidence.replay import Recordings, ReplayServer
+from regwatch.evidence.writer import ArchiveWriter
+from regwatch.pipeline.crawl import crawl_source
 
 LIST = "https://www.dea.gov/what-we-do/news/press-releases"
 LIST_PAGES = 5  # the dea spider's max_pages
@@ -42,7 +43,7 @@ def build(folder: Path, pages: int) -> None:
     when = datetime(2026, 9, 1, tzinfo=UTC)
     per_list = -(-pages // LIST_PAGES)
     html = [("Content-Type", "text/html; charset=utf-8")]
-    with Archive(folder).writer("bench.warc.gz") as writer:
+    with ArchiveWriter.create(Archive(folder), "bench.warc.gz") as writer:
         for page in range(LIST_PAGES):
             links = "".join(
                 f'<div class="teaser"><h3 class="teaser__heading"><a href="/press-releases/2026/kratom-{n}">'
@@ -66,7 +67,7 @@ def crawl_once(server: ReplayServer, tmp: Path) -> dict[str, Any]:
     settings = {**THROUGHPUT, "HTTPCACHE_DIR": str(tmp / "httpcache"), "REGWATCH_ARCHIVE_DIR": str(tmp / "archive")}
     server.log.clear()
     start = time.perf_counter()
-    health, _ = crawl_source("dea", tmp / "work", base_url=server.url, settings=settings)
+    health, _ = crawl_source("dea", tmp / "work", base_url=server.url, scrapy_settings=settings)
     seconds = time.perf_counter() - start
     log = list(server.log)
     return {

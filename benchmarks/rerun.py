@@ -1,11 +1,11 @@
 """Re-run benchmark: two whole passes of `run_pipeline` over an unchanged source, with the HTTP cache.
 
-The spiders crawl through `regwatch.crawl.crawl_source` (one `scrapy crawl` process each, the project's
+The spiders crawl through `regwatch.pipeline.crawl.crawl_source` (one `scrapy crawl` process each, the project's
 settings) against regwatch's own replay server, fed the generated pages. Measured on the second pass:
 the share of pages answered from the cache or by a 304 (counted by the server), the alerts it newly
 queued (none is right: nothing changed), and its time over the first pass's time.
 
-Two server behaviours: `revalidate` is regwatch.replay as written (every answer says no-cache, so each
+Two server behaviours: `revalidate` is regwatch.evidence.replay as written (every answer says no-cache, so each
 page is revalidated and answers 304); `heuristic` drops that header, so pages carry only Last-Modified,
 as many government sites send them, and the cache may serve them without asking (RFC 9111 4.2.2).
 
@@ -33,13 +33,13 @@ SUBSCRIBERS = 50
 
 
 class ArchiveRecordings:
-    """The generated pages in the shape regwatch.replay.ReplayServer reads (`get(path) -> Capture`)."""
+    """The generated pages in the shape regwatch.evidence.replay.ReplayServer reads (`get(path) -> Capture`)."""
 
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
 
     def get(self, path_and_query: str) -> Any:
-        from regwatch.archive import Capture
+        from regwatch.evidence.records import Capture
 
         page = self.archive.pages.get(page_key(f"http://replay{path_and_query}"))
         if page is None:
@@ -50,7 +50,7 @@ class ArchiveRecordings:
 
 
 def _server(archive: Archive, mode: str) -> Any:
-    from regwatch.replay import ReplayServer
+    from regwatch.evidence.replay import ReplayServer
 
     if mode == "revalidate":
         return ReplayServer(ArchiveRecordings(archive))
@@ -75,18 +75,18 @@ def _subscribers() -> list[Any]:
 
 def _start_ratio() -> float:
     """AUTOTHROTTLE_START_DELAY / DOWNLOAD_DELAY as the project sets them."""
-    from spiders import settings as project
+    from regwatch.scraping import settings as project
 
     return project.AUTOTHROTTLE_START_DELAY / project.DOWNLOAD_DELAY
 
 
 def rerun(mode: str, pages: int, delay: float, start_delay: float | None = None) -> dict[str, Any]:
     """Both passes in this process; the environment must already point at a scratch data folder."""
-    from regwatch.crawl import crawl_source, ingest_crawl
     from regwatch.notify.outbox import outbox_rows
     from regwatch.notify.subscribers import upsert
-    from regwatch.orchestrate import load_baseline
-    from regwatch.pipeline import publish, run_pipeline
+    from regwatch.pipeline.crawl import crawl_source, ingest_crawl
+    from regwatch.pipeline.steps import publish, run_pipeline
+    from regwatch.pipeline.tasks import load_baseline
     from regwatch.store import Store
 
     store = Store.open()
@@ -95,9 +95,8 @@ def rerun(mode: str, pages: int, delay: float, start_delay: float | None = None)
     upsert(store, _subscribers())
     settings = {
         "DOWNLOAD_DELAY": str(delay),
-        # The project's ratio of start delay to floor (spiders/settings.py), unless asked otherwise.
+        # The project's ratio of start delay to floor (regwatch/scraping/settings.py), unless asked otherwise.
         "AUTOTHROTTLE_START_DELAY": str(delay * _start_ratio() if start_delay is None else start_delay),
-        "REGWATCH_AIRFLOW_CONNECTIONS": "False",
     }
     workdir = Path(os.environ["REGWATCH_DATA_DIR"]) / "crawl"
     archive = build_archive(pages)
@@ -107,7 +106,7 @@ def rerun(mode: str, pages: int, delay: float, start_delay: float | None = None)
         def crawl() -> list[Any]:
             results = []
             for name in SOURCES:
-                health, out = crawl_source(name, workdir, base_url=server.url, settings=settings)
+                health, out = crawl_source(name, workdir, base_url=server.url, scrapy_settings=settings)
                 results.append(ingest_crawl(store, health, out))
             return results
 

@@ -105,8 +105,11 @@ async def serve(archive: Archive, hosts: list[str], port: int = 0) -> None:
     loop = asyncio.get_running_loop()
     servers = [await loop.create_server(lambda: HttpProtocol(responder), host=hosts[0], port=port, backlog=1024)]
     port = servers[0].sockets[0].getsockname()[1]
-    for host in hosts[1:]:  # every simulated domain on the same port, so only the host name differs
-        servers.append(await loop.create_server(lambda: HttpProtocol(responder), host=host, port=port, backlog=1024))
+    # Every simulated domain on the same port, so only the host name differs.
+    servers += [
+        await loop.create_server(lambda: HttpProtocol(responder), host=host, port=port, backlog=1024)
+        for host in hosts[1:]
+    ]
     print(f"READY {port}", flush=True)
     await asyncio.gather(*(s.serve_forever() for s in servers))
 

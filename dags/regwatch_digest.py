@@ -1,6 +1,6 @@
 """regwatch_digest: mail immediate alerts and the daily and weekly digests after each published run.
 
-Thin on purpose: the tasks call regwatch.orchestrate, imported inside them.
+Thin on purpose: the tasks call regwatch.pipeline.tasks, imported inside them.
 """
 
 from __future__ import annotations
@@ -53,8 +53,8 @@ def regwatch_digest() -> None:
 
     @task
     def cadences() -> list[str]:
-        """The digest cadences (regwatch.vocab.Cadence), one mapped send each."""
-        from regwatch.vocab import Cadence
+        """The digest cadences (regwatch.domain.vocab.Cadence), one mapped send each."""
+        from regwatch.domain.vocab import Cadence
 
         return [c.value for c in Cadence]
 
@@ -64,8 +64,8 @@ def regwatch_digest() -> None:
         """Send one cadence's messages if they are due; a failure retries only this cadence."""
         from airflow.sdk import get_current_context
 
-        from regwatch.orchestrate import run_moment, send_digest
-        from regwatch.vocab import Cadence
+        from regwatch.domain.vocab import Cadence
+        from regwatch.pipeline.tasks import run_moment, send_digest
 
         run = get_current_context()["dag_run"]
         return send_digest(Cadence(cadence), now=run_moment(run.logical_date, run.run_after))

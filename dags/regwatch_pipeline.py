@@ -1,6 +1,6 @@
 """regwatch_pipeline: crawl the sources, publish the day's status and changes, report, queue alerts.
 
-Thin on purpose: each task calls one function of regwatch.orchestrate, imported inside the task, so this
+Thin on purpose: each task calls one function of regwatch.pipeline.tasks, imported inside the task, so this
 file parses in milliseconds and holds no logic worth testing apart from its shape.
 """
 
@@ -27,16 +27,16 @@ DEFAULT_ARGS: dict[str, Any] = {
     "retry_delay": timedelta(minutes=2),
     "retry_exponential_backoff": 2.0,
     "max_retry_delay": timedelta(minutes=30),
-    # A live crawl of one source takes minutes; regwatch.crawl stops a spider after 30.
+    # A live crawl of one source takes minutes; regwatch.pipeline.crawl stops a spider after 30.
     "execution_timeout": timedelta(minutes=45),
 }
 
 
 def _as_of() -> date:
-    """The as-of date of the current DAG run (see regwatch.orchestrate.run_moment)."""
+    """The as-of date of the current DAG run (see regwatch.pipeline.tasks.run_moment)."""
     from airflow.sdk import get_current_context
 
-    from regwatch.orchestrate import as_of_for
+    from regwatch.pipeline.tasks import as_of_for
 
     run = get_current_context()["dag_run"]
     return as_of_for(run.logical_date, run.run_after)
@@ -88,7 +88,7 @@ def regwatch_pipeline() -> None:
     @task(multiple_outputs=False)
     def load_baseline() -> dict[str, int]:
         """Load the curated, cited baseline into the store (idempotent: unchanged facts change nothing)."""
-        from regwatch.orchestrate import load_baseline as load
+        from regwatch.pipeline.tasks import load_baseline as load
 
         return load()
 
@@ -100,8 +100,8 @@ def regwatch_pipeline() -> None:
         """
         from airflow.sdk.exceptions import AirflowFailException
 
-        from regwatch.ingest import BadInput
-        from regwatch.orchestrate import plan_sources as plan
+        from regwatch.errors import BadInput
+        from regwatch.pipeline.tasks import plan_sources as plan
 
         params = params or {}
         try:
@@ -116,7 +116,7 @@ def regwatch_pipeline() -> None:
         A broken source returns ok=False instead of failing, so the run still publishes; an unreachable
         store raises, so Airflow retries with backoff.
         """
-        from regwatch.orchestrate import crawl_one
+        from regwatch.pipeline.tasks import crawl_one
 
         return crawl_one(name, replay=(params or {}).get("replay"))
 
@@ -124,7 +124,7 @@ def regwatch_pipeline() -> None:
     @task(multiple_outputs=False, trigger_rule=TriggerRule.ALL_DONE_MIN_ONE_SUCCESS)
     def publish(planned: list[str], healths: list[dict[str, Any]]) -> dict[str, Any]:
         """Publish the status table and changes for the as-of date, replacing an earlier run of that date."""
-        from regwatch.orchestrate import publish_run
+        from regwatch.pipeline.tasks import publish_run
 
         # One slice request for every crawl's health (iterating asks per item until one is missing).
         return publish_run(_as_of(), planned, list(healths[:]))
@@ -132,14 +132,14 @@ def regwatch_pipeline() -> None:
     @task
     def report(summary: dict[str, Any]) -> str:
         """Write the run's reports (HTML, Markdown, CSV, JSON, Atom) under REGWATCH_REPORTS_DIR/<date>/."""
-        from regwatch.orchestrate import write_report
+        from regwatch.pipeline.tasks import write_report
 
         return write_report(summary["run_id"])
 
     @task(outlets=[CHANGES])
     def queue_alerts(summary: dict[str, Any], outlet_events: Any = None) -> int:
         """Queue the run's changes in the outbox (one row per subscriber and change) and update the asset."""
-        from regwatch.orchestrate import queue_alerts as queue
+        from regwatch.pipeline.tasks import queue_alerts as queue
 
         queued = queue(summary["run_id"])
         if outlet_events is not None:

@@ -8,11 +8,11 @@ from urllib.parse import urlencode
 
 from scrapy.http import Response
 
-from regwatch.vocab import NoticeKind
-from spiders.countries import country_code
-from spiders.middlewares import with_param
-from spiders.shapes import JsonApiSpider
-from spiders.text import clean, excerpt, parse_date
+from regwatch.domain.vocab import NoticeKind
+from regwatch.scraping.countries import country_code
+from regwatch.scraping.middlewares import with_param
+from regwatch.scraping.shapes import JsonApiSpider
+from regwatch.scraping.text import clean, excerpt, parse_date
 
 API = "https://clinicaltrials.gov/api/v2/studies"
 QUERY = [("query.term", "kratom OR mitragynine"), ("pageSize", "100"), ("format", "json")]
@@ -29,7 +29,7 @@ DATES = (
 class ClinicalTrialsSpider(JsonApiSpider):
     name = "clinicaltrials"
     allowed_domains: ClassVar[list[str]] = ["clinicaltrials.gov"]  # links and redirects elsewhere are refused
-    start_urls: ClassVar[list[str]] = [f"{API}?{urlencode(QUERY)}"]
+    start_urls: list[str] = [f"{API}?{urlencode(QUERY)}"]
 
     def recognised(self, data: Any, response: Response) -> bool:
         if isinstance(data, dict) and isinstance(data.get("studies"), list):

@@ -15,13 +15,13 @@ from typing import Any, ClassVar
 from scrapy import Request
 from scrapy.http import Response
 
-from regwatch.vocab import NoticeKind
-from spiders.base import RegwatchSpider
-from spiders.middlewares import with_param
-from spiders.text import clean, excerpt, html_text, mentions_kratom, parse_date
+from regwatch.domain.vocab import NoticeKind
+from regwatch.scraping.middlewares import with_param
+from regwatch.scraping.spider import RegwatchSpider
+from regwatch.scraping.text import clean, excerpt, html_text, mentions_kratom, parse_date
 
 API = "https://api.congress.gov/v3"
-# Federal kratom bills named in facts.md (F16): fetched every run whatever the recent list holds.
+# Known federal kratom bills (docs/sources.md): fetched every run whatever the recent list holds.
 WATCHLIST = ((117, "s", 5316), (118, "s", 3039), (118, "hr", 5905))
 RECENT = f"{API}/bill?format=json&sort=updateDate+desc&limit=250"
 STUBS = ("actions", "summaries")  # the collections a notice needs; the others (cosponsors...) are skipped
@@ -37,7 +37,7 @@ LABELS = {
 class CongressSpider(RegwatchSpider):
     name = "congress"
     allowed_domains: ClassVar[list[str]] = ["congress.gov"]  # links and redirects elsewhere are refused
-    api_key_env = "REGWATCH_CONGRESS_API_KEY"
+    needs_api_key = True
     lookback_days = 30  # a daily run needs a day; a month rides out a few weeks of outage
     max_list_pages = 8  # 2,000 recently updated bills at most
 

@@ -1,6 +1,7 @@
 """DEA press releases on kratom or 7-OH: the press-release list, then each matching release.
 
-Selectors from facts.md (Russell-Eng/Drug-Overdose-News-Web-Scraper; no saved raw HTML was available).
+Selectors as the public scraper Russell-Eng/Drug-Overdose-News-Web-Scraper uses them; no saved live HTML was
+available (docs/sources.md).
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from typing import Any, ClassVar
 
 from scrapy.http import Response
 
-from regwatch.vocab import NoticeKind
-from spiders.html import kratom_text, page_date, paragraphs
-from spiders.shapes import HtmlListDetailSpider
-from spiders.text import clean
+from regwatch.domain.vocab import NoticeKind
+from regwatch.scraping.html import kratom_text, page_date, paragraphs
+from regwatch.scraping.shapes import HtmlListDetailSpider
+from regwatch.scraping.text import clean
 
 
 class DeaSpider(HtmlListDetailSpider):

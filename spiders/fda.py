@@ -1,7 +1,8 @@
 """FDA: the "FDA and Kratom" page, press announcements on kratom or 7-OH, and Import Alert 54-15.
 
-Selectors from facts.md (public scrapers of fda.gov; no saved raw HTML was available). fda.gov can answer
-an "FDA Internet Site Error" or a bot refusal with status 200, so each page's template is checked first.
+Selectors as public scrapers of fda.gov use them (docs/sources.md); no saved live HTML was available.
+fda.gov can answer an "FDA Internet Site Error" or a bot refusal with status 200, so each page's template
+is checked first.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from typing import Any, ClassVar
 from scrapy import Request
 from scrapy.http import Response
 
-from regwatch.vocab import NoticeKind
-from spiders.html import kratom_text, page_date, paragraphs
-from spiders.shapes import HtmlListDetailSpider
-from spiders.text import clean, excerpt, parse_date
+from regwatch.domain.vocab import NoticeKind
+from regwatch.scraping.html import kratom_text, page_date, paragraphs
+from regwatch.scraping.shapes import HtmlListDetailSpider
+from regwatch.scraping.text import clean, excerpt, parse_date
 
 TOPIC_PAGE = "https://www.fda.gov/news-events/public-health-focus/fda-and-kratom"
 PRESS_LIST = "https://www.fda.gov/news-events/fda-newsroom/press-announcements"
@@ -24,7 +25,7 @@ PRESS_LIST = "https://www.fda.gov/news-events/fda-newsroom/press-announcements"
 KNOWN_RELEASES = (
     "https://www.fda.gov/news-events/press-announcements/fda-takes-steps-restrict-7-oh-opioid-products-threatening-american-consumers",
 )
-# Import Alert 54-15 (kratom). URL cited by several sources, not fetched from here (facts.md).
+# Import Alert 54-15 (kratom). The URL several secondary sources cite, never fetched from here (docs/sources.md).
 IMPORT_ALERT = "https://www.accessdata.fda.gov/cms_ia/importalert_1137.html"
 
 ARTICLE_TITLE = "h1.content-title"

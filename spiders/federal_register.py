@@ -8,9 +8,9 @@ from urllib.parse import urlencode
 
 from scrapy.http import Response
 
-from regwatch.vocab import NoticeKind
-from spiders.shapes import JsonApiSpider
-from spiders.text import clean, excerpt, parse_date
+from regwatch.domain.vocab import NoticeKind
+from regwatch.scraping.shapes import JsonApiSpider
+from regwatch.scraping.text import clean, excerpt, parse_date
 
 API = "https://www.federalregister.gov/api/v1/documents.json"
 # Full-text search syntax of federalregister.gov ("Utilizing complex search terms"): `|` is OR; the
@@ -36,7 +36,7 @@ KINDS = {"Rule": NoticeKind.RULE, "Proposed Rule": NoticeKind.NOTICE, "Notice": 
 class FederalRegisterSpider(JsonApiSpider):
     name = "federal_register"
     allowed_domains: ClassVar[list[str]] = ["federalregister.gov"]  # links and redirects elsewhere are refused
-    start_urls: ClassVar[list[str]] = [f"{API}?{urlencode(QUERY)}"]
+    start_urls: list[str] = [f"{API}?{urlencode(QUERY)}"]
 
     def recognised(self, data: Any, response: Response) -> bool:
         if isinstance(data, dict) and ("results" in data or data.get("count") == 0):

@@ -8,20 +8,19 @@ query limit) are a source failure, never "no bills".
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 from urllib.parse import urlencode
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
-from regwatch.settings import data_dir
-from regwatch.vocab import NoticeKind
-from spiders.base import RegwatchSpider
-from spiders.text import clean, excerpt, parse_date
+from regwatch import settings
+from regwatch.domain.vocab import NoticeKind
+from regwatch.scraping.spider import RegwatchSpider
+from regwatch.scraping.text import clean, excerpt, parse_date
 
 API = "https://api.legiscan.com/"
 # LegiScan bill_type codes that are resolutions or memorials (they do not become law).
@@ -31,20 +30,18 @@ RESOLUTION_TYPES = {"R", "CR", "JR", "JRCA", "CA", "M", "JM", "CM", "C", "P"}
 class LegiscanSpider(RegwatchSpider):
     name = "legiscan"
     allowed_domains: ClassVar[list[str]] = ["legiscan.com"]  # links and redirects elsewhere are refused
-    api_key_env = "REGWATCH_LEGISCAN_API_KEY"
+    needs_api_key = True
     max_pages = 10  # 50 results a page; kratom has a few hundred bills across all sessions
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> LegiscanSpider:
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.save_state, signal=signals.spider_closed)
         return spider
 
     def __init__(self, *args: Any, state_file: str | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.state_file = Path(
-            state_file or os.environ.get("REGWATCH_LEGISCAN_STATE") or data_dir() / "legiscan" / "bills.json"
-        )
+        self.state_file = Path(state_file) if state_file else settings.legiscan_state_file()
         self.known: dict[str, dict[str, Any]] = load_state(self.state_file)
         self.changed: dict[str, dict[str, Any]] = {}
 

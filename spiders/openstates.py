@@ -9,10 +9,10 @@ from urllib.parse import urlencode
 
 from scrapy.http import Response
 
-from regwatch.vocab import NoticeKind
-from spiders.middlewares import with_param
-from spiders.shapes import JsonApiSpider
-from spiders.text import clean, excerpt, parse_date
+from regwatch.domain.vocab import NoticeKind
+from regwatch.scraping.middlewares import with_param
+from regwatch.scraping.shapes import JsonApiSpider
+from regwatch.scraping.text import clean, excerpt, parse_date
 
 API = "https://v3.openstates.org/bills"
 QUERY = [
@@ -32,8 +32,8 @@ OCD_JURISDICTION = re.compile(r"country:us/(?:state|district|territory):([a-z]{2
 class OpenStatesSpider(JsonApiSpider):
     name = "openstates"
     allowed_domains: ClassVar[list[str]] = ["openstates.org"]  # links and redirects elsewhere are refused
-    api_key_env = "REGWATCH_OPENSTATES_API_KEY"
-    start_urls: ClassVar[list[str]] = [f"{API}?{urlencode(QUERY)}"]
+    needs_api_key = True
+    start_urls: list[str] = [f"{API}?{urlencode(QUERY)}"]
     max_pages = 25  # 500 bills: several years of kratom bills in every state
 
     def headers(self) -> dict[str, str]:

@@ -16,11 +16,11 @@ from urllib.parse import urlencode
 from scrapy.http import Response
 from scrapy.selector import Selector
 
-from regwatch import jurisdictions
-from regwatch.vocab import NoticeKind
-from spiders.countries import countries_named, country_code
-from spiders.shapes import MediaWikiSpider
-from spiders.text import clean, excerpt
+from regwatch.domain import jurisdictions
+from regwatch.domain.vocab import NoticeKind
+from regwatch.scraping.countries import countries_named, country_code
+from regwatch.scraping.shapes import MediaWikiSpider
+from regwatch.scraping.text import clean, excerpt
 
 ARTICLE = "Mitragyna_speciosa"
 BLOCKS = "//h2 | //h3 | //h4 | //p | //li | //table[contains(@class, 'wikitable')]//tr"

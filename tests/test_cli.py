@@ -1,4 +1,4 @@
-"""The command-line contracts of design.md, and bad input that names the line and stores nothing."""
+"""The command-line contracts of README.md, and bad input that names the line and stores nothing."""
 
 from __future__ import annotations
 

@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from datetime import date
 
 from regwatch.bulk import paused_gc
-from regwatch.models import Action, Notice, StageEvent
+from regwatch.domain.models import Action, Notice, StageEvent
+from regwatch.domain.vocab import IN_FORCE_STAGES, Measure, NoticeKind, Reliability, Stage, Substance
 from regwatch.normalise.dates import effective_date
 from regwatch.normalise.rules import first_match, fold_text, resolve_substances
 from regwatch.normalise.stages import history_from_actions
-from regwatch.vocab import IN_FORCE_STAGES, Measure, NoticeKind, Reliability, Stage, Substance
 
 CURATED_CONFIDENCE = {Reliability.PRIMARY: 0.95, Reliability.SECONDARY: 0.8, Reliability.UNVERIFIED: 0.55}
 

@@ -10,8 +10,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from regwatch.domain.vocab import Measure, NoticeKind, Substance
 from regwatch.normalise.prefilter import could_match, required_literals
-from regwatch.vocab import Measure, NoticeKind, Substance
 
 SubstanceMode = Literal["mentioned", "mentioned-or-kratom", "mentioned-or-7oh"] | list[Substance]
 
@@ -112,7 +112,7 @@ def resolve_substances(mode: SubstanceMode, folded: str) -> list[Substance]:
     if mode == "mentioned-or-kratom":
         return named if Substance.KRATOM in named else [Substance.KRATOM, *named]
     if mode == "mentioned-or-7oh":
-        narrow = [s for s in named if s is not Substance.KRATOM]
+        narrow: list[Substance] = [s for s in named if s is not Substance.KRATOM]
         return narrow or [Substance.SEVEN_OH]
     return named
 

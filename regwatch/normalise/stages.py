@@ -10,9 +10,9 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict
 
-from regwatch.models import NoticeAction, StageEvent
+from regwatch.domain.models import NoticeAction, StageEvent
+from regwatch.domain.vocab import ENDED_STAGES, Stage
 from regwatch.normalise.rules import fold_text
-from regwatch.vocab import ENDED_STAGES, Stage
 
 # How far along a measure is; an action that would move it back (a committee referral after passage)
 # is a procedural step, not a new stage.

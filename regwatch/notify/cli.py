@@ -6,17 +6,19 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from regwatch.ingest import BadInput
-from regwatch.vocab import Cadence, Severity, Substance
-
-if TYPE_CHECKING:
-    from regwatch.store import Store
+from regwatch.domain.vocab import Cadence, Severity, Substance
+from regwatch.errors import BadInput
+from regwatch.notify.delivery import ConfigurationError
+from regwatch.notify.digest import send_digests
+from regwatch.notify.subscribers import BadSubscriber, all_subscribers, make_subscriber, read_yaml, upsert
+from regwatch.notify.subscribers import remove as drop
+from regwatch.store import Store
 
 subscribers_app = typer.Typer(help="Who gets alerts, for which jurisdictions and substances.", no_args_is_help=True)
 digest_app = typer.Typer(help="Email digests of the changes subscribers have not yet been sent.", no_args_is_help=True)
@@ -25,8 +27,6 @@ err = Console(stderr=True)
 
 
 def _store() -> Store:
-    from regwatch.store import Store
-
     return Store.open()
 
 
@@ -46,8 +46,6 @@ def add(
     cadence: Annotated[Cadence, typer.Option("--cadence", help="immediate, daily or weekly.")] = Cadence.DAILY,
 ) -> None:
     """Add a subscriber, or replace the filters of a known one (their unsubscribe token stays)."""
-    from regwatch.notify.subscribers import BadSubscriber, all_subscribers, make_subscriber, upsert
-
     store = _store()
     try:
         sub = make_subscriber(
@@ -71,8 +69,6 @@ def list_(
     format: Annotated[str | None, typer.Option("--format", help="table (default on a terminal) or json")] = None,
 ) -> None:
     """Every subscriber with their filters (the unsubscribe tokens are not shown)."""
-    from regwatch.notify.subscribers import all_subscribers
-
     subs = all_subscribers(_store())
     fmt = format or ("table" if sys.stdout.isatty() else "json")
     if fmt not in ("table", "json"):
@@ -98,9 +94,6 @@ def list_(
 @subscribers_app.command("remove")
 def remove(email: Annotated[str, typer.Argument(help="The subscriber's address.")]) -> None:
     """Delete a subscriber and every alert queued for them."""
-    from regwatch.notify.subscribers import BadSubscriber
-    from regwatch.notify.subscribers import remove as drop
-
     try:
         found = drop(_store(), email)
     except BadSubscriber as exc:
@@ -113,8 +106,6 @@ def remove(email: Annotated[str, typer.Argument(help="The subscriber's address."
 @subscribers_app.command("import")
 def import_(file: Annotated[Path, typer.Argument(help="YAML list of subscribers, the fields of `add`.")]) -> None:
     """Add or update every subscriber in FILE; if any entry is bad, the errors name it and nothing is stored."""
-    from regwatch.notify.subscribers import BadSubscriber, read_yaml, upsert
-
     try:
         subs = read_yaml(file)
     except BadSubscriber as exc:
@@ -131,9 +122,6 @@ def send(
     ] = None,
 ) -> None:
     """Mail each subscriber of CADENCE one digest of the changes not yet sent (.eml files with no SMTP)."""
-    from regwatch.notify.delivery import ConfigurationError
-    from regwatch.notify.digest import send_digests
-
     moment = _moment(now)
     try:
         report = send_digests(_store(), cadence, now=moment)

@@ -9,11 +9,9 @@ stop the whole send, nothing is marked failed). Passwords never appear in errors
 from __future__ import annotations
 
 import logging
-import os
 import re
 import smtplib
 import ssl
-import sys
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -22,9 +20,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from regwatch import settings
+from regwatch.redact import redact, redact_url
 
 log = logging.getLogger(__name__)
-AIRFLOW_CONNECTION = "regwatch_smtp"
 _TRUE = {"1", "true", "yes", "on"}
 
 
@@ -78,25 +76,25 @@ def parse_smtp_url(url: str) -> SmtpConfig:
     """`smtp://user:pass@host:port?starttls=1` or `smtps://...`; user and password may come from env."""
     parts = urlsplit(url)
     if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-        raise ConfigurationError(f"SMTP URL {settings.redact_url(url)!r}: expected smtp://host:port or smtps://host:port")
+        raise ConfigurationError(f"SMTP URL {redact_url(url)!r}: expected smtp://host:port or smtps://host:port")
     try:
         port = parts.port or (465 if parts.scheme == "smtps" else 25)
     except ValueError:
-        raise ConfigurationError(f"SMTP URL {settings.redact_url(url)!r}: the port is not a number") from None
+        raise ConfigurationError(f"SMTP URL {redact_url(url)!r}: the port is not a number") from None
     options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
     return SmtpConfig(
         host=parts.hostname,
         port=port,
         ssl=parts.scheme == "smtps",
         starttls=options.get("starttls", "").lower() in _TRUE,
-        user=unquote(parts.username) if parts.username else os.environ.get("REGWATCH_SMTP_USER") or None,
-        password=unquote(parts.password) if parts.password else os.environ.get("REGWATCH_SMTP_PASSWORD") or None,
+        user=unquote(parts.username) if parts.username else settings.smtp_user(),
+        password=unquote(parts.password) if parts.password else settings.smtp_password(),
     )
 
 
 def resolve_smtp(url: str | None = None) -> SmtpConfig | None:
     """The SMTP settings: `url`, else REGWATCH_SMTP_URL, else the Airflow connection; None: write .eml."""
-    url = url or os.environ.get("REGWATCH_SMTP_URL")
+    url = url or settings.smtp_url()
     if url:
         return parse_smtp_url(url)
     return _airflow_connection()
@@ -249,30 +247,21 @@ def _for_reply(config: SmtpConfig, what: str, code: int, reply: bytes | str) -> 
 
 def _safe(config: SmtpConfig, text: str) -> str:
     """`text` with the password blanked, whatever the library put in it."""
-    return text.replace(config.password, "***") if config.password else text
+    return redact(text, [config.password])
 
 
 def _tls() -> ssl.SSLContext:
     context = ssl.create_default_context()
-    cafile = os.environ.get("REGWATCH_SMTP_CAFILE")  # a private CA, as relays inside a company use
+    cafile = settings.smtp_cafile()
     if cafile:
         context.load_verify_locations(cafile)
     return context
 
 
 def _airflow_connection() -> SmtpConfig | None:
-    """The `regwatch_smtp` Airflow connection, when running under Airflow; else None.
-
-    Only inside an Airflow process (airflow already imported) or with AIRFLOW_CONN_REGWATCH_SMTP set:
-    importing Airflow elsewhere costs a second and reconfigures the process's logging.
-    """
-    if "airflow" not in sys.modules and not os.environ.get("AIRFLOW_CONN_" + AIRFLOW_CONNECTION.upper()):
-        return None
-    try:
-        from airflow.sdk import Connection
-
-        conn = Connection.get(AIRFLOW_CONNECTION)
-    except Exception:  # no Airflow, no such connection, no metadata database: not configured
+    """The SMTP settings of the Airflow connection `regwatch_smtp` (settings.SMTP_CONNECTION), or None."""
+    conn = settings.airflow_connection(settings.SMTP_CONNECTION)
+    if conn is None:
         return None
     extra = conn.extra_dejson or {}
     use_ssl = conn.conn_type == "smtps" or str(extra.get("ssl", "")).lower() in _TRUE
@@ -281,8 +270,8 @@ def _airflow_connection() -> SmtpConfig | None:
         port=conn.port or (465 if use_ssl else 25),
         ssl=use_ssl,
         starttls=str(extra.get("starttls", "")).lower() in _TRUE,
-        user=conn.login or os.environ.get("REGWATCH_SMTP_USER") or None,
-        password=conn.password or os.environ.get("REGWATCH_SMTP_PASSWORD") or None,
+        user=conn.login or settings.smtp_user(),
+        password=conn.password or settings.smtp_password(),
     )
-    log.info("SMTP from the Airflow connection %s: %s", AIRFLOW_CONNECTION, config.redacted())
+    log.info("SMTP from the Airflow connection %s: %s", settings.SMTP_CONNECTION, config.redacted())
     return config

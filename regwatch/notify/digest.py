@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -11,6 +10,7 @@ from email.utils import make_msgid
 from pathlib import Path
 
 from regwatch import settings
+from regwatch.domain.vocab import Cadence
 from regwatch.notify.delivery import (
     ConfigurationError,
     PermanentFailure,
@@ -24,7 +24,6 @@ from regwatch.notify.outbox import claim, mark_failed, mark_sent, pending, relea
 from regwatch.notify.render import Sender, build_message
 from regwatch.notify.subscribers import all_subscribers
 from regwatch.store import Store
-from regwatch.vocab import Cadence
 
 log = logging.getLogger(__name__)
 DEFAULT_FROM = "regwatch@localhost"
@@ -73,8 +72,8 @@ def send_digests(
     config = resolve_smtp(smtp_url)
     folder = None if config is not None else (eml_dir or _default_eml_dir(store))
     sender = Sender(
-        address=mail_from or os.environ.get("REGWATCH_MAIL_FROM") or DEFAULT_FROM,
-        unsubscribe_url=os.environ.get("REGWATCH_UNSUBSCRIBE_URL") or DEFAULT_UNSUBSCRIBE_URL,
+        address=mail_from or settings.mail_from() or DEFAULT_FROM,
+        unsubscribe_url=settings.unsubscribe_url() or DEFAULT_UNSUBSCRIBE_URL,
     )
     report = DigestReport(cadence=cadence, transport=config.redacted() if config else f"eml:{folder}")
     # One SMTP connection for the whole send: opened at the first message, closed (QUIT) at the end.

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from regwatch import jurisdictions
-from regwatch.models import Change
+from regwatch.domain import jurisdictions
+from regwatch.domain.models import Change
 from regwatch.notify.subscribers import Subscriber
 
 

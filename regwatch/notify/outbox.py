@@ -16,16 +16,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, select, update
+from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from regwatch.changes import most_severe_first
-from regwatch.models import Change
+from regwatch.domain.changes import most_severe_first
+from regwatch.domain.models import Change
+from regwatch.domain.vocab import Cadence, OutboxState, RunState
 from regwatch.notify.filters import wants
 from regwatch.notify.subscribers import Subscriber, all_subscribers
 from regwatch.store import Store
 from regwatch.store import tables as t
 
-QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
+QUEUED, SENDING, SENT, FAILED = OutboxState.QUEUED, OutboxState.SENDING, OutboxState.SENT, OutboxState.FAILED
 # A send holding rows longer than this has died: its SMTP work (connect, retries with backoff,
 # timeouts of 30 s) ends well within it, so another send may take the rows over and resend them.
 STALE_CLAIM = timedelta(minutes=10)
@@ -47,12 +50,12 @@ def queue_alerts(store: Store, run_id: str) -> int:
     same ids, adds nothing.
     """
     run = store.run(run_id)
-    if run is None or run.state != "published":
+    if run is None or run.state is not RunState.PUBLISHED:
         raise LookupError(f"no published run {run_id!r} in the store: publish it before queuing alerts")
     changes = store.changes(run_id)
     subscribers = all_subscribers(store, active_only=True)
     now = datetime.now(UTC)
-    wanted = [
+    wanted: list[dict[str, Any]] = [
         {
             "subscriber_id": sub.id,
             "change_id": change.id,
@@ -160,7 +163,8 @@ def outbox_rows(store: Store) -> list[dict[str, Any]]:
     columns = [c for c in t.outbox.c if c.name != "payload"]
     query = select(*columns, t.subscribers.c.email).join(t.subscribers, t.subscribers.c.id == t.outbox.c.subscriber_id)
     with store.engine.connect() as conn:
-        return [dict(r._mapping) for r in conn.execute(query.order_by(t.subscribers.c.email, t.outbox.c.change_id))]
+        ordered = query.order_by(t.subscribers.c.email, t.outbox.c.change_id)
+        return [dict(r) for r in conn.execute(ordered).mappings()]
 
 
 def _mark_sent(message_id: str, now: datetime) -> Any:
@@ -191,12 +195,8 @@ def _insert_ignoring_duplicates(conn: Connection, row: dict[str, Any]) -> Any:
     """An INSERT that a concurrent queue of the same run cannot turn into a unique-key error."""
     keys = ["subscriber_id", "change_id"]
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
         return pg_insert(t.outbox).values(**row).on_conflict_do_nothing(index_elements=keys)
     if conn.dialect.name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
         return sqlite_insert(t.outbox).values(**row).on_conflict_do_nothing(index_elements=keys)
     return insert(t.outbox).values(**row)
 
@@ -220,3 +220,15 @@ def _aware(value: datetime | None) -> datetime | None:
 
 def _by_id(item: tuple[str | None, list[Change]]) -> str:
     return item[0] or ""
+
+
+def last_sent(store: Store, cadence: Cadence) -> datetime | None:
+    """When the outbox last delivered to a subscriber of `cadence`."""
+    query = (
+        select(func.max(t.outbox.c.sent))
+        .join(t.subscribers, t.subscribers.c.id == t.outbox.c.subscriber_id)
+        .where(t.subscribers.c.cadence == cadence.value, t.outbox.c.state == SENT)
+    )
+    with store.engine.connect() as conn:
+        sent: datetime | None = conn.execute(query).scalar()
+    return sent

@@ -14,17 +14,18 @@ from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from functools import cache
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import css_inline
 from jinja2 import PackageLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from regwatch import jurisdictions
-from regwatch.changes import most_severe_first
-from regwatch.models import Change
+from regwatch.domain import jurisdictions
+from regwatch.domain.changes import most_severe_first
+from regwatch.domain.models import Change
+from regwatch.domain.vocab import ChangeKind
 from regwatch.notify.subscribers import Subscriber
-from regwatch.vocab import ChangeKind
+from regwatch.reports.render import web_url
 
 # Long enough for "[regwatch] CRITICAL: <place> bans <substance> from <date> (+N more)" with a
 # long place name; short enough that phone clients show the whole subject.
@@ -88,7 +89,7 @@ def subject(changes: list[Change]) -> str:
 def item(change: Change) -> Item:
     """The words a digest shows for `change`."""
     if change.jurisdiction:
-        place = f"{jurisdictions.name(change.jurisdiction)} ({change.jurisdiction})"
+        place = jurisdictions.label(change.jurisdiction)
     elif change.kind is ChangeKind.SOURCE_BROKEN:
         place = f"source {change.source}"
     else:
@@ -103,8 +104,8 @@ def item(change: Change) -> Item:
         new_status=change.new_status.value if change.new_status else "",
         effective=change.effective.isoformat() if change.effective else "",
         summary=one_line(change.summary),
-        links=[e for e in evidence if urlsplit(e).scheme in ("http", "https")],
-        other_evidence=[e for e in evidence if urlsplit(e).scheme not in ("http", "https")],
+        links=[link for e in evidence if (link := web_url(e))],
+        other_evidence=[e for e in evidence if web_url(e) is None],
     )
 
 
@@ -152,11 +153,10 @@ def _filters(subscriber: Subscriber) -> str:
 @cache
 def _environment() -> SandboxedEnvironment:
     # Sandboxed: templates may one day be edited by operators; they must not reach Python internals.
-    env = SandboxedEnvironment(
+    return SandboxedEnvironment(
         loader=PackageLoader("regwatch.notify", "templates"),
         autoescape=lambda name: bool(name and name.endswith(".html.j2")),
         undefined=StrictUndefined,  # a misspelt field fails the test suite, not a subscriber's mail
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    return env

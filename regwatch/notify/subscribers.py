@@ -13,11 +13,11 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import delete, insert, select, update
 
-from regwatch import jurisdictions
-from regwatch.ingest import explain
+from regwatch.domain import jurisdictions
+from regwatch.domain.vocab import Cadence, OutboxState, Severity, Substance
+from regwatch.errors import explain
 from regwatch.store import Store
 from regwatch.store import tables as t
-from regwatch.vocab import Cadence, Severity, Substance
 
 
 class BadSubscriber(ValueError):
@@ -127,7 +127,7 @@ def unsubscribe(store: Store, token: str) -> str | None:
         if row is None:
             return None
         conn.execute(update(t.subscribers).where(t.subscribers.c.id == row.id).values(active=False))
-        conn.execute(delete(t.outbox).where(t.outbox.c.subscriber_id == row.id, t.outbox.c.state == "queued"))
+        conn.execute(delete(t.outbox).where(t.outbox.c.subscriber_id == row.id, t.outbox.c.state == OutboxState.QUEUED))
     return str(row.email)
 
 

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, time
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
-from regwatch import jurisdictions
-from regwatch.models import Change, Run
+from regwatch.domain import jurisdictions
+from regwatch.domain.models import Change, Run
 from regwatch.reports.pages import page_href
 from regwatch.reports.render import web_url
-from regwatch.reports.sections import ordered_changes
+from regwatch.domain.changes import most_severe_first
 
 FEED_ID = "urn:regwatch:changes"  # one feed across runs: readers keep entries by id, so it must not move
 
@@ -57,7 +57,7 @@ def render_feed(run: Run, changes: list[Change], base_url: str | None = None) ->
     fg.link(href=prefix + "index.html", rel="alternate", type="text/html")
     if base_url:
         fg.link(href=prefix + "feed.xml", rel="self", type="application/atom+xml")
-    for change in ordered_changes(changes):
+    for change in most_severe_first(changes):
         _add_entry(fg, change, updated, prefix)
     return bytes(fg.atom_str(pretty=True))
 
@@ -77,7 +77,7 @@ def _add_entry(fg: FeedGenerator, change: Change, updated: datetime, prefix: str
     entry.category(term=change.severity.value, label=f"severity: {change.severity.value}")
     entry.category(term=change.kind.value, label=f"kind: {change.kind.value}")
     if change.jurisdiction:
-        entry.category(term=change.jurisdiction, label=_place(change.jurisdiction))
+        entry.category(term=change.jurisdiction, label=jurisdictions.label(change.jurisdiction))
 
 
 def _describe(change: Change) -> str:
@@ -100,10 +100,3 @@ def _prefix(run: Run, base_url: str | None) -> str:
     if not base_url:
         return ""
     return (base_url if base_url.endswith("/") else base_url + "/") + f"{run.id}/"
-
-
-def _place(code: str) -> str:
-    try:
-        return f"{jurisdictions.name(code)} ({code})"
-    except ValueError:
-        return code

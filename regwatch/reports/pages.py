@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote
 
-from regwatch import jurisdictions
-from regwatch.models import Action, Change, SourceHealth, StatusRow
-from regwatch.vocab import Measure, Substance
+from regwatch.domain import jurisdictions
+from regwatch.domain.models import Action, Change, SourceHealth, StatusRow
+from regwatch.domain.vocab import Measure, Substance
 
 PAGES_DIR = "j"
 
@@ -103,7 +103,7 @@ def _page(
     parent = jurisdictions.parent_of(code)
     return JurisdictionPage(
         code=code,
-        name=_name(code),
+        name=jurisdictions.display_name(code),
         parent=parent if parent in every else None,
         children=sorted(c for c in every if jurisdictions.parent_of(c) == code),
         rows=own_rows,
@@ -124,10 +124,3 @@ def _covers(health: SourceHealth, code: str) -> bool:
 def _latest(action: Action) -> tuple[date, str]:
     """Sort key: the date of the action's latest step, then its notice id for a stable order."""
     return (action.history[-1].date, action.notice)
-
-
-def _name(code: str) -> str:
-    try:
-        return jurisdictions.name(code)
-    except ValueError:
-        return code

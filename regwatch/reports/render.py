@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from regwatch.domain.changes import most_severe_first
+
 from collections import Counter
 from datetime import timedelta
 from functools import cache
@@ -9,11 +11,11 @@ from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from regwatch import jurisdictions
-from regwatch.models import Action, Change, Run, StatusRow
+from regwatch.domain import jurisdictions
+from regwatch.domain.models import Action, Change, Run, StatusRow
 from regwatch.reports import sections, tilemap
 from regwatch.reports.pages import JurisdictionPage, archived_copy, page_href
-from regwatch.vocab import Measure, Severity, Status, Substance
+from regwatch.domain.vocab import Measure, Severity, Status, Substance
 
 _HTML_TEMPLATES = (".html.j2", ".svg.j2")
 
@@ -30,7 +32,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["place"] = place
+    env.filters["place"] = jurisdictions.label
     env.filters["md"] = markdown_text
     env.filters["md_url"] = markdown_url
     env.filters["web_url"] = web_url
@@ -52,7 +54,7 @@ def index_context(
     """What index.html and report.md show, from the run's models."""
     by_notice = {a.notice: a for a in actions}
     nations, states, others = sections.split_places(sections.by_place(rows), list(tilemap.GRID))
-    ordered = sections.ordered_changes(changes)
+    ordered = most_severe_first(changes)
     return {
         "run": run,
         "rows": rows,
@@ -103,16 +105,6 @@ def render_page(run: Run, page: JurisdictionPage, actions: list[Action], archive
             archived=lambda archive: archived_copy(archive, archive_url),
         )
     )
-
-
-def place(code: str | None) -> str:
-    """`US-FL` -> `Florida (US-FL)`; an unknown code is shown as it is."""
-    if not code:
-        return ""
-    try:
-        return f"{jurisdictions.name(code)} ({code})"
-    except ValueError:
-        return code
 
 
 def web_url(url: str | None) -> str | None:

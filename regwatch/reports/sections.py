@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from regwatch import jurisdictions
-from regwatch.models import Action, Change, PendingItem, ScheduledItem, SourceHealth, StatusRow
-from regwatch.vocab import PROPOSAL_STAGES, Measure, Stage, Substance
+from regwatch.domain import jurisdictions
+from regwatch.domain.models import Action, Change, PendingItem, ScheduledItem, SourceHealth, StatusRow
+from regwatch.domain.vocab import PROPOSAL_STAGES, Measure, Stage, Substance
 
 # The brief: effective dates in the next 90 days are what a compliance team plans a quarter around.
 HORIZON = timedelta(days=90)
@@ -43,20 +43,6 @@ class PendingBill:
     stage: Stage
     substances: list[Substance]
     action: Action | None
-
-
-def ordered_changes(changes: list[Change]) -> list[Change]:
-    """Most severe first; within a severity the earliest effective date, then by place, for a stable order."""
-    return sorted(
-        changes,
-        key=lambda c: (
-            -c.severity.rank,
-            c.effective or date.max,
-            c.jurisdiction or "",
-            c.substance.value if c.substance else "",
-            c.id,
-        ),
-    )
 
 
 def upcoming(
@@ -95,7 +81,9 @@ def by_place(rows: list[StatusRow]) -> dict[str, PlaceStatus]:
     """Rows grouped by jurisdiction, keyed by code."""
     places: dict[str, PlaceStatus] = {}
     for row in rows:
-        place = places.setdefault(row.jurisdiction, PlaceStatus(row.jurisdiction, _name(row.jurisdiction)))
+        place = places.setdefault(
+            row.jurisdiction, PlaceStatus(row.jurisdiction, jurisdictions.display_name(row.jurisdiction))
+        )
         place.cells[row.substance] = row
     return places
 
@@ -109,7 +97,9 @@ def split_places(
         key=lambda p: (p.code != "US", p.name),
     )
     state_set = set(state_codes) | {c for c in places if c.startswith("US-") and ":" not in c}
-    states = sorted((places.get(c) or PlaceStatus(c, _name(c)) for c in state_set), key=lambda p: p.name)
+    states = sorted(
+        (places.get(c) or PlaceStatus(c, jurisdictions.display_name(c)) for c in state_set), key=lambda p: p.name
+    )
     others = sorted(
         (p for p in places.values() if p.code not in state_set and ("-" in p.code or ":" in p.code)),
         key=lambda p: p.code,
@@ -124,10 +114,3 @@ def _bill(row: StatusRow, item: PendingItem, action: Action | None) -> PendingBi
 def _advance(stage: Stage) -> int:
     """How far a proposal has come: its position in the legislative order."""
     return PROPOSAL_STAGES.index(stage) if stage in PROPOSAL_STAGES else -1
-
-
-def _name(code: str) -> str:
-    try:
-        return jurisdictions.name(code)
-    except ValueError:
-        return code

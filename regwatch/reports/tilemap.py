@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from regwatch import jurisdictions
-from regwatch.models import StatusRow
-from regwatch.vocab import Status, Substance
+from regwatch.domain import jurisdictions
+from regwatch.domain.models import StatusRow
+from regwatch.domain.vocab import Status, Substance
 
 # The common US tile grid (the layout NPR and others popularised): (column, row) per state, 11 x 8.
 # Alaska and Hawaii sit in the west corners, DC beside Maryland, Puerto Rico to the south-east.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from regwatch.domain.changes import most_severe_first
+
 import csv
 import io
 import json
@@ -12,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from regwatch import settings
-from regwatch.models import Action, Change, Run, StatusRow
+from regwatch.domain.models import Action, Change, Run, StatusRow
 from regwatch.reports import sections, tilemap
 from regwatch.reports.feed import render_feed
 from regwatch.reports.pages import PAGES_DIR, jurisdiction_pages, page_name
@@ -62,7 +64,7 @@ def render_files(
     horizon: timedelta = sections.HORIZON,
 ) -> dict[str, str | bytes]:
     """Every file of a run's report, by its path inside the run folder."""
-    ordered = sections.ordered_changes(changes)
+    ordered = most_severe_first(changes)
     files: dict[str, str | bytes] = {
         "status.json": status_json(rows),
         "status.csv": status_csv(rows),

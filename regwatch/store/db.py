@@ -9,6 +9,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 
 from regwatch import settings
+from regwatch.redact import redact_url
 
 
 class StoreUnavailable(RuntimeError):
@@ -28,7 +29,7 @@ def make_engine(url: str | None = None) -> Engine:
     try:
         migrate(engine)
     except Exception as exc:  # the driver's own error says why; the message names the store
-        raise StoreUnavailable(f"cannot open the store at {settings.redact_url(url)}: {exc}") from exc
+        raise StoreUnavailable(f"cannot open the store at {redact_url(url)}: {exc}") from exc
     return engine
 
 

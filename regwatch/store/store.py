@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, Row, delete, func, insert, select, update
 
-from regwatch.changes import most_severe_first
-from regwatch.models import Change, Notice, Run, SourceHealth, StatusRow
+from regwatch.domain.changes import most_severe_first
+from regwatch.domain.models import Change, Notice, Run, SourceHealth, StatusRow
 from regwatch.store import tables as t
 from regwatch.store.db import make_engine
 
@@ -203,14 +204,14 @@ def _notice_row(notice: Notice, digest: str, now: datetime) -> dict[str, object]
     }
 
 
-def _run_model(row: object) -> Run:
+def _run_model(row: Row[Any]) -> Run:
     return Run(
         id=row.id,
         as_of=row.as_of,
         started=row.started,
         finished=row.finished,
-        state=row.state,  # type: ignore[attr-defined]
+        state=row.state,
         notices=row.notices,
-        changes=row.changes,  # type: ignore[attr-defined]
-        health=[SourceHealth.model_validate(h) for h in row.health],  # type: ignore[attr-defined]
+        changes=row.changes,
+        health=[SourceHealth.model_validate(h) for h in row.health],
     )

@@ -18,7 +18,7 @@ from benchmarks.fold import AS_OF, fold_sizes
 from benchmarks.generate import Corpus
 from benchmarks.pages import build_archive
 from benchmarks.rerun import rerun_benchmark
-from regwatch.baseline import baseline_notices
+from regwatch.inputs.baseline import baseline_notices
 
 
 def test_generator_is_deterministic_and_mostly_not_about_kratom() -> None:

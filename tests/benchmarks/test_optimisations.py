@@ -12,11 +12,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.generate import Corpus
-from regwatch.models import Action, StageEvent
+from regwatch.domain.models import Action, ScheduledItem, StageEvent
+from regwatch.domain.status import _apply_order, _fold_cells, _scheduled, _withdrawn, covered, in_force_from
+from regwatch.domain.vocab import (
+    IN_FORCE_STAGES,
+    PROPOSAL_STAGES,
+    STATUS_MEASURES,
+    Measure,
+    NoticeKind,
+    Stage,
+    Substance,
+)
 from regwatch.normalise.prefilter import could_match, required_literals
 from regwatch.normalise.rules import fold_text, measure_rules
-from regwatch.status import _fold_cells, _scheduled, _withdrawn, in_force_from
-from regwatch.vocab import IN_FORCE_STAGES, PROPOSAL_STAGES, STATUS_MEASURES, Measure, NoticeKind, Stage, Substance
 
 EVAL = Path(__file__).resolve().parents[1] / "data" / "classification_eval.yaml"
 
@@ -71,9 +79,6 @@ def _withdrawn_reference(acts: list[Action], as_of: date) -> set[str]:
 
 def _scheduled_reference(acts: list[Action], in_force: list[Action], as_of: date, known: bool) -> dict:
     """The refold-per-day version status.py had before it carried the fold forward."""
-    from regwatch.models import ScheduledItem
-    from regwatch.status import _apply_order, covered
-
     future = [
         a
         for a in acts

@@ -13,7 +13,7 @@ from typing import Any
 
 from airflow.dag_processing.dagbag import DagBag
 
-import regwatch.orchestrate
+import regwatch.pipeline.tasks
 
 
 def crawl_one(name: str, replay: str | None = None, store: Any = None) -> dict[str, Any]:
@@ -24,7 +24,7 @@ def crawl_one(name: str, replay: str | None = None, store: Any = None) -> dict[s
 
 
 if __name__ == "__main__":
-    regwatch.orchestrate.crawl_one = crawl_one  # the crawl task imports it from the module when it runs
+    regwatch.pipeline.tasks.crawl_one = crawl_one  # the crawl task imports it from the module when it runs
     dag = DagBag(dag_folder=sys.argv[1]).dags["regwatch_pipeline"]
     run = dag.test(logical_date=datetime.fromisoformat(sys.argv[2]), run_conf={"sources": ["dea", "fda"]})
     states = {f"{ti.task_id}[{ti.map_index}]": str(ti.state) for ti in run.get_task_instances()}

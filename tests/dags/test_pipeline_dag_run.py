@@ -18,12 +18,11 @@ import pytest
 from dag_helpers import DAGS, VENV_BIN
 from sqlalchemy import select
 
-from regwatch.baseline import baseline_notices
+from regwatch.domain.vocab import ChangeKind
 from regwatch.notify.subscribers import make_subscriber, upsert
-from regwatch.pipeline import publish
+from regwatch.pipeline.steps import load_baseline, publish
 from regwatch.store import Store
 from regwatch.store import tables as t
-from regwatch.vocab import ChangeKind
 
 pytestmark = pytest.mark.integration
 
@@ -69,7 +68,7 @@ def snapshot(store: Store) -> dict[str, Any]:
 
 def test_pipeline_dag_runs_end_to_end_and_a_rerun_of_the_date_changes_nothing(env: dict[str, str]) -> None:
     store = Store.open()
-    store.ingest(baseline_notices())
+    load_baseline(store)
     publish(store, EARLIER)
     upsert(store, [make_subscriber(email="analyst@example.org", cadence="immediate")])
     store.engine.dispose()  # the Airflow tasks write the same SQLite file

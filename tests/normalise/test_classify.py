@@ -1,4 +1,5 @@
-"""Notice -> Action on the hard cases of facts.md, asserted as whole readings."""
+"""Notice -> Action on the hard cases (repeals quoting Schedule I, age offences, 7-OH-only rules, non-binding
+resolutions, other drugs' scheduling notices), asserted as whole readings."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from regwatch.models import Notice
+from regwatch.domain.models import Notice
+from regwatch.domain.vocab import Measure, Stage, Substance
 from regwatch.normalise import classify
-from regwatch.vocab import Measure, Stage, Substance
 
 
 def notice(**fields: object) -> Notice:

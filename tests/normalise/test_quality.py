@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from regwatch.domain.vocab import NoticeKind
 from regwatch.normalise.rules import first_match, fold_text
-from regwatch.vocab import NoticeKind
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 CORPORA = sorted(p.name for p in DATA.glob("classification_*.yaml"))

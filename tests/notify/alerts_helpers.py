@@ -11,10 +11,10 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from regwatch.models import Change, Run
+from regwatch.domain.models import Change, Run
+from regwatch.domain.vocab import ChangeKind, Severity, Stage, Status, Substance
 from regwatch.notify.subscribers import make_subscriber, upsert
 from regwatch.store import Store
-from regwatch.vocab import ChangeKind, Severity, Stage, Status, Substance
 
 RUN_ID = "2025-08-01"
 NOW = datetime(2025, 8, 1, 7, 0, tzinfo=UTC)

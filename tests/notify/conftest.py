@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from alerts_helpers import CHANGES, RUN_ID, Mailbox, SmtpServer, free_port, publish
 
-from regwatch.models import Change
+from regwatch.domain.models import Change
 from regwatch.store import Store
 
 

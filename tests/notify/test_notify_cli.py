@@ -11,8 +11,9 @@ from alerts_helpers import CHANGES, RUN_ID, SmtpServer, publish
 from typer.testing import CliRunner
 
 from regwatch.cli import app
-from regwatch.ingest import BadInput
+from regwatch.errors import BadInput
 from regwatch.notify import queue_alerts
+from regwatch.notify.delivery import ConfigurationError, SmtpConfig, parse_smtp_url, resolve_smtp
 from regwatch.store import Store
 
 runner = CliRunner()
@@ -141,7 +142,6 @@ def test_digest_send_through_smtp_url_and_bad_now(smtp: SmtpServer, monkeypatch:
 
 
 def test_smtp_settings_from_url_environment_and_airflow_connection(monkeypatch: pytest.MonkeyPatch) -> None:
-    from regwatch.notify.delivery import ConfigurationError, SmtpConfig, parse_smtp_url, resolve_smtp
 
     assert resolve_smtp() is None  # nothing set: .eml files
     assert parse_smtp_url("smtps://mailer:p%40ss@mail.example.org") == SmtpConfig(

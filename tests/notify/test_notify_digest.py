@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 from alerts_helpers import CHANGES, NOW, RUN_ID, Mailbox, SmtpServer, change, free_port, subscribe
 
+import regwatch.notify.digest as digest
+from regwatch.domain.vocab import Cadence, Severity, Substance
 from regwatch.notify import RetryPolicy, queue_alerts, send_digests
+from regwatch.notify.delivery import SmtpSession, TransientFailure, parse_smtp_url
 from regwatch.notify.outbox import outbox_rows
 from regwatch.notify.subscribers import all_subscribers
 from regwatch.store import Store
-from regwatch.vocab import Cadence, Severity, Substance
 
 NO_WAIT = RetryPolicy(attempts=2, wait=0)  # retries without sleeping: time is not what is tested here
 FLORIDA = {c.summary for c in CHANGES if c.jurisdiction in ("US-FL", None)}
@@ -121,7 +123,6 @@ def test_nothing_new_means_no_mail(queued: Store, smtp: SmtpServer) -> None:
 def test_a_crash_after_a_send_but_before_marking_it_resends_the_same_message_id(
     queued: Store, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import regwatch.notify.digest as digest
 
     real = digest.claim
     claims: list[str] = []
@@ -153,7 +154,6 @@ def test_a_crash_after_a_send_but_before_marking_it_resends_the_same_message_id(
 def test_a_crash_between_two_subscribers_sends_nothing_twice(
     queued: Store, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import regwatch.notify.digest as digest
 
     real = digest.build_message
     calls: list[str] = []
@@ -230,7 +230,6 @@ def test_a_refusal_keeps_the_connection_and_a_deferral_reconnects(queued: Store,
 
 
 def test_a_server_restarted_between_two_digests_is_reconnected_to(queued: Store, smtp: SmtpServer) -> None:
-    from regwatch.notify.delivery import SmtpSession, parse_smtp_url
 
     with SmtpSession(parse_smtp_url(smtp.url), NO_WAIT) as session:
         session.send(_plain("all@example.com"))
@@ -269,7 +268,6 @@ def test_a_server_down_then_back_loses_nothing(queued: Store) -> None:
 def test_a_connection_lost_after_handing_over_resends_the_same_message(
     queued: Store, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from regwatch.notify.delivery import SmtpSession, TransientFailure
 
     real = SmtpSession.send
 

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
 from alerts_helpers import CHANGES, RUN_ID, change, publish, subscribe
 
+from regwatch.domain.models import SourceHealth
+from regwatch.domain.vocab import Severity, Substance
 from regwatch.notify import queue_alerts
 from regwatch.notify.filters import wants
 from regwatch.notify.outbox import outbox_rows
-from regwatch.notify.subscribers import make_subscriber
+from regwatch.notify.subscribers import all_subscribers, make_subscriber, unsubscribe
+from regwatch.pipeline.steps import run_pipeline
 from regwatch.store import Store
-from regwatch.vocab import Severity, Substance
 
 KEY = {c.id: c.summary for c in CHANGES}
 LA, FL, TH, SD, BROKEN = (c.id for c in CHANGES)
@@ -73,7 +76,6 @@ def test_queue_is_idempotent_across_requeues_and_reruns_of_the_same_date(
 def test_queue_skips_inactive_subscribers_and_refuses_unpublished_runs(
     sqlite_store: Store, published: Callable[..., str]
 ) -> None:
-    from regwatch.notify.subscribers import all_subscribers, unsubscribe
 
     published()
     subscribe(sqlite_store, "gone@example.com")
@@ -85,10 +87,6 @@ def test_queue_skips_inactive_subscribers_and_refuses_unpublished_runs(
 
 
 def test_run_pipeline_queues_the_runs_alerts(sqlite_store: Store) -> None:
-    from datetime import date
-
-    from regwatch.models import SourceHealth
-    from regwatch.pipeline import run_pipeline
 
     subscribe(sqlite_store, "all@example.com")
     broken = [SourceHealth(source="openstates", ok=False, message="HTTP 500")]

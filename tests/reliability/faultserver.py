@@ -2,7 +2,7 @@
 
 A reply is a status, headers and a body, or a fault: the connection reset, the request left hanging,
 the body cut short, a body streamed far larger than asked for. The last reply of a script repeats.
-Routes are matched on the decoded path and query, as tests/spiders/loopback.py does.
+Routes are matched on the decoded path and query, as tests/helpers/loopback.py does.
 """
 
 from __future__ import annotations

@@ -12,13 +12,11 @@ from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.http import HtmlResponse, Response, TextResponse
-from scrapy.utils.test import get_crawler
 from sqlalchemy import select
 
-from regwatch.models import Notice, StatusRow
+from regwatch.domain.models import Notice, StatusRow
 from regwatch.store import Store
 from regwatch.store import tables as t
-from spiders.base import RegwatchSpider
 from spiders.federal_register import FederalRegisterSpider
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -26,10 +24,9 @@ DAY1, DAY2 = date(2026, 9, 1), date(2026, 9, 2)
 CLOCK = datetime(2026, 9, 2, 6, 0, tzinfo=UTC)
 
 # Crawl settings for loopback faults: no politeness delays, retries without backoff, short timeouts.
-# Each says why it differs from spiders/settings.py.
+# Each says why it differs from regwatch/scraping/settings.py.
 FAST = {
     "REGWATCH_ARCHIVE_ENABLED": "False",  # the WARC writer has its own tests; the secrets test turns it on
-    "REGWATCH_AIRFLOW_CONNECTIONS": "False",  # keys come from the environment only
     "DOWNLOAD_DELAY": "0",  # one loopback server: politeness delays only slow the suite
     "AUTOTHROTTLE_ENABLED": "False",
     "REGWATCH_RETRY_BACKOFF_BASE": "0",  # retries still happen (RETRY_TIMES stays 3), without waiting
@@ -91,16 +88,6 @@ def tree(folder: Path) -> dict[str, bytes]:
 def without_verified(rows: list[StatusRow]) -> list[dict[str, Any]]:
     """Rows as dicts without `last_verified`, which a healthy crawl rightly moves forward."""
     return [r.model_dump(mode="json", exclude={"last_verified"}) for r in rows]
-
-
-def make_spider(cls: type[RegwatchSpider], **kwargs: Any) -> RegwatchSpider:
-    """A spider bound to a crawler (stats, settings) without running a crawl."""
-    crawler = get_crawler(cls, settings_dict={"REGWATCH_ARCHIVE_ENABLED": False, "REGWATCH_AIRFLOW_CONNECTIONS": False})
-    spider = cls.from_crawler(crawler, **kwargs)
-    crawler.spider = spider
-    crawler.stats.open_spider()
-    spider.clock = lambda: CLOCK
-    return spider
 
 
 def response(body: bytes, url: str, *, html: bool, request: Request | None = None) -> Response:

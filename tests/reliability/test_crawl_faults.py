@@ -20,11 +20,11 @@ import pytest
 from faultserver import HTML, FaultServer, Reply, gzip_bomb, ok, serve
 from reliability_helpers import DAY1, DAY2, FAST, FR_PAGE1, FR_PAGE2, fixture, snapshot, tree, without_verified
 
-from regwatch.crawl import crawl_source, ingest_crawl
-from regwatch.models import SourceHealth
-from regwatch.pipeline import run_pipeline
+from regwatch.domain.models import SourceHealth
+from regwatch.domain.vocab import ChangeKind
+from regwatch.pipeline.crawl import crawl_source, ingest_crawl
+from regwatch.pipeline.steps import run_pipeline
 from regwatch.store import Store
-from regwatch.vocab import ChangeKind
 
 PAGE1 = ok(fixture("federal_register", "documents_kratom.json"))
 PAGE2 = ok(fixture("federal_register", "documents_kratom_page2.json"))
@@ -113,7 +113,7 @@ def crawl(
     spider: str, server: FaultServer, workdir: Path, settings: dict[str, str] | None = None
 ) -> tuple[SourceHealth, Path]:  # noqa: E501
     with serve(server) as base_url:
-        return crawl_source(spider, workdir, base_url=base_url, settings={**FAST, **(settings or {})})
+        return crawl_source(spider, workdir, base_url=base_url, scrapy_settings={**FAST, **(settings or {})})
 
 
 @pytest.fixture(autouse=True)
@@ -213,7 +213,9 @@ def test_the_killed_crawl_is_a_broken_source_and_keeps_what_was_stored(
     server = FaultServer({FR_PAGE1: [PAGE1], FR_PAGE2: [Reply(fault="hang")]})
     with serve(server) as base_url:
         slow = {**FAST, "DOWNLOAD_TIMEOUT": "600"}
-        health, out = crawl_source("federal_register", tmp_path / "day2", base_url=base_url, settings=slow, timeout=4)
+        health, out = crawl_source(
+            "federal_register", tmp_path / "day2", base_url=base_url, scrapy_settings=slow, timeout=4
+        )
     health = ingest_crawl(sqlite_store, health, out)
     assert not health.ok and "did not finish within 4 s" in health.message
     assert snapshot(sqlite_store).notices >= before.notices

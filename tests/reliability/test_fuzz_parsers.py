@@ -4,7 +4,7 @@ error naming the page (recorded in the spider's problems and stats, so health re
 broken): either the callback records it, or it raises a data-shape error that ParserErrorMiddleware
 (in every crawl) turns into one. What it yields is a dict the validation pipeline can judge, or a Request.
 
-tests/test_fuzz_input.py fuzzes Notice JSON Lines and the rules; this fuzzes what comes before them.
+tests/inputs/test_fuzz_input.py fuzzes Notice JSON Lines and the rules; this fuzzes what comes before them.
 """
 
 from __future__ import annotations
@@ -20,17 +20,18 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from reliability_helpers import fixture, make_spider, response
+from reliability_helpers import fixture, response
 from scrapy import Request
+from spider_helpers import make_spider
 
-from spiders.base import RegwatchSpider
+from regwatch.scraping.middlewares import ParserErrorMiddleware
+from regwatch.scraping.spider import RegwatchSpider
 from spiders.clinicaltrials import ClinicalTrialsSpider
 from spiders.congress import CongressSpider
 from spiders.dea import DeaSpider
 from spiders.fda import FdaSpider
 from spiders.federal_register import FederalRegisterSpider
 from spiders.legiscan import LegiscanSpider
-from spiders.middlewares import ParserErrorMiddleware
 from spiders.openstates import OpenStatesSpider
 from spiders.wikipedia import WikipediaSpider
 

@@ -17,9 +17,8 @@ from pathlib import Path
 import pytest
 from reliability_helpers import DAY1, DAY2, NEW, snapshot, tree
 
-from regwatch.baseline import baseline_notices
 from regwatch.notify.subscribers import make_subscriber, upsert
-from regwatch.pipeline import run_pipeline
+from regwatch.pipeline.steps import load_baseline, run_pipeline
 from regwatch.store import Store
 
 # Each: what to patch in the child, and when it kills itself.
@@ -89,7 +88,7 @@ def prepare(folder: Path) -> dict[str, str]:
         "REGWATCH_DATA_DIR": str(folder / "data"),
     }
     store = Store.open(env["REGWATCH_DATABASE_URL"])
-    store.ingest(baseline_notices())
+    load_baseline(store)
     upsert(store, [make_subscriber(email="ops@example.com")])
     run_pipeline(store, DAY1, reports_dir=folder / "reports")
     store.ingest(NEW)

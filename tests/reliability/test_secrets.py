@@ -10,14 +10,15 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from faultserver import FaultServer, Reply, ok, serve
 from reliability_helpers import DAY1, FAST, fixture, free_port, path_of
 
-from regwatch.crawl import crawl_source, ingest_crawl
-from regwatch.models import SourceHealth
+from regwatch.domain.models import SourceHealth
 from regwatch.notify import RetryPolicy, send_digests
 from regwatch.notify.subscribers import make_subscriber, upsert
-from regwatch.pipeline import run_pipeline
+from regwatch.pipeline.crawl import crawl_source, ingest_crawl
+from regwatch.pipeline.steps import run_pipeline
 from regwatch.store import Store
 from spiders.openstates import OpenStatesSpider
 
@@ -62,7 +63,7 @@ def test_api_keys_stay_out_of_every_crawl_output(tmp_path: Path, monkeypatch: py
     with serve(server) as base_url:
         for name in ("legiscan", "openstates"):
             log = {"LOG_FILE": str(tmp_path / f"{name}.log")}
-            health, out = crawl_source(name, tmp_path / "crawl", base_url=base_url, settings={**settings, **log})
+            health, out = crawl_source(name, tmp_path / "crawl", base_url=base_url, scrapy_settings={**settings, **log})
             healths.append(ingest_crawl(store, health, out))
     assert server.asked(f"/?key={KEY}&op=getBill&id=1702188") == 4  # the key did reach the server
     assert any(h.get("x-api-key") == KEY for h in server.headers_seen)
@@ -87,7 +88,7 @@ def test_a_legiscan_error_envelope_names_the_error_not_the_key(tmp_path: Path, m
     monkeypatch.setenv("REGWATCH_LEGISCAN_API_KEY", KEY)
     search = f"/?key={KEY}&op=getSearch&state=ALL&query=kratom&page=1"
     with serve(FaultServer({search: [ok(fixture("legiscan", "error_envelope.json"))]})) as base_url:
-        health, _ = crawl_source("legiscan", tmp_path / "crawl", base_url=base_url, settings=FAST)
+        health, _ = crawl_source("legiscan", tmp_path / "crawl", base_url=base_url, scrapy_settings=FAST)
     assert not health.ok and "Invalid API key" in health.message
     assert KEY not in health.message
 
@@ -96,7 +97,6 @@ def test_smtp_password_stays_out_of_errors_logs_and_outbox(
     sqlite_store: Store, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     # aiosmtpd without AUTH: login is refused, which is a configuration error that names the server.
-    from aiosmtpd.controller import Controller
 
     class Sink:
         async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802

@@ -13,20 +13,20 @@ import lxml.html
 import pytest
 import yaml
 from pydantic import ValidationError
-from reliability_helpers import CLOCK, DAY1, DAY2, make_spider, response
+from reliability_helpers import CLOCK, DAY1, DAY2, response
 from scrapy import Request
 from scrapy.http import XmlResponse
+from spider_helpers import make_spider
 
-from regwatch import jurisdictions
-from regwatch.archive import Archive, ArchiveError, split_ref
-from regwatch.baseline import baseline_notices
-from regwatch.models import Notice, SourceHealth
+from regwatch.domain import jurisdictions
+from regwatch.domain.models import Notice, SourceHealth
+from regwatch.evidence.records import Archive, ArchiveError, split_ref
 from regwatch.notify import RetryPolicy, send_digests
 from regwatch.notify.subscribers import BadSubscriber, make_subscriber, read_yaml, upsert
-from regwatch.pipeline import run_pipeline
+from regwatch.pipeline.steps import load_baseline, run_pipeline
+from regwatch.scraping.text import html_text
 from regwatch.store import Store
 from spiders.fda import FdaSpider
-from spiders.text import html_text
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE = sorted([*(ROOT / "regwatch").rglob("*.py"), *(ROOT / "spiders").rglob("*.py")])
@@ -55,7 +55,7 @@ def hostile_notice(**fields: object) -> Notice:
 @pytest.fixture
 def hostile_reports(sqlite_store: Store, tmp_path: Path) -> Path:
     """A full run whose notice, source-health message and evidence URLs are all hostile."""
-    sqlite_store.ingest(baseline_notices())
+    load_baseline(sqlite_store)
     run_pipeline(sqlite_store, DAY1, reports_dir=tmp_path / "reports")
     sqlite_store.ingest([hostile_notice(), hostile_notice(id="hostile:2", url="data:text/html,<script>x</script>")])
     broken = SourceHealth(source="fda", ok=False, message=f"layout not recognised at javascript:alert(1): {HOSTILE}")
@@ -92,7 +92,7 @@ def test_a_jurisdiction_that_could_break_out_of_an_attribute_is_refused(code: st
 
 
 def test_scraped_text_never_reaches_a_mail_header(sqlite_store: Store, tmp_path: Path) -> None:
-    sqlite_store.ingest(baseline_notices())
+    load_baseline(sqlite_store)
     upsert(sqlite_store, [make_subscriber(email="ops@example.com")])
     run_pipeline(sqlite_store, DAY1, reports_dir=tmp_path / "reports")
     # A warning letter is always news, so the hostile title reaches a change and a digest.

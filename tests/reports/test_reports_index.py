@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from regwatch.domain.changes import most_severe_first
+
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -10,9 +12,9 @@ import pycountry
 import pytest
 from report_sample import AS_OF, Sample, table, text
 
-from regwatch.models import ScheduledItem, StatusRow
+from regwatch.domain.models import ScheduledItem, StatusRow
 from regwatch.reports import sections, tilemap
-from regwatch.vocab import Severity, Status, Substance
+from regwatch.domain.vocab import Severity, Status, Substance
 
 # 50 states, DC and Puerto Rico: the map's jurisdictions, from ISO 3166-2 rather than from our own grid.
 MAP_CODES = {s.code for s in pycountry.subdivisions.get(country_code="US") if s.type in ("State", "District")} | {
@@ -25,7 +27,7 @@ def index(folder: Path) -> lxml.html.HtmlElement:
 
 
 def test_ordered_changes_most_severe_first(sample: Sample) -> None:
-    ordered = sections.ordered_changes(sample.changes)
+    ordered = most_severe_first(sample.changes)
     # critical ones by effective date (Indiana 2014 before Florida 2025), then high, medium, low
     assert [c.id for c in ordered] == ["c-in", "c-fl", "c-broken", "c-tx", "c-news"]
 

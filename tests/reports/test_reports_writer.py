@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from report_sample import Sample
 
-from regwatch.models import Run
+from regwatch.domain.models import Run
 from regwatch.reports import writer
 from regwatch.reports.writer import CSV_FIELDS, status_csv, status_json
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from spider_helpers import fixture, make_spider, notices, response, split
 
-from regwatch.vocab import NoticeKind
+from regwatch.domain.vocab import NoticeKind
 from spiders.clinicaltrials import ClinicalTrialsSpider, study_country
 
 FIRST = ClinicalTrialsSpider.start_urls[0]

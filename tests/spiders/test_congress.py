@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from spider_helpers import crawl_offline, first_requests, fixture, make_spider, notices, response, split
 
-from regwatch.vocab import NoticeKind
+from regwatch.domain.vocab import NoticeKind
 from spiders.congress import RECENT, CongressSpider, ordinal, stub_count
 
 

@@ -4,39 +4,23 @@ notices from its fixture, and a clean skip without an API key where one is neede
 from __future__ import annotations
 
 import inspect
+import pkgutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from scrapy import Request
 from spider_helpers import crawl_offline, first_requests, fixture, make_spider, notices
 
-from regwatch.crawl import SPIDERS
-from spiders.clinicaltrials import ClinicalTrialsSpider
-from spiders.congress import CongressSpider
-from spiders.dea import DeaSpider
-from spiders.fda import FdaSpider
-from spiders.federal_register import FederalRegisterSpider
-from spiders.legiscan import LegiscanSpider
-from spiders.middlewares import ORIGINAL_URL, BaseUrlMiddleware
-from spiders.openstates import OpenStatesSpider
-from spiders.text import mentions_kratom
-from spiders.wikipedia import WikipediaSpider
+import spiders
+from regwatch import settings
+from regwatch.scraping.middlewares import ORIGINAL_URL, BaseUrlMiddleware
+from regwatch.scraping.registry import keyed_sources, spider_classes
+from regwatch.scraping.text import mentions_kratom
 
-SPIDER_CLASSES = {
-    "federal_register": FederalRegisterSpider,
-    "fda": FdaSpider,
-    "dea": DeaSpider,
-    "congress": CongressSpider,
-    "openstates": OpenStatesSpider,
-    "legiscan": LegiscanSpider,
-    "wikipedia": WikipediaSpider,
-    "clinicaltrials": ClinicalTrialsSpider,
-}
-KEYS = {
-    "congress": "REGWATCH_CONGRESS_API_KEY",
-    "openstates": "REGWATCH_OPENSTATES_API_KEY",
-    "legiscan": "REGWATCH_LEGISCAN_API_KEY",
-}
+SPIDER_CLASSES = spider_classes()
+KEYS = {name: settings.api_key_variable(name) for name in keyed_sources()}
 
 
 def routes(name: str) -> list[tuple[str, Path]]:
@@ -73,8 +57,22 @@ def routes(name: str) -> list[tuple[str, Path]]:
     return [(pattern, fixture(name, file)) for pattern, file in table[name]]
 
 
-def test_every_spider_is_here() -> None:
-    assert sorted(SPIDER_CLASSES) == sorted(SPIDERS)
+def test_every_module_in_spiders_defines_one_spider_found_by_the_loader() -> None:
+    modules = sorted(f"spiders.{m.name}" for m in pkgutil.iter_modules(spiders.__path__))
+    assert modules, "no source modules found"
+    assert sorted(cls.__module__ for cls in SPIDER_CLASSES.values()) == modules
+
+
+def test_scrapy_list_names_every_spider() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "scrapy", "list"],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert done.stdout.split() == sorted(SPIDER_CLASSES)
 
 
 @pytest.fixture(params=sorted(SPIDER_CLASSES))

@@ -1,4 +1,4 @@
-"""DEA spider on fixtures built from facts.md's selectors."""
+"""DEA spider on fixtures written in the shape of dea.gov's selectors (docs/sources.md)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from datetime import date
 
 from spider_helpers import ARCHIVE, CLOCK, fixture, make_spider, notices, response, split
 
-from regwatch.models import Notice
-from regwatch.vocab import NoticeKind
+from regwatch.domain.models import Notice
+from regwatch.domain.vocab import NoticeKind
 from spiders.dea import DeaSpider
 
 LIST = "https://www.dea.gov/what-we-do/news/press-releases"

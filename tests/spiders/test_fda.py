@@ -1,4 +1,5 @@
-"""FDA spider on fixtures built from facts.md's selectors: topic page, press list/detail, import alert."""
+"""FDA spider on fixtures written in the shape of fda.gov's selectors (docs/sources.md): topic page, press
+list/detail, import alert."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import date
 
 from spider_helpers import fixture, make_spider, notices, response, split
 
-from regwatch.vocab import NoticeKind
+from regwatch.domain.vocab import NoticeKind
 from spiders.fda import IMPORT_ALERT, PRESS_LIST, TOPIC_PAGE, FdaSpider
 
 RELEASE = "https://www.fda.gov/news-events/press-announcements/fda-takes-steps-restrict-7-oh-opioid-products-threatening-american-consumers"

@@ -10,8 +10,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from spider_helpers import ARCHIVE, CLOCK, fixture, make_spider, notices, response, split
 
-from regwatch.models import Notice, NoticeAction
-from regwatch.vocab import NoticeKind
+from regwatch.domain.models import Notice, NoticeAction
+from regwatch.domain.vocab import NoticeKind
 from spiders.federal_register import FederalRegisterSpider, cfr_text, document_fields
 
 SEARCH = "federal_register/federal_register_documents_search_sample.json"

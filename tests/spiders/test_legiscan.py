@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from spider_helpers import crawl_offline, fixture, make_spider, notices, response, split
 
-from spiders.health import health_of
+from regwatch.scraping.health import health_of
 from spiders.legiscan import LegiscanSpider, bill_fields
 
 ROUTES = [

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from spider_helpers import ARCHIVE, CLOCK, fixture, make_spider, notices, response, split
 
-from regwatch.models import Notice, NoticeAction
-from regwatch.vocab import NoticeKind
+from regwatch.domain.models import Notice, NoticeAction
+from regwatch.domain.vocab import NoticeKind
 from spiders.openstates import OpenStatesSpider, bill_fields, jurisdiction_code
 
 FIRST = OpenStatesSpider.start_urls[0]

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import inspect
 
-from regwatch.models import Change, Notice, Run, SourceHealth, StatusRow
+from regwatch.domain.models import Change, Notice, Run, SourceHealth, StatusRow
+from regwatch.domain.vocab import ChangeKind, Severity, Status, Substance
 from regwatch.store import Store, StoreUnavailable
-from regwatch.vocab import ChangeKind, Severity, Status, Substance
 
 
 def notice(**fields: object) -> Notice:

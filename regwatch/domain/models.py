@@ -1,0 +1,212 @@
+"""The domain models: what spiders yield (Notice), what rules make of it (Action), what the fold
+produces (StatusRow), what the diff reports (Change), and one pass of the pipeline (Run)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from regwatch.domain import jurisdictions
+from regwatch.domain.vocab import (
+    ChangeKind,
+    Measure,
+    NoticeKind,
+    Reliability,
+    RunState,
+    Severity,
+    Stage,
+    Status,
+    Substance,
+)
+
+JurisdictionCode = Annotated[str, AfterValidator(jurisdictions.validate)]
+
+
+class Strict(BaseModel):
+    """Base of every model: unknown fields are an error, values are checked on assignment too."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+
+class NoticeAction(Strict):
+    """One dated step in a notice's life, as the source words it ("Signed by Governor")."""
+
+    date: date
+    description: str = Field(min_length=1)
+
+
+class Curated(Strict):
+    """A hand-checked reading of a notice (the baseline), used instead of the rules."""
+
+    measure: Measure | None = Field(default=None, description="None: no kratom-specific law was found (status legal)")
+    substances: list[Substance] = Field(default_factory=list)
+    stage: Stage
+    expires: date | None = None
+    undated: bool = Field(default=False, description="a status snapshot: in force since an unknown date")
+    reliability: Reliability
+    sources: list[str] = Field(min_length=1)
+    note: str | None = None
+
+
+class Notice(Strict):
+    """A document a source published that may bear on kratom: a bill, rule, notice, release, letter."""
+
+    id: str | None = Field(default=None, description="stable id; derived from the content when absent")
+    jurisdiction: JurisdictionCode
+    source: str = Field(min_length=1, description="spider or feed name, e.g. openstates")
+    kind: NoticeKind
+    title: str = Field(min_length=1)
+    text: str = ""
+    url: str | None = None
+    published: date
+    identifier: str | None = None
+    actions: list[NoticeAction] = Field(default_factory=list)
+    effective: date | None = None
+    retrieved: datetime | None = Field(default=None, description="when the source was fetched")
+    archive: str | None = Field(default=None, description="archived copy: WARC file and record id")
+    curated: Curated | None = None
+
+    @model_validator(mode="after")
+    def _derive_id(self) -> Notice:
+        if not self.id:
+            self.id = self.derived_id()
+        return self
+
+    def derived_id(self) -> str:
+        """A deterministic id from what identifies the document: source, jurisdiction and its own id or url."""
+        key = self.identifier or self.url or f"{self.title}|{self.published.isoformat()}"
+        digest = hashlib.sha256(f"{self.source}|{self.jurisdiction}|{key}".encode()).hexdigest()
+        return f"{self.source}:{digest[:16]}"
+
+    def content_hash(self) -> str:
+        """A hash of everything the notice says, to tell an update from a repeat."""
+        body = self.model_dump(mode="json", exclude={"retrieved", "archive"})
+        return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+class StageEvent(Strict):
+    """The stage a measure reached on a date."""
+
+    date: date
+    stage: Stage
+
+
+class Action(Strict):
+    """What a notice does, read by the rules: measure, substances, life cycle and dates."""
+
+    notice: str
+    jurisdiction: JurisdictionCode
+    source: str
+    kind: NoticeKind
+    title: str
+    url: str | None = None
+    identifier: str | None = None
+    published: date
+    measure: Measure
+    substances: list[Substance]
+    history: list[StageEvent] = Field(min_length=1, description="stages in date order")
+    effective: date | None = None
+    expires: date | None = None
+    binding: bool = True
+    undated: bool = Field(default=False, description="in force since an unknown date (a baseline snapshot)")
+    confidence: float = Field(ge=0.0, le=1.0)
+    rule: str
+    retrieved: datetime | None = None
+    archive: str | None = None
+
+    def stage_on(self, day: date) -> Stage | None:
+        """The stage reached by `day`, or None if the notice had not appeared yet."""
+        current = None
+        for event in self.history:
+            if event.date > day:
+                break
+            current = event.stage
+        return current
+
+    def date_of(self, stage: Stage) -> date | None:
+        """When the measure first reached `stage`."""
+        return next((e.date for e in self.history if e.stage == stage), None)
+
+
+class PendingItem(Strict):
+    measure: Measure
+    stage: Stage
+    notice: str
+
+
+class ScheduledItem(Strict):
+    status: Status
+    effective: date
+    notice: str
+
+
+class StatusRow(Strict):
+    """The status of one substance in one jurisdiction on the as-of date, with its evidence."""
+
+    jurisdiction: JurisdictionCode
+    substance: Substance
+    status: Status
+    since: date | None = None
+    pending: list[PendingItem] = Field(default_factory=list)
+    scheduled: list[ScheduledItem] = Field(default_factory=list)
+    evidence: list[str] = Field(default_factory=list)
+    last_verified: date | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.jurisdiction, self.substance.value)
+
+
+class Change(Strict):
+    """One thing that changed between two published tables, with its severity and evidence."""
+
+    id: str
+    run: str
+    kind: ChangeKind
+    severity: Severity
+    jurisdiction: JurisdictionCode | None = None
+    substance: Substance | None = None
+    old_status: Status | None = None
+    new_status: Status | None = None
+    effective: date | None = None
+    stage: Stage | None = None
+    measure: Measure | None = None
+    source: str | None = None
+    summary: str
+    notices: list[str] = Field(default_factory=list)
+    evidence: list[str] = Field(default_factory=list)
+
+    @staticmethod
+    def make_id(*parts: Any) -> str:
+        """A deterministic id: the same change found by a re-run has the same id."""
+        raw = "|".join("" if p is None else str(p) for p in parts)
+        return hashlib.sha256(raw.encode()).hexdigest()[:20]
+
+
+class SourceHealth(Strict):
+    """How one source fared in a run: ok, or broken with the reason."""
+
+    source: str
+    ok: bool
+    skipped: bool = Field(default=False, description="not run (no API key): neither verified nor broken")
+    items: int = 0
+    invalid: int = Field(default=0, description="items that failed validation and were not stored")
+    message: str = ""
+    jurisdictions: list[str] = Field(default_factory=list)
+
+
+class Run(Strict):
+    """One pass of the pipeline for an as-of date."""
+
+    id: str
+    as_of: date
+    started: datetime
+    finished: datetime | None = None
+    state: RunState = RunState.RUNNING
+    notices: int = 0
+    changes: int = 0
+    health: list[SourceHealth] = Field(default_factory=list)

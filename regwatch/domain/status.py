@@ -1,0 +1,240 @@
+"""Fold actions into the jurisdiction x substance status table for an as-of date.
+
+A pure function of the actions and the date: the same inputs always give the same table, and an
+earlier as-of date sees only what had happened by then (backfills are just earlier dates).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from regwatch.domain.models import Action, PendingItem, ScheduledItem, StatusRow
+from regwatch.domain.vocab import (
+    IN_FORCE_STAGES,
+    PROPOSAL_STAGES,
+    STATUS_MEASURES,
+    STATUS_STRICTNESS,
+    Measure,
+    Stage,
+    Status,
+    Substance,
+)
+
+BASELINE = "baseline"
+
+# A proposal with no recorded step for this long has died with its session: US legislatures sit for
+# at most two years, and sources do not always record the death.
+STALE_PROPOSAL = timedelta(days=730)
+
+
+@dataclass
+class _Cell:
+    """The running state of one substance while its actions are applied in date order."""
+
+    status: Status = Status.UNKNOWN
+    since: date | None = None
+    specific: bool = False  # set by an act naming this substance, not inherited from kratom
+    evidence: list[str] = field(default_factory=list)
+
+
+def covered(action: Action) -> list[Substance]:
+    """Substances an action reaches: what it names, and for kratom-wide acts the alkaloids too."""
+    if Substance.KRATOM in action.substances and action.measure in STATUS_MEASURES:
+        return list(Substance)
+    return list(action.substances)
+
+
+def in_force_from(action: Action) -> date:
+    """The day the action takes legal effect (for an undated snapshot: the earliest date there is)."""
+    if action.undated:
+        return date.min
+    return action.effective or action.date_of(Stage.EFFECTIVE) or action.date_of(Stage.ENACTED) or action.published
+
+
+def fold_status(actions: Iterable[Action], as_of: date, verified: dict[str, date] | None = None) -> list[StatusRow]:
+    """The status table on `as_of`, one row per jurisdiction and substance, sorted."""
+    by_place: dict[str, list[Action]] = defaultdict(list)
+    for action in actions:
+        if action.undated or (action.published <= as_of and action.stage_on(as_of) is not None):
+            by_place[action.jurisdiction].append(action)
+    rows: list[StatusRow] = []
+    for place in sorted(by_place):
+        rows.extend(_rows_for(by_place[place], as_of, verified or {}))
+    return rows
+
+
+def _rows_for(acts: list[Action], as_of: date, verified: dict[str, date]) -> list[StatusRow]:
+    withdrawn = _withdrawn(acts, as_of)
+    in_force = _in_force(acts, as_of)
+    # Legal means "no kratom-specific law": only a checked baseline or a law in force shows that.
+    known = bool(in_force) or any(a.source == BASELINE for a in acts)
+    cells = _fold_cells(in_force, known)
+    _date_lapses(cells, acts, as_of)
+    for action in acts:
+        if action.measure is Measure.UNRELATED and action.source == BASELINE and action.url:
+            for cell in cells.values():
+                if cell.since is None:
+                    cell.evidence.append(action.url)
+    scheduled = _scheduled(acts, in_force, as_of, known)
+    last_verified = _last_verified(acts, as_of, verified)
+    return [
+        StatusRow(
+            jurisdiction=acts[0].jurisdiction,
+            substance=substance,
+            status=cell.status,
+            since=cell.since,
+            pending=_pending(acts, substance, as_of, withdrawn),
+            scheduled=scheduled[substance],
+            evidence=list(dict.fromkeys(cell.evidence)),
+            last_verified=last_verified,
+        )
+        for substance, cell in cells.items()
+    ]
+
+
+def _date_lapses(cells: dict[Substance, _Cell], acts: list[Action], as_of: date) -> None:
+    """Where an emergency rule has lapsed since the status was set, the lapse is its date and evidence."""
+    for action in acts:
+        lapsed = (
+            action.expires is not None
+            and action.expires <= as_of
+            and action.binding
+            and action.measure in STATUS_MEASURES
+            and action.stage_on(as_of) in IN_FORCE_STAGES
+            and in_force_from(action) < action.expires
+        )
+        if not lapsed:
+            continue
+        for substance in covered(action):
+            cell = cells[substance]
+            if cell.since is None or cell.since < action.expires:  # type: ignore[operator]
+                cell.since = action.expires
+                cell.evidence = [action.url] if action.url else []
+
+
+def _fold_cells(in_force: list[Action], known: bool) -> dict[Substance, _Cell]:
+    cells = {s: _Cell(status=Status.LEGAL if known else Status.UNKNOWN) for s in Substance}
+    for action in sorted(in_force, key=_apply_order):
+        _apply(action, cells)
+    return cells
+
+
+def _in_force(acts: list[Action], as_of: date) -> list[Action]:
+    return [
+        a
+        for a in acts
+        if a.binding
+        and a.measure in STATUS_MEASURES
+        and (a.undated or a.stage_on(as_of) in IN_FORCE_STAGES)
+        and in_force_from(a) <= as_of
+        and (a.expires is None or a.expires > as_of)
+    ]
+
+
+def _apply_order(action: Action) -> tuple[date, int]:
+    """Date order; on one date the stricter act is applied last, so it wins."""
+    return (in_force_from(action), STATUS_STRICTNESS[STATUS_MEASURES[action.measure]])
+
+
+def _apply(action: Action, cells: dict[Substance, _Cell]) -> None:
+    new = STATUS_MEASURES[action.measure]
+    for substance in covered(action):
+        cell = cells[substance]
+        named = substance in action.substances
+        # A kratom-wide act does not lift a restriction aimed at one alkaloid; a ban overrides all.
+        if not named and cell.specific and action.measure is not Measure.BAN:
+            continue
+        cell.status = new
+        cell.since = None if action.undated else in_force_from(action)
+        cell.specific = named and substance is not Substance.KRATOM
+        cell.evidence = [action.url] if action.url else []
+
+
+def _withdrawn(acts: list[Action], as_of: date) -> set[str]:
+    """Proposals a later withdrawal in the same jurisdiction and source takes back."""
+    # A proposal is taken back by a withdrawal from its source, published the same day or later, that
+    # names one of its substances (a withdrawal naming none names them all). Indexed by the latest such
+    # withdrawal per source and substance, so a place with many notices is read once, not once per withdrawal.
+    latest: dict[tuple[str, Substance | None], date] = {}
+    for w in acts:
+        if w.measure is Measure.WITHDRAW:
+            keys: list[tuple[str, Substance | None]] = [(w.source, s) for s in w.substances] or [(w.source, None)]
+            for key in keys:
+                latest[key] = max(latest.get(key, w.published), w.published)
+    if not latest:
+        return set()
+    gone: set[str] = set()
+    for p in acts:
+        if p.measure not in STATUS_MEASURES or not p.substances:
+            continue
+        days = [latest.get((p.source, s)) for s in (None, *p.substances)]
+        if any(day is not None and p.published <= day for day in days) and p.stage_on(as_of) in PROPOSAL_STAGES:
+            gone.add(p.notice)
+    return gone
+
+
+def _pending(acts: list[Action], substance: Substance, as_of: date, withdrawn: set[str]) -> list[PendingItem]:
+    items = []
+    for a in acts:
+        stage = a.stage_on(as_of)
+        if (
+            a.binding
+            and a.measure in STATUS_MEASURES
+            and stage in PROPOSAL_STAGES
+            and a.notice not in withdrawn
+            and substance in covered(a)
+            and as_of - _last_step(a, as_of) <= STALE_PROPOSAL
+        ):
+            items.append(PendingItem(measure=a.measure, stage=stage, notice=a.notice))
+    return sorted(items, key=lambda i: i.notice)
+
+
+def _last_step(action: Action, as_of: date) -> date:
+    return max(e.date for e in action.history if e.date <= as_of)
+
+
+def _scheduled(
+    acts: list[Action], in_force: list[Action], as_of: date, known: bool
+) -> dict[Substance, list[ScheduledItem]]:
+    """Each future date an enacted measure takes effect, with the status it will leave per substance."""
+    future = [
+        a
+        for a in acts
+        if a.binding
+        and a.measure in STATUS_MEASURES
+        and a.stage_on(as_of) in IN_FORCE_STAGES
+        and in_force_from(a) > as_of
+        and (a.expires is None or a.expires > in_force_from(a))
+    ]
+    items: dict[Substance, list[ScheduledItem]] = {s: [] for s in Substance}
+    by_day: dict[date, list[Action]] = defaultdict(list)
+    for a in future:
+        by_day[in_force_from(a)].append(a)
+    # Folded once and carried forward day by day: the same order of application as folding everything
+    # up to each day afresh (every act in force precedes every future one), without the repeated work.
+    cells = _fold_cells(in_force, known)
+    for day in sorted(by_day):
+        taking_effect = sorted(by_day[day], key=_apply_order)
+        for action in taking_effect:
+            _apply(action, cells)
+        for substance in Substance:
+            deciding = [a for a in taking_effect if substance in covered(a)]
+            if deciding:
+                items[substance].append(
+                    ScheduledItem(status=cells[substance].status, effective=day, notice=deciding[-1].notice)
+                )
+    return items
+
+
+def _last_verified(acts: list[Action], as_of: date, verified: dict[str, date]) -> date | None:
+    """When a source covering the jurisdiction last answered, or its newest retrieval."""
+    days = []
+    for a in acts:
+        if a.source in verified:
+            days.append(verified[a.source])
+        elif a.retrieved is not None:
+            days.append(a.retrieved.date())
+    return min(max(days), as_of) if days else None

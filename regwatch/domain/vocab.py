@@ -1,0 +1,146 @@
+"""The fixed vocabulary of regwatch (docs/vocabulary.md): every status, measure and stage is one of these."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Substance(StrEnum):
+    KRATOM = "kratom"
+    SEVEN_OH = "7-oh"
+    SYNTHETIC = "synthetic"
+
+
+class Measure(StrEnum):
+    BAN = "ban"
+    RESTRICT = "restrict"
+    REGULATE = "regulate"
+    UNBAN = "unban"
+    PROTECT = "protect"
+    STUDY = "study"
+    WITHDRAW = "withdraw"
+    ENFORCE = "enforce"
+    UNRELATED = "unrelated"
+
+
+class Stage(StrEnum):
+    PROPOSED = "proposed"
+    INTRODUCED = "introduced"
+    PASSED_CHAMBER = "passed_chamber"
+    PASSED_LEGISLATURE = "passed_legislature"
+    ENACTED = "enacted"
+    EFFECTIVE = "effective"
+    FAILED = "failed"
+    VETOED = "vetoed"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+    PUBLISHED = "published"
+
+
+class Status(StrEnum):
+    LEGAL = "legal"
+    REGULATED = "regulated"
+    RESTRICTED = "restricted"
+    BANNED = "banned"
+    UNKNOWN = "unknown"
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more severe: low 0 ... critical 3."""
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.LOW: 0, Severity.MEDIUM: 1, Severity.HIGH: 2, Severity.CRITICAL: 3}
+
+
+class NoticeKind(StrEnum):
+    BILL = "bill"
+    RESOLUTION = "resolution"
+    STATUTE = "statute"
+    RULE = "rule"
+    EMERGENCY_RULE = "emergency_rule"
+    NOTICE = "notice"
+    PRESS_RELEASE = "press_release"
+    ADVISORY = "advisory"
+    IMPORT_ALERT = "import_alert"
+    WARNING_LETTER = "warning_letter"
+    ORDINANCE = "ordinance"
+    COURT = "court"
+    GUIDANCE = "guidance"
+    OTHER = "other"
+
+
+class ChangeKind(StrEnum):
+    STATUS_CHANGED = "status_changed"
+    SCHEDULED_ADDED = "scheduled_added"
+    SCHEDULED_DROPPED = "scheduled_dropped"
+    PENDING_ADDED = "pending_added"
+    PENDING_ADVANCED = "pending_advanced"
+    PENDING_DROPPED = "pending_dropped"
+    NEWS = "news"
+    SOURCE_BROKEN = "source_broken"
+
+
+class Cadence(StrEnum):
+    IMMEDIATE = "immediate"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+
+
+class RunState(StrEnum):
+    """A run is built while `running` and readable by everyone once `published` (one transaction)."""
+
+    RUNNING = "running"
+    PUBLISHED = "published"
+
+
+class OutboxState(StrEnum):
+    """One outbox row's life: queued -> sending (claimed) -> sent, failed (refused for good), or queued again."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Reliability(StrEnum):
+    """How sure a curated fact is: primary text, secondary reporting, or unverified."""
+
+    PRIMARY = "P"
+    SECONDARY = "S"
+    UNVERIFIED = "UNVERIFIED"
+
+
+# Stages of a live proposal, in the order a bill advances through them.
+PROPOSAL_STAGES: tuple[Stage, ...] = (
+    Stage.PROPOSED,
+    Stage.INTRODUCED,
+    Stage.PASSED_CHAMBER,
+    Stage.PASSED_LEGISLATURE,
+)
+IN_FORCE_STAGES: tuple[Stage, ...] = (Stage.ENACTED, Stage.EFFECTIVE)
+ENDED_STAGES: tuple[Stage, ...] = (Stage.FAILED, Stage.VETOED, Stage.WITHDRAWN, Stage.EXPIRED)
+
+# Measures that set a status once in force; the others are evidence and news.
+STATUS_MEASURES: dict[Measure, Status] = {
+    Measure.BAN: Status.BANNED,
+    Measure.RESTRICT: Status.RESTRICTED,
+    Measure.REGULATE: Status.REGULATED,
+    Measure.UNBAN: Status.LEGAL,
+}
+
+# How strict a status is: on one date, the stricter of two acts is applied last and wins.
+STATUS_STRICTNESS: dict[Status, int] = {
+    Status.UNKNOWN: -1,
+    Status.LEGAL: 0,
+    Status.REGULATED: 1,
+    Status.RESTRICTED: 2,
+    Status.BANNED: 3,
+}

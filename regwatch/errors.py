@@ -1,0 +1,26 @@
+"""The error a user's input gets, and the one way pydantic's validation errors are put into words."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+
+class BadInput(ValueError):
+    """Input that cannot be used; the message names the input (file and line, option, value) and what was expected."""
+
+
+def explain(exc: ValidationError, whole: str = "notice") -> str:
+    """One part per field: `published: Input should be a valid date (got '2025-02-30')`.
+
+    `whole` names the object when the error is about it rather than one field.
+    """
+    parts = []
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error["loc"]) or whole
+        message = error["msg"].removeprefix("Value error, ")
+        got = error.get("input")
+        # The value, unless the message names it already or it is the whole object.
+        quiet = error["type"] == "missing" or isinstance(got, dict) or repr(got) in message
+        shown = "" if quiet else f" (got {got!r})"
+        parts.append(f"{where}: {message}{shown}")
+    return "; ".join(parts)

@@ -1,0 +1,147 @@
+"""The stages of a pass: load baseline -> crawl -> publish (normalise, fold, diff) -> report -> queue alerts.
+
+The one road through a pass: the CLI (`regwatch run`), the demo, the Airflow tasks
+(regwatch.pipeline.tasks) and the tests all call these functions, and nothing else runs a stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from regwatch import settings
+from regwatch.bulk import paused_gc
+from regwatch.domain.changes import broken_source_changes, diff_tables, is_news, most_severe_first, news_changes
+from regwatch.domain.models import Action, Change, Run, SourceHealth, StatusRow
+from regwatch.domain.status import fold_status
+from regwatch.domain.vocab import RunState
+from regwatch.evidence.replay import replaying
+from regwatch.inputs.baseline import baseline_notices
+from regwatch.normalise import classify_all
+from regwatch.notify import queue_alerts as queue_for_subscribers
+from regwatch.reports import write_reports
+from regwatch.store import IngestResult, Store
+
+
+@dataclass
+class Outcome:
+    """What a run produced, for the caller to print or pass on."""
+
+    run: Run
+    rows: list[StatusRow]
+    changes: list[Change]
+    report: Path | None
+    actions: list[Action] = field(default_factory=list, repr=False)
+
+
+def load_baseline(store: Store) -> tuple[int, IngestResult]:
+    """Load the curated baseline (idempotent: unchanged facts change nothing); the number of facts and what changed."""
+    notices = baseline_notices()
+    return len(notices), store.ingest(notices)
+
+
+def crawl_sources(
+    store: Store,
+    sources: list[str] | None = None,
+    *,
+    replay: str | Path | None = None,
+    api_keys: Mapping[str, str] | None = None,
+) -> list[SourceHealth]:
+    """Crawl the sources named (default every spider) and store what they find.
+
+    `replay` ("demo", a WARC file or a folder) is served on loopback and crawled instead of the live sites.
+    BadInput names an unknown source or a missing archive before anything is crawled.
+    """
+    # Scrapy (about a second to import) only for passes that crawl: `regwatch status` never pays for it.
+    from regwatch.pipeline.crawl import crawl_all  # noqa: PLC0415
+    from regwatch.scraping.registry import checked_sources  # noqa: PLC0415
+
+    names = checked_sources(sources)
+    with replaying(replay) as base_url:
+        return crawl_all(store, names, base_url=base_url, api_keys=api_keys)
+
+
+def normalise(store: Store, as_of: date) -> list[Action]:
+    """Every stored notice published by `as_of`, read by the rules."""
+    return classify_all(store.notices(until=as_of))
+
+
+@paused_gc()  # reads, folds and diffs the whole store: see regwatch.bulk
+def build(
+    store: Store, as_of: date, health: list[SourceHealth] | None = None
+) -> tuple[Run, list[StatusRow], list[Change], list[Action]]:
+    """The run for `as_of`: its status table and its changes against the previous published run."""
+    health = health or []
+    run_id = as_of.isoformat()
+    actions = normalise(store, as_of)
+    verified = store.verified(as_of)
+    for h in health:
+        if h.ok:
+            verified[h.source] = as_of
+    rows = fold_status(actions, as_of, verified)
+    by_id = {a.notice: a for a in actions}
+    previous = store.previous_run(as_of)
+    news_ids = sorted(a.notice for a in actions if is_news(a))
+    changes: list[Change] = []
+    if previous is not None:
+        changes = diff_tables(store.rows(previous.id), rows, run_id, as_of, by_id)
+        seen = set(store.news_of(previous.id))
+        changes += news_changes([by_id[i] for i in news_ids if i not in seen], run_id)
+    changes += broken_source_changes(health, run_id, as_of)
+    changes = most_severe_first(changes)
+    run = Run(
+        id=run_id,
+        as_of=as_of,
+        started=datetime.now(UTC),
+        state=RunState.PUBLISHED,
+        notices=len(actions),
+        changes=len(changes),
+        health=health,
+    )
+    return run, rows, changes, actions
+
+
+def publish(store: Store, as_of: date, health: list[SourceHealth] | None = None) -> Outcome:
+    """Build the run for `as_of` and publish it (replacing an earlier run of the same date)."""
+    run, rows, changes, actions = build(store, as_of, health)
+    run.finished = datetime.now(UTC)
+    store.publish_run(run, rows, changes, [a.notice for a in actions if is_news(a)])
+    return Outcome(run=run, rows=rows, changes=changes, report=None, actions=actions)
+
+
+def report(store: Store, run_id: str, reports_dir: Path | None = None, actions: list[Action] | None = None) -> Path:
+    """Write the reports of a published run: `<reports_dir>/<run-id>/` and `latest/` (default REGWATCH_REPORTS_DIR).
+
+    `actions` are the run's readings when the caller has them (run_pipeline just built them); a task
+    that reports a run published earlier (the DAG's report task) reads them again from the store.
+    """
+    run = store.run(run_id)
+    if run is None:
+        raise LookupError(f"no published run {run_id!r} in the store")
+    if actions is None:
+        actions = normalise(store, run.as_of)
+    folder = reports_dir or settings.reports_dir()
+    return write_reports(folder, run, store.rows(run_id), store.changes(run_id), actions, store.runs())
+
+
+def queue_alerts(store: Store, run_id: str) -> int:
+    """Queue a published run's changes for the subscribers they match; the rows added (0 on a re-run)."""
+    return queue_for_subscribers(store, run_id)
+
+
+def run_pipeline(
+    store: Store,
+    as_of: date,
+    *,
+    reports_dir: Path | None = None,
+    crawl: Callable[[], list[SourceHealth]] | None = None,
+) -> Outcome:
+    """Crawl (when given a crawler), then publish, report (when given a folder) and queue alerts for `as_of`."""
+    health = crawl() if crawl is not None else []
+    outcome = publish(store, as_of, health)
+    if reports_dir is not None:
+        outcome.report = report(store, outcome.run.id, reports_dir, outcome.actions)
+    queue_alerts(store, outcome.run.id)
+    return outcome

@@ -1,0 +1,1 @@
+"""The Scrapy machinery the spiders in spiders/ build on, and the registry that finds them."""

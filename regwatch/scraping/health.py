@@ -1,0 +1,102 @@
+"""Health extension: when a spider closes, write its SourceHealth as JSON to REGWATCH_HEALTH_FILE.
+
+A source is broken (ok=False) when it returned nothing, its layout was not recognised, it reported an
+error (an API error envelope), every response was an error, or the crawl did not finish normally.
+Zero notices is never ok, unless the spider was skipped (no API key).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from regwatch.domain.models import SourceHealth
+from regwatch.scraping.pipelines import INVALID, JURISDICTIONS
+
+logger = logging.getLogger(__name__)
+
+LAYOUT_ERRORS = "regwatch/layout_errors"
+SOURCE_ERRORS = "regwatch/source_errors"
+RESPONSES_OK = "regwatch/responses_ok"
+REQUEST_FAILURES = "regwatch/request_failures"
+
+
+class HealthExtension:
+    """Turns the crawl's stats into one SourceHealth record."""
+
+    def __init__(self, crawler: Crawler, path: Path):
+        self.crawler = crawler
+        self.path = path
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> HealthExtension:
+        path = crawler.settings.get("REGWATCH_HEALTH_FILE")
+        if not path:
+            raise NotConfigured("REGWATCH_HEALTH_FILE is not set")
+        extension = cls(crawler, Path(path))
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        health = health_of(spider, self.crawler.stats.get_stats(), reason)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(json.dumps(health.model_dump(mode="json"), indent=2) + "\n", encoding="utf-8")
+        log = logger.info if health.ok else logger.error
+        log("health of %s: ok=%s items=%d %s", health.source, health.ok, health.items, health.message)
+
+
+def health_of(spider: Spider, stats: dict[str, object], reason: str) -> SourceHealth:
+    """The verdict on one crawl from its stats and finish reason."""
+    items = _count(stats, "item_scraped_count")
+    invalid = _count(stats, INVALID)
+    found = stats.get(JURISDICTIONS)
+    jurisdictions = [str(code) for code in found] if isinstance(found, list) else []
+    problems: list[str] = list(getattr(spider, "problems", []))
+    if getattr(spider, "skipped", False) and reason == "finished":
+        message = getattr(spider, "skip_reason", "") or f"{spider.name}: skipped"
+        return SourceHealth(source=spider.name, ok=True, skipped=True, message=message)
+    responses = _count(stats, "downloader/response_count")
+    exceptions = _count(stats, "downloader/exception_count")
+    responses_ok = _count(stats, RESPONSES_OK)
+    if reason != "finished":
+        problems.insert(0, f"crawl ended with reason {reason!r}")
+    failures = _count(stats, REQUEST_FAILURES)
+    named = sum(1 for p in problems if p.startswith("request failed at "))
+    if failures > named:
+        problems.append(f"{failures - named} more failed request(s), named in the crawl log")
+    crashed = _count(stats, "spider_exceptions/count")
+    if crashed:
+        kinds = sorted(
+            k.rsplit("/", 1)[1] for k in stats if k.startswith("spider_exceptions/") and k != "spider_exceptions/count"
+        )
+        problems.append(f"{crashed} page(s) the parser failed on ({', '.join(kinds)}; see the crawl log)")
+    if _count(stats, LAYOUT_ERRORS) and not any("layout" in p for p in problems):
+        problems.append(f"{stats[LAYOUT_ERRORS]} page(s) with an unrecognised layout")
+    if (responses or exceptions) and responses_ok == 0:
+        problems.append(f"every response was an error ({responses} responses, {exceptions} download errors)")
+    if items == 0:
+        problems.append("returned nothing")
+    if invalid:
+        problems.append(f"{invalid} invalid item(s) not written")
+    broken = bool(problems) and not (invalid and len(problems) == 1)
+    warnings = list(getattr(spider, "warnings", []))
+    message = "; ".join(problems + warnings) if problems else "; ".join([f"{items} notice(s)", *warnings])
+    return SourceHealth(
+        source=spider.name,
+        ok=not broken,
+        items=items,
+        invalid=invalid,
+        message=message,
+        jurisdictions=jurisdictions,
+    )
+
+
+def _count(stats: dict[str, object], key: str) -> int:
+    """A counter from the crawl stats; 0 when it was never set."""
+    value = stats.get(key)
+    return int(value) if isinstance(value, int | float) else 0

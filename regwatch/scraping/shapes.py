@@ -1,0 +1,143 @@
+"""Base spiders per source shape, so each source is a few declarative lines plus its field mapping:
+a paginated JSON API, an HTML list of links to detail pages, and a MediaWiki parse-API section."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any, ClassVar
+from urllib.parse import urlencode
+
+from scrapy import Request
+from scrapy.http import Response
+
+from regwatch.scraping.spider import RegwatchSpider
+from regwatch.scraping.text import clean, mentions_kratom
+
+
+class JsonApiSpider(RegwatchSpider):
+    """A JSON API: `start_urls` (first pages); `parse_page` turns one page into notices (and requests);
+    `next_page` gives the next page's URL (a next-page link, or page/offset/token arithmetic)."""
+
+    start_urls: list[str] = []
+    default_headers: ClassVar[dict[str, str]] = {"Accept": "application/json"}
+
+    def first_requests(self) -> Iterable[Request]:
+        for url in self.start_urls:
+            yield self.request(url, callback=self.parse)
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        data = self.load_json(response)
+        if data is None:
+            return
+        if not self.recognised(data, response):
+            return
+        yield from self.parse_page(data, response)
+        url = self.next_page(data, response)
+        if url:
+            yield self.request(url, callback=self.parse)
+
+    def recognised(self, data: Any, response: Response) -> bool:
+        """Whether the page has the envelope this API promises; records a layout error if not."""
+        return True
+
+    def parse_page(self, data: Any, response: Response) -> Iterable[Any]:
+        raise NotImplementedError
+
+    def next_page(self, data: Any, response: Response) -> str | None:
+        return None
+
+
+class HtmlListDetailSpider(RegwatchSpider):
+    """An HTML list of links to detail pages: links whose text names kratom or 7-OH are followed.
+
+    `list_template` / `detail_template` are CSS selectors a real page of that kind always has; a page
+    without it (an error page served with status 200, a bot wall, a redesign) is a layout error.
+    """
+
+    list_urls: ClassVar[list[str]] = []
+    list_template: ClassVar[str] = ""
+    item_links: ClassVar[str] = ""  # CSS selecting the <a> of each list item
+    next_link: ClassVar[str] = ""  # CSS selecting the pager's "next" <a>
+    detail_template: ClassVar[str] = ""
+    max_pages: ClassVar[int] = 3  # newest first: a daily run needs the first pages only
+
+    def first_requests(self) -> Iterable[Request]:
+        for url in self.list_urls:
+            yield self.request(url, callback=self.parse, cb_kwargs={"page": 1})
+
+    def parse(self, response: Response, page: int = 1, **kwargs: Any) -> Iterator[Request]:
+        if not self.template_ok(response, self.list_template):
+            return
+        for link in response.css(self.item_links):
+            text = clean(" ".join(link.css("::text").getall()))
+            href = link.attrib.get("href")
+            if href and self.wanted(text, link):
+                yield self.request(self.join(response, href), callback=self.parse_detail)
+        next_href = response.css(self.next_link).attrib.get("href") if self.next_link else None
+        if next_href and page < self.max_pages:
+            url = self.join(response, next_href)
+            yield self.request(url, callback=self.parse, cb_kwargs={"page": page + 1})
+
+    def wanted(self, text: str, link: Any) -> bool:
+        """Follow only items that name kratom, its alkaloids or 7-OH."""
+        return mentions_kratom(text)
+
+    def template_ok(self, response: Response, template: str) -> bool:
+        """Whether the page is one of the site's normal pages; records a layout error if not."""
+        if not hasattr(response, "css"):
+            self.layout_error(response, "expected an HTML page")
+            return False
+        if template and not response.css(template):
+            title = clean(response.css("title::text").get())
+            self.layout_error(response, f"no {template!r} on the page (title {title!r})")
+            return False
+        return True
+
+    def parse_detail(self, response: Response) -> Iterator[dict[str, Any]]:
+        raise NotImplementedError
+
+
+class MediaWikiSpider(RegwatchSpider):
+    """One section of one article through the MediaWiki parse API: find the section by its heading,
+    then fetch that section's HTML at the same revision (`oldid`), so both come from one revid."""
+
+    api_url: ClassVar[str] = ""
+    page: ClassVar[str] = ""
+    section_heading: ClassVar[re.Pattern[str]] = re.compile(r"legal", re.IGNORECASE)
+
+    def api(self, **params: str) -> str:
+        query = {"action": "parse", "format": "json", "formatversion": "2", **params}
+        return f"{self.api_url}?{urlencode(query)}"
+
+    def first_requests(self) -> Iterable[Request]:
+        yield self.request(self.api(page=self.page, prop="sections|revid"), callback=self.parse)
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Request]:
+        data = self.load_json(response)
+        parsed = data.get("parse") if isinstance(data, dict) else None
+        if not isinstance(parsed, dict) or "revid" not in parsed or "sections" not in parsed:
+            if data is not None:
+                error = data.get("error", {}).get("info") if isinstance(data, dict) else None
+                self.layout_error(response, error or "expected {'parse': {'revid', 'sections'}}")
+            return
+        section = next((s for s in parsed["sections"] if self.section_heading.search(s.get("line", ""))), None)
+        if section is None:
+            headings = [s.get("line") for s in parsed["sections"]]
+            self.layout_error(response, f"no section heading matches {self.section_heading.pattern!r}: {headings}")
+            return
+        revid = str(parsed["revid"])
+        url = self.api(oldid=revid, section=str(section["index"]), prop="text|revid")
+        yield self.request(url, callback=self.parse_section_page, cb_kwargs={"section": section})
+
+    def parse_section_page(self, response: Response, section: dict[str, Any]) -> Iterator[Any]:
+        data = self.load_json(response)
+        parsed = data.get("parse") if isinstance(data, dict) else None
+        if not isinstance(parsed, dict) or not isinstance(parsed.get("text"), str):
+            if data is not None:
+                self.layout_error(response, "expected {'parse': {'text': '<html>', 'revid'}}")
+            return
+        yield from self.parse_section(parsed["text"], str(parsed.get("revid", "")), section, response)
+
+    def parse_section(self, html: str, revid: str, section: dict[str, Any], response: Response) -> Iterable[Any]:
+        raise NotImplementedError

@@ -1,0 +1,181 @@
+"""The spider every source builds on: base_url, API keys and skipping, notice assembly, layout errors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Self
+from urllib.parse import urljoin
+
+import scrapy
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from scrapy.settings import BaseSettings
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from regwatch import settings
+from regwatch.domain.vocab import NoticeKind
+from regwatch.redact import hide_in_logs, redact, strip_secrets
+from regwatch.scraping.health import LAYOUT_ERRORS, REQUEST_FAILURES, SOURCE_ERRORS
+from regwatch.scraping.middlewares import ORIGINAL_URL, check_base_url
+
+ARCHIVE_MIDDLEWARE = "regwatch.scraping.warc.WarcArchiveMiddleware"
+# Failed requests named one by one in the health message; beyond this only their number is given.
+NAMED_FAILURES = 5
+# The server says the page does not exist (a list links a removed release): named in the health message,
+# but the source answered as it should, so it is not broken for that; server and network errors are.
+GONE = (404, 410)
+
+
+class RegwatchSpider(scrapy.Spider):
+    """Common behaviour; a source sets `name`, maybe `needs_api_key`, and writes `first_requests`."""
+
+    # Whether the source needs an API key: REGWATCH_<NAME>_API_KEY, or the Airflow connection regwatch_<name>.
+    needs_api_key: ClassVar[bool] = False
+    # Extra headers on every request (an API's Accept, or its key header, filled in by `headers`).
+    default_headers: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, *args: Any, base_url: str | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.base_url = check_base_url(base_url) if base_url else None
+        self.api_key: str | None = None
+        self.skipped = False
+        self.skip_reason = ""
+        self.problems: list[str] = []
+        self.warnings: list[str] = []  # named in the health message without breaking the source
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        return spider
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        if not settings.getbool("REGWATCH_ARCHIVE_ENABLED", True):
+            # Dropped here, not in the middleware, so the crawl runs even where regwatch.scraping.warc is absent.
+            middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
+            middlewares[ARCHIVE_MIDDLEWARE] = None
+            settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="spider")
+
+    async def start(self) -> AsyncIterator[Request]:
+        """The first requests; without a needed API key, nothing (the source is skipped, not broken)."""
+        if self.needs_api_key:
+            self.api_key = settings.api_key(self.name)
+            if not self.api_key:
+                self.skip(f"{self.name}: no API key (set {settings.api_key_variable(self.name)}); skipped")
+                return
+            hide_in_logs(self.api_key)
+        for request in self.first_requests():
+            yield request
+
+    def first_requests(self) -> Iterable[Request]:
+        raise NotImplementedError(f"{type(self).__name__} must define first_requests()")
+
+    def skip(self, reason: str) -> None:
+        """Log once, clearly, that this source did not run and why."""
+        self.skipped = True
+        self.skip_reason = reason
+        self.logger.warning(reason)
+
+    def request(self, url: str, callback: Callable[..., Any], **kwargs: Any) -> Request:
+        """A request with the source's headers; links stay live URLs (BaseUrlMiddleware rebases them)."""
+        headers = {**self.headers(), **kwargs.pop("headers", {})}
+        # Without an errback, a request that fails for good (after retries, a redirect loop, robots.txt)
+        # is only logged, and a source that lost pages would still look healthy.
+        kwargs.setdefault("errback", self.request_failed)
+        return Request(url, callback=callback, headers=headers, **kwargs)
+
+    def request_failed(self, failure: Failure) -> None:
+        """A request that got no usable answer: the source is broken, and the message says where and why."""
+        request = failure.request  # type: ignore[attr-defined]
+        error = failure.value
+        if isinstance(error, HttpError) and error.response.status in GONE:
+            url = shorten(str(request.meta.get(ORIGINAL_URL) or request.url))
+            self.warnings.append(self.redact(f"gone: {url} (HTTP {error.response.status})"))
+            self.logger.warning("page gone: %s (HTTP %s)", url, error.response.status)
+            return
+        if isinstance(error, HttpError):
+            reason = f"HTTP {error.response.status}"
+        else:
+            reason = f"{type(error).__name__}: {error}".removesuffix(": ")
+        self._failed(request, reason)
+
+    def request_dropped(self, request: Request, **kwargs: Any) -> None:
+        """A redirect back to a page already asked for (a loop) is dropped by the scheduler, silently."""
+        if request.meta.get("redirect_urls"):
+            self._failed(request, f"redirect loop (through {len(request.meta['redirect_urls'])} redirect(s))")
+
+    def _failed(self, request: Request, reason: str) -> None:
+        url = shorten(str(request.meta.get(ORIGINAL_URL) or request.url))
+        self.count(REQUEST_FAILURES)
+        failed = sum(1 for p in self.problems if p.startswith("request failed at "))
+        if failed < NAMED_FAILURES:
+            self._problem(REQUEST_FAILURES, f"request failed at {url}: {reason}", counted=True)
+        else:
+            self.logger.error("request failed at %s: %s", url, reason)
+
+    def headers(self) -> dict[str, str]:
+        return dict(self.default_headers)
+
+    def live_url(self, response: Response) -> str:
+        """The URL on the real site, also when the response came from a replay host."""
+        return str(response.meta.get(ORIGINAL_URL) or response.url)
+
+    def join(self, response: Response, href: str) -> str:
+        """A link on a page, made absolute against the page's live URL."""
+        return urljoin(self.live_url(response), href)
+
+    def notice(self, response: Response, *, kind: NoticeKind, **fields: Any) -> dict[str, Any]:
+        """A Notice dict: the fields given, plus source, kind, retrieval time and the archived copy."""
+        item: dict[str, Any] = {"source": self.name, "kind": kind.value}
+        item.update({key: value for key, value in fields.items() if value not in (None, "", [])})
+        item.setdefault("url", strip_secrets(self.live_url(response)))  # LegiScan's key rides in the query
+        item["retrieved"] = self.clock().astimezone(UTC).isoformat()
+        archive = response.meta.get("regwatch_archive")
+        if archive:
+            item["archive"] = archive
+        return item
+
+    def layout_error(self, response: Response, reason: str) -> None:
+        """Record a page that does not look as expected: the source is then reported broken."""
+        self._problem(LAYOUT_ERRORS, f"layout not recognised at {self.live_url(response)}: {reason}")
+
+    def source_error(self, response: Response, reason: str) -> None:
+        """Record an error the source itself reported (an API error envelope)."""
+        self._problem(SOURCE_ERRORS, f"source error at {self.live_url(response)}: {reason}")
+
+    def redact(self, text: str) -> str:
+        """`text` without the API key: problems become health messages, alerts and report pages."""
+        return redact(text, [self.api_key])
+
+    def _problem(self, stat: str, message: str, *, counted: bool = False) -> None:
+        message = self.redact(message)
+        self.problems.append(message)
+        if not counted:
+            self.count(stat)
+        self.logger.error(message)
+
+    def count(self, stat: str) -> None:
+        """Add one to a crawl statistic (nothing when the spider runs outside a crawler, as in tests)."""
+        crawler = getattr(self, "crawler", None)
+        if crawler is not None and crawler.stats is not None:
+            crawler.stats.inc_value(stat)
+
+    def load_json(self, response: Response) -> Any:
+        """The JSON body, or None after recording a layout error (an HTML error page with status 200)."""
+        try:
+            return json.loads(response.text)
+        except (ValueError, AttributeError) as exc:
+            self.layout_error(response, f"expected JSON, got {response.headers.get('Content-Type')!r} ({exc})")
+            return None
+
+
+def shorten(url: str, limit: int = 150) -> str:
+    """A URL cut to `limit` characters for messages (API queries run to several hundred)."""
+    return url if len(url) <= limit else url[: limit - 1] + "…"

@@ -1,0 +1,81 @@
+"""A real `scrapy crawl` process per spider (regwatch.pipeline.crawl.crawl_source) against a loopback server:
+settings load from any folder, base_url reaches robots.txt and next pages, health is written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from loopback import serve
+from spider_helpers import fixture
+
+from regwatch.inputs.jsonl import read_notices
+from regwatch.pipeline.crawl import crawl_source
+from spiders.federal_register import FederalRegisterSpider
+
+FAST = {
+    "REGWATCH_ARCHIVE_ENABLED": "False",  # the WARC writer has its own tests
+    "DOWNLOAD_DELAY": "0",
+    "AUTOTHROTTLE_ENABLED": "False",
+    "RETRY_ENABLED": "False",
+}
+
+
+def test_federal_register_crawl_through_base_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # not the checkout: settings come from SCRAPY_SETTINGS_MODULE
+    first = urlsplit(FederalRegisterSpider.start_urls[0])
+    page1 = fixture("federal_register", "documents_kratom.json")
+    page2 = urlsplit(json.loads(page1.read_text())["next_page_url"])
+    routes = {
+        f"{first.path}?{first.query}": page1,
+        f"{page2.path}?{page2.query}": fixture("federal_register", "documents_kratom_page2.json"),
+    }
+    with serve(routes) as (base_url, asked):
+        health, out = crawl_source("federal_register", tmp_path / "crawl", base_url=base_url, scrapy_settings=FAST)
+        assert (health.ok, health.items, health.jurisdictions) == (True, 2, ["US"]), health.message
+        assert [line.split()[0] for line in asked] == ["200", "200", "200"]
+        assert asked[0] == "200 /robots.txt" and asked[2] == f"200 {page2.path}?{page2.query}"
+        found = read_notices(out)
+        assert [n.id for n in found] == ["federal_register:2016-24659", "federal_register:2016-20803"]
+        assert all(n.url and n.url.startswith("https://www.federalregister.gov/") for n in found)
+
+        # Second run: the HTTP cache (under REGWATCH_DATA_DIR) revalidates with If-None-Match; unchanged
+        # pages cost a 304 and the notices are still all there.
+        asked.clear()
+        again, out = crawl_source("federal_register", tmp_path / "again", base_url=base_url, scrapy_settings=FAST)
+    assert again.ok and again.items == 2
+    assert [line.split()[0] for line in asked] == ["200", "304", "304"]
+    assert [n.id for n in read_notices(out)] == [n.id for n in found]
+
+
+def test_legiscan_error_envelope_marks_the_source_broken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REGWATCH_LEGISCAN_API_KEY", "test-key-123456")
+    search = "/?key=test-key-123456&op=getSearch&state=ALL&query=kratom&page=1"
+    with serve({search: fixture("legiscan", "error_envelope.json")}) as (base_url, _):
+        health, out = crawl_source("legiscan", tmp_path / "crawl", base_url=base_url, scrapy_settings=FAST)
+    assert not health.ok and not health.skipped
+    assert "Invalid API key" in health.message
+    assert out.read_text() == ""
+
+
+def test_congress_without_key_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("REGWATCH_CONGRESS_API_KEY", raising=False)
+    with serve({}) as (base_url, asked):
+        health, _ = crawl_source("congress", tmp_path / "crawl", base_url=base_url, scrapy_settings=FAST)
+    assert (health.ok, health.skipped, health.items) == (True, True, 0)
+    assert health.message == "congress: no API key (set REGWATCH_CONGRESS_API_KEY); skipped"
+    assert asked == []  # not even robots.txt
+
+
+def test_fda_error_page_is_reported_as_broken(tmp_path: Path) -> None:
+    error = fixture("fda", "site_error.html")
+    routes = {
+        "/news-events/public-health-focus/fda-and-kratom": error,
+        "/news-events/fda-newsroom/press-announcements": error,
+    }
+    with serve(routes) as (base_url, _):
+        health, _ = crawl_source("fda", tmp_path / "crawl", base_url=base_url, scrapy_settings=FAST)
+    assert not health.ok
+    assert "layout not recognised" in health.message and "returned nothing" in health.message

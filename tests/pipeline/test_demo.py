@@ -1,0 +1,72 @@
+"""`make demo` (python -m regwatch.pipeline.demo) on a fresh store: reports written, changes found, re-runnable.
+
+Also: the bundled demo archive is what its build script makes, and it is small.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from regwatch.evidence.replay import demo_archive
+from regwatch.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILDER = ROOT / "demo" / "build_archive.py"
+
+
+def run_demo(tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "REGWATCH_DATA_DIR": str(tmp_path / "data"),
+        "REGWATCH_REPORTS_DIR": str(tmp_path / "reports"),
+    }
+    env.pop("REGWATCH_DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "regwatch.pipeline.demo"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+
+
+def run_lines(stdout: str) -> list[str]:
+    """The per-run summary lines: notices, rows and changes, and the status counts."""
+    return [line for line in stdout.splitlines() if re.match(r"^(run \d{4}-|  (kratom|7-oh) )", line)]
+
+
+def test_demo_runs_twice_with_the_same_outcome(tmp_path: Path) -> None:
+    first = run_demo(tmp_path)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert (tmp_path / "reports" / "latest" / "index.html").is_file()
+    assert f"report: {tmp_path / 'reports' / 'latest' / 'index.html'}" in first.stdout
+    store = Store.open(f"sqlite:///{tmp_path / 'data' / 'regwatch.sqlite'}")
+    notices = store.count_notices()
+    second_run = store.run("2026-09-01")
+    assert second_run is not None and second_run.changes > 0
+    assert all(h.ok for h in second_run.health) and {h.source for h in second_run.health} >= {"congress", "legiscan"}
+    assert not any(h.skipped for h in second_run.health)  # stand-in keys let the key-gated spiders crawl
+    archived = sorted(p.name for p in (tmp_path / "data" / "archive").glob("*.warc.gz"))
+
+    again = run_demo(tmp_path)
+
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "baseline: 0 added, 0 updated" in again.stdout
+    assert run_lines(again.stdout) == run_lines(first.stdout) and len(run_lines(first.stdout)) == 6
+    assert store.count_notices() == notices
+    assert sorted(p.name for p in (tmp_path / "data" / "archive").glob("*.warc.gz")) == archived  # nothing new
+    store.engine.dispose()
+
+
+def test_bundled_archive_is_what_the_builder_makes(tmp_path: Path) -> None:
+    out = tmp_path / "demo.warc.gz"  # same file name: the warcinfo record names its file
+    built = subprocess.run([sys.executable, str(BUILDER), "--out", str(out)], capture_output=True, text=True)
+
+    assert built.returncode == 0, built.stderr
+    assert out.read_bytes() == demo_archive().read_bytes(), "rebuild and commit regwatch/data/demo/demo.warc.gz"
+    assert demo_archive().stat().st_size < 1_000_000
