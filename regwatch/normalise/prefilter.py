@@ -1,76 +1,52 @@
-"""A cheap test before each rule pattern: the literal text any match must contain.
+"""A cheap test before each rule pattern: the literal text any match must contain, declared beside it.
 
-`\\boutlaw` cannot match a text without "outlaw", and `(kratom|ketum)[^.;]{0,80}\\bban` none without
-"kratom" or "ketum". A substring test (`in`) costs a fraction of a regex search, and most patterns miss
-most texts, so checking the literals first skips most searches without changing any result: a text
-lacking every literal cannot match, and a text holding one is still searched by the pattern itself.
+`\\boutlaw` cannot match a text without "outlaw", nor `\\bwithdr(aw|ew)\\b` one without "withdr". A
+substring test (`in`) costs a fraction of a regex search, and most patterns miss most texts, so testing
+a pattern's literals first skips most searches without changing any result: a text lacking every literal
+cannot match, and a text holding one is still searched by the pattern itself.
+
+The literals are written by hand in measures.yaml (`needs`), because Python offers no public way to read
+them out of a pattern. tests/benchmarks/test_optimisations.py checks every declaration against every
+match of its pattern, in real texts and in texts generated from the pattern, so a wrong one fails there.
 """
 
 from __future__ import annotations
 
 import re
-from re import _constants as sre  # type: ignore[attr-defined]
-from re import _parser  # type: ignore[attr-defined]
-from typing import Any
 
-# Shorter literals ("7", "oh") are in nearly every text: testing them first would only add work.
-MIN_LITERAL = 3
-_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+# Characters with a meaning in a regular expression: a pattern with none of them is plain text.
+_REGEX_SYNTAX = frozenset(".^$*+?{}[]\\|()")
 
 
-def required_literals(pattern: str) -> tuple[str, ...] | None:
-    """Strings one of which every match of `pattern` contains, or None when none is known."""
-    try:
-        parsed = _parser.parse(pattern)
-    except re.error:
-        return None
-    if parsed.state.flags & (re.IGNORECASE | re.LOCALE):
-        return None  # literals would have to be compared case-blind
-    best = _best(_requirements(parsed.data))
-    if best is None or min(len(s) for s in best) < MIN_LITERAL:
-        return None
-    return tuple(sorted(best))
+def is_plain_text(pattern: str) -> bool:
+    """Whether the pattern matches exactly its own text, so that `in` can stand for the search."""
+    return not _REGEX_SYNTAX.intersection(pattern)
 
 
-def could_match(needles: tuple[str, ...] | None, text: str) -> bool:
-    """False only when `text` holds none of the needles, so the pattern surely misses it."""
-    if needles is None:
-        return True
+class Search:
+    """One rule pattern ready to search: its needles tested first, the regex only if one is there."""
+
+    __slots__ = ("needs", "regex", "text")
+    needs: tuple[str, ...]
+    regex: re.Pattern[str] | None
+
+    def __init__(self, pattern: str, needs: tuple[str, ...] = ()) -> None:
+        self.text = pattern
+        if is_plain_text(pattern):
+            self.needs, self.regex = (pattern,), None  # the needle is the whole pattern
+        else:
+            self.needs, self.regex = needs, re.compile(pattern)
+
+    def found(self, folded: str) -> bool:
+        """Whether the pattern matches somewhere in the (folded) text."""
+        if self.needs and not holds_one(self.needs, folded):
+            return False
+        return self.regex is None or self.regex.search(folded) is not None
+
+
+def holds_one(needles: tuple[str, ...], text: str) -> bool:
+    """Whether `text` contains one of the needles."""
     for needle in needles:  # noqa: SIM110 (a plain loop: measured cheaper than any() over a generator)
         if needle in text:
             return True
     return False
-
-
-def _requirements(items: Any) -> list[frozenset[str]]:
-    """Sets of strings, each such that every match of the sequence `items` contains one of its strings."""
-    found: list[frozenset[str]] = []
-    run: list[str] = []
-    for op, arg in items:
-        if op is sre.LITERAL:
-            run.append(chr(arg))
-            continue
-        if run:  # consecutive literals match as one contiguous string
-            found.append(frozenset(["".join(run)]))
-            run = []
-        if op is sre.SUBPATTERN:
-            _group, add_flags, _del_flags, body = arg
-            if not add_flags & re.IGNORECASE:
-                found += _requirements(body.data)
-        elif op in _REPEATS and arg[0] >= 1:  # matched at least once, so its requirements hold
-            found += _requirements(arg[2].data)
-        elif op is sre.BRANCH:
-            alternatives = [_best(_requirements(branch.data)) for branch in arg[1]]
-            if all(alternative is not None for alternative in alternatives):
-                found.append(frozenset().union(*alternatives))  # type: ignore[arg-type]
-        # Anything else (classes, anchors, look-arounds, optional parts) requires no particular text.
-    if run:
-        found.append(frozenset(["".join(run)]))
-    return found
-
-
-def _best(requirements: list[frozenset[str]]) -> frozenset[str] | None:
-    """The most selective requirement: the one whose shortest string is longest."""
-    if not requirements:
-        return None
-    return max(requirements, key=lambda options: (min(len(s) for s in options), -len(options)))

@@ -8,10 +8,10 @@ from importlib import resources
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from regwatch.domain.vocab import Measure, NoticeKind, Substance
-from regwatch.normalise.prefilter import could_match, required_literals
+from regwatch.normalise.prefilter import Search, holds_one
 
 SubstanceMode = Literal["mentioned", "mentioned-or-kratom", "mentioned-or-7oh"] | list[Substance]
 
@@ -28,6 +28,41 @@ class RuleExample(BaseModel):
     expect: dict[str, object]
 
 
+class Pattern(BaseModel):
+    """A rule pattern, and strings one of which every match of it contains (`needs`, see prefilter.py).
+
+    Written as a plain string (no needs: searched in every text that reaches it) or as
+    `{needs: [...], pattern: '...'}`.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    pattern: str
+    needs: tuple[str, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: object) -> object:
+        return {"pattern": value} if isinstance(value, str) else value
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, pattern: str) -> str:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"pattern {pattern!r} is not a regular expression: {exc}") from exc
+        return pattern
+
+    @field_validator("needs")
+    @classmethod
+    def _folded(cls, needs: tuple[str, ...]) -> tuple[str, ...]:
+        # Patterns search folded texts: a needle folding would change can never be found in one.
+        for needle in needs:
+            if not needle or fold_text(f"|{needle}|") != f"|{needle}|":
+                raise ValueError(f"needle {needle!r} is not folded text (lower case, single spaces)")
+        return needs
+
+
 class MeasureRule(BaseModel):
     """One named rule: conditions on the text, and the measure it assigns when they hold."""
 
@@ -35,54 +70,44 @@ class MeasureRule(BaseModel):
     name: str
     description: str
     measure: Measure
-    any: list[str] = Field(default_factory=list)
-    all: list[str] = Field(default_factory=list)
-    none: list[str] = Field(default_factory=list)
+    any: list[Pattern] = Field(default_factory=list)
+    all: list[Pattern] = Field(default_factory=list)
+    none: list[Pattern] = Field(default_factory=list)
     kinds: list[NoticeKind] = Field(default_factory=list)
     substances: SubstanceMode = "mentioned"
     confidence: float = Field(ge=0, le=1)
     examples: list[RuleExample] = Field(min_length=1)
 
-    @field_validator("any", "all", "none")
-    @classmethod
-    def _compiles(cls, patterns: list[str]) -> list[str]:
-        for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"pattern {pattern!r} is not a regular expression: {exc}") from exc
-        return patterns
-
     def model_post_init(self, _context: object) -> None:
-        # Compiled once; one alternation of these patterns measured slower than searching each in turn.
-        # Each carries the literals any match must contain (prefilter.py): a substring test first skips
-        # most searches, with the same results.
-        self._none = tuple((re.compile(p), required_literals(p)) for p in self.none)
-        self._any = tuple((p, re.compile(p), required_literals(p)) for p in self.any)
-        self._all = tuple((re.compile(p), required_literals(p)) for p in self.all)
-        # The rule fires only through one of its `any` patterns: a text with none of their literals is
-        # out at once (None when some pattern has no literal, and every text must be searched).
-        needles = [n for _text, _p, n in self._any]
-        self._any_needles = None if None in needles else tuple(sorted({x for n in needles for x in n or ()}))
+        # Compiled once. One alternation of a rule's patterns measured slower than searching each in
+        # turn (benchmarks/README.md); each search first tests its pattern's needles (prefilter.py).
+        self._none = tuple(Search(p.pattern, p.needs) for p in self.none)
+        self._all = tuple(Search(p.pattern, p.needs) for p in self.all)
+        self._any = tuple(Search(p.pattern, p.needs) for p in self.any)
+        # The rule fires only through one of its `any` patterns: a text with none of their needles is
+        # out at once (None when some pattern declares none, and every text must be searched).
+        needles = [s.needs for s in self._any]
+        known = bool(needles) and all(needles)
+        self._any_needles = tuple(sorted({n for ns in needles for n in ns})) if known else None
 
     def matches(self, folded: str, kind: NoticeKind) -> str | None:
         """The pattern that made the rule fire (for the explanation), or None."""
         if self.kinds and kind not in self.kinds:
             return None
-        if self._any and not could_match(self._any_needles, folded):
+        if self._any_needles is not None and not holds_one(self._any_needles, folded):
             return None
         # Plain loops, not any()/all() over generators: this runs ~100 times per notice.
-        for pattern, needles in self._none:
-            if could_match(needles, folded) and pattern.search(folded):
+        for search in self._none:
+            if search.found(folded):
                 return None
-        for pattern, needles in self._all:
-            if not (could_match(needles, folded) and pattern.search(folded)):
+        for search in self._all:
+            if not search.found(folded):
                 return None
         if not self._any:
-            return "(default)" if not self.all else self.all[0]
-        for text, pattern, needles in self._any:
-            if could_match(needles, folded) and pattern.search(folded):
-                return text
+            return "(default)" if not self.all else self.all[0].pattern
+        for search in self._any:
+            if search.found(folded):
+                return search.text
         return None
 
 

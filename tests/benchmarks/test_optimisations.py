@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
 
+import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import HealthCheck, assume, find, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.generate import Corpus
@@ -23,40 +25,102 @@ from regwatch.domain.vocab import (
     Stage,
     Substance,
 )
-from regwatch.normalise.prefilter import could_match, required_literals
-from regwatch.normalise.rules import fold_text, measure_rules
+from regwatch.normalise.prefilter import Search, holds_one, is_plain_text
+from regwatch.normalise.rules import Pattern, first_match, fold_text, measure_rules
 
-EVAL = Path(__file__).resolve().parents[1] / "data" / "classification_eval.yaml"
-
-
-def _texts() -> list[str]:
-    texts = [fold_text(ex.text) for rule in measure_rules() for ex in rule.examples]
-    texts += [fold_text(f"{n.title}. {n.text}") for n in Corpus(5).notices(400)]
-    if EVAL.exists():
-        data = yaml.safe_load(EVAL.read_text(encoding="utf-8"))
-        items = data if isinstance(data, list) else next(v for v in data.values() if isinstance(v, list))
-        texts += [fold_text(f"{i.get('title', '')}. {i.get('text', '')}") for i in items if isinstance(i, dict)]
-    return texts
+DATA = Path(__file__).resolve().parents[1] / "data"
+# Every pattern of measures.yaml that declares its needs, once each.
+DECLARED = list(
+    {p.pattern: p for rule in measure_rules() for p in (*rule.none, *rule.all, *rule.any) if p.needs}.values()
+)
 
 
-def test_prefilter_never_rules_out_a_text_a_pattern_matches() -> None:
-    texts = _texts()
-    patterns = [p for rule in measure_rules() for p in (*rule.none, *rule.all, *rule.any)]
-    checked = 0
-    for pattern in patterns:
-        needles, compiled = required_literals(pattern), re.compile(pattern)
-        for text in texts:
-            if compiled.search(text):
-                checked += 1
-                assert could_match(needles, text), (pattern, needles, text)
-    assert checked > 500
+@cache
+def _texts() -> tuple[tuple[str, NoticeKind], ...]:
+    """Folded texts and their kinds: every rule example, every text of tests/data, and generated notices."""
+    texts = [(fold_text(ex.text), ex.kind) for rule in measure_rules() for ex in rule.examples]
+    for corpus in sorted(DATA.glob("classification_*.yaml")):
+        items = yaml.safe_load(corpus.read_text(encoding="utf-8"))
+        texts += [(fold_text(f"{i['title']}. {i['text']}"), NoticeKind(i["kind"])) for i in items]
+    texts += [(fold_text(f"{n.title}. {n.text}"), n.kind) for n in Corpus(5).notices(400)]
+    return tuple(texts)
 
 
-@given(st.text(alphabet="abckmort -.;7h", max_size=40))
-def test_prefilter_literals_hold_for_random_text(text: str) -> None:
-    for pattern in (r"\bkrat(om|um)\b[^.;]{0,5}ban", r"(a|b)(cd|ce)+x?", r"7-?oh\b|hmm"):
-        if re.search(pattern, text):
-            assert could_match(required_literals(pattern), text)
+def _unsound(pattern: Pattern, texts: list[str]) -> list[str]:
+    """The matches of `pattern` in `texts` that hold none of its declared needs (none: it is sound)."""
+    regex = re.compile(pattern.pattern)
+    return [m.group() for text in texts for m in regex.finditer(text) if not holds_one(pattern.needs, m.group())]
+
+
+def test_every_match_in_real_and_generated_notices_holds_a_declared_need() -> None:
+    texts = [text for text, _kind in _texts()]
+    for pattern in DECLARED:
+        assert _unsound(pattern, texts) == [], pattern.pattern
+    matched = sum(1 for pattern in DECLARED for text in texts if re.search(pattern.pattern, text))
+    assert matched > 500  # the check saw real matches, not only misses
+
+
+@pytest.mark.parametrize("pattern", DECLARED, ids=lambda p: p.pattern[:40])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(data=st.data())
+def test_every_match_of_a_text_generated_from_the_pattern_holds_a_declared_need(
+    pattern: Pattern, data: st.DataObject
+) -> None:
+    text = data.draw(st.from_regex(pattern.pattern))
+    assert _unsound(pattern, [text]) == []
+
+
+def test_a_wrong_declaration_is_caught() -> None:
+    # "ketum" is as good as "kratom" to this pattern: a declaration naming only kratom is wrong.
+    wrong = Pattern(pattern=r"(kratom|ketum)[^.;]{0,30}\bban\b", needs=("kratom",))
+    found = find(
+        st.from_regex(wrong.pattern), lambda text: bool(_unsound(wrong, [text])), settings=settings(database=None)
+    )
+    assert "ketum" in found
+    assert _unsound(wrong, ["the ketum ban"]) == ["ketum ban"]
+
+
+def test_a_text_without_a_rules_needles_matches_none_of_its_patterns() -> None:
+    ruled_out = 0
+    for rule in measure_rules():
+        needles = [Search(p.pattern, p.needs).needs for p in rule.any]
+        if not rule.any or () in needles:
+            continue  # the rule is searched in every text
+        for text, _kind in _texts():
+            if not any(holds_one(n, text) for n in needles):
+                ruled_out += 1
+                assert not any(re.search(p.pattern, text) for p in rule.any), (rule.name, text)
+    assert ruled_out > 1000
+
+
+def _first_match_reference(folded: str, kind: NoticeKind) -> tuple[str, str]:
+    """first_match without needles: every pattern searched."""
+    for rule in measure_rules():
+        if rule.kinds and kind not in rule.kinds:
+            continue
+        if any(re.search(p.pattern, folded) for p in rule.none):
+            continue
+        if not all(re.search(p.pattern, folded) for p in rule.all):
+            continue
+        if not rule.any:
+            return rule.name, rule.all[0].pattern if rule.all else "(default)"
+        hit = next((p.pattern for p in rule.any if re.search(p.pattern, folded)), None)
+        if hit is not None:
+            return rule.name, hit
+    raise LookupError(folded)
+
+
+def test_first_match_with_needles_matches_the_plain_search() -> None:
+    for text, kind in _texts():
+        rule, pattern = first_match(text, kind)
+        assert (rule.name, pattern) == _first_match_reference(text, kind), text
+
+
+@given(st.text(alphabet="ab -#%.*?+()[]{}|^$\\", max_size=6), st.text(alphabet="ab -#%.*?", max_size=30))
+def test_a_plain_text_pattern_matches_where_its_text_is_found(pattern: str, text: str) -> None:
+    assume(is_plain_text(pattern))
+    assert (re.search(pattern, text) is not None) == (pattern in text)
+    assert Search(pattern).found(text) == (pattern in text)
 
 
 def _withdrawn_reference(acts: list[Action], as_of: date) -> set[str]:
@@ -79,6 +143,7 @@ def _withdrawn_reference(acts: list[Action], as_of: date) -> set[str]:
 
 def _scheduled_reference(acts: list[Action], in_force: list[Action], as_of: date, known: bool) -> dict:
     """The refold-per-day version status.py had before it carried the fold forward."""
+
     future = [
         a
         for a in acts
