@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
-from regwatch.normalise.rules import first_match, fold_text, measure_rules, resolve_substances
+from regwatch.normalise.rules import Pattern, first_match, fold_text, measure_rules, resolve_substances
 from regwatch.normalise.stages import classify_action, stage_rules
 
 MEASURE_EXAMPLES = [(rule.name, ex) for rule in measure_rules() for ex in rule.examples]
@@ -38,3 +39,19 @@ def test_procedural_steps_leave_the_stage(text: str) -> None:
 def test_rules_file_ends_with_a_catch_all() -> None:
     last = measure_rules()[-1]
     assert not last.any and not last.all and not last.none
+
+
+def test_a_pattern_is_a_string_or_carries_its_needs() -> None:
+    assert Pattern.model_validate("task force") == Pattern(pattern="task force")
+    assert Pattern.model_validate({"needs": ["outlaw"], "pattern": r"\boutlaw"}).needs == ("outlaw",)
+
+
+@pytest.mark.parametrize("needle", ["Kratom", "ban  on", "ban\ton", "\u2013", ""])
+def test_a_need_no_folded_text_can_hold_is_refused(needle: str) -> None:
+    with pytest.raises(ValidationError, match="folded"):
+        Pattern(pattern=r"\bban\b", needs=(needle,))
+
+
+def test_a_pattern_that_does_not_compile_is_refused() -> None:
+    with pytest.raises(ValidationError, match="not a regular expression"):
+        Pattern(pattern="(kratom")
