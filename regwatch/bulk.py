@@ -12,9 +12,8 @@ def paused_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector for the block (a no-op when it is paused already).
 
     Reading and folding the store makes millions of small, long-lived objects and no reference cycles;
-    the collector's repeated full scans of everything alive cost more than the work itself at 100k
-    notices (3x measured, benchmarks/README.md). Reference counting still frees what is dropped.
-    Usable as a decorator too.
+    the collector's repeated full scans of everything alive made the 100k-notice build 1.2x slower
+    (benchmarks/README.md). Reference counting still frees what is dropped. Usable as a decorator too.
     """
     was_enabled = gc.isenabled()
     gc.disable()

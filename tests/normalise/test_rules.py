@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+from regwatch.normalise.prefilter import is_plain_text
 from regwatch.normalise.rules import Pattern, first_match, fold_text, measure_rules, resolve_substances
 from regwatch.normalise.stages import classify_action, stage_rules
 
@@ -55,3 +56,15 @@ def test_a_need_no_folded_text_can_hold_is_refused(needle: str) -> None:
 def test_a_pattern_that_does_not_compile_is_refused() -> None:
     with pytest.raises(ValidationError, match="not a regular expression"):
         Pattern(pattern="(kratom")
+
+
+def test_every_regex_pattern_declares_its_needs() -> None:
+    # Without `needs` a pattern is still read right, but searched in every text, and a rule whose `any`
+    # list holds it can no longer be skipped: the prefilter would degrade silently.
+    missing = [
+        (rule.name, p.pattern)
+        for rule in measure_rules()
+        for p in (*rule.any, *rule.all, *rule.none)
+        if not p.needs and not is_plain_text(p.pattern)
+    ]
+    assert missing == []
