@@ -8,10 +8,10 @@ from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
 from regwatch.domain import jurisdictions
+from regwatch.domain.changes import most_severe_first
 from regwatch.domain.models import Change, Run
 from regwatch.reports.pages import page_href
 from regwatch.reports.render import web_url
-from regwatch.domain.changes import most_severe_first
 
 FEED_ID = "urn:regwatch:changes"  # one feed across runs: readers keep entries by id, so it must not move
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from regwatch.domain.changes import most_severe_first
-
 from collections import Counter
 from datetime import timedelta
 from functools import cache
@@ -12,10 +10,11 @@ from urllib.parse import quote, urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from regwatch.domain import jurisdictions
+from regwatch.domain.changes import most_severe_first
 from regwatch.domain.models import Action, Change, Run, StatusRow
+from regwatch.domain.vocab import Measure, Severity, Status, Substance
 from regwatch.reports import sections, tilemap
 from regwatch.reports.pages import JurisdictionPage, archived_copy, page_href
-from regwatch.domain.vocab import Measure, Severity, Status, Substance
 
 _HTML_TEMPLATES = (".html.j2", ".svg.j2")
 

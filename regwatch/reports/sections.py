@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from regwatch.domain import jurisdictions
-from regwatch.domain.models import Action, Change, PendingItem, ScheduledItem, SourceHealth, StatusRow
+from regwatch.domain.models import Action, PendingItem, ScheduledItem, SourceHealth, StatusRow
 from regwatch.domain.vocab import PROPOSAL_STAGES, Measure, Stage, Substance
 
 # The brief: effective dates in the next 90 days are what a compliance team plans a quarter around.

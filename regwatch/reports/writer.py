@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from regwatch.domain.changes import most_severe_first
-
 import csv
 import io
 import json
@@ -14,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from regwatch import settings
+from regwatch.domain.changes import most_severe_first
 from regwatch.domain.models import Action, Change, Run, StatusRow
 from regwatch.reports import sections, tilemap
 from regwatch.reports.feed import render_feed

@@ -16,7 +16,7 @@ from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from regwatch import settings
+from regwatch import settings as regwatch_settings
 from regwatch.domain.vocab import NoticeKind
 from regwatch.redact import hide_in_logs, redact, strip_secrets
 from regwatch.scraping.health import LAYOUT_ERRORS, REQUEST_FAILURES, SOURCE_ERRORS
@@ -66,9 +66,9 @@ class RegwatchSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Request]:
         """The first requests; without a needed API key, nothing (the source is skipped, not broken)."""
         if self.needs_api_key:
-            self.api_key = settings.api_key(self.name)
+            self.api_key = regwatch_settings.api_key(self.name)
             if not self.api_key:
-                self.skip(f"{self.name}: no API key (set {settings.api_key_variable(self.name)}); skipped")
+                self.skip(f"{self.name}: no API key (set {regwatch_settings.api_key_variable(self.name)}); skipped")
                 return
             hide_in_logs(self.api_key)
         for request in self.first_requests():

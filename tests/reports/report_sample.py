@@ -9,8 +9,8 @@ from pathlib import Path
 import lxml.html
 
 from regwatch.domain.models import Action, Change, PendingItem, Run, ScheduledItem, SourceHealth, StageEvent, StatusRow
-from regwatch.reports import write_reports
 from regwatch.domain.vocab import ChangeKind, Measure, NoticeKind, Severity, Stage, Status, Substance
+from regwatch.reports import write_reports
 
 AS_OF = date(2025, 8, 1)
 XSS = "<script>alert(1)</script>"

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright import sync_api
 from report_sample import XSS, build_sample
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -38,7 +39,6 @@ def chromium_path() -> Path:
 
 
 def test_index_in_headless_chromium(chromium_path: Path, tmp_path: Path) -> None:
-    from playwright import sync_api
 
     folder = build_sample(title=XSS, summary=XSS).write(tmp_path / "reports")
     index = (folder / "index.html").resolve()

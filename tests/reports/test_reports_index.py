@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from regwatch.domain.changes import most_severe_first
-
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -12,9 +10,10 @@ import pycountry
 import pytest
 from report_sample import AS_OF, Sample, table, text
 
+from regwatch.domain.changes import most_severe_first
 from regwatch.domain.models import ScheduledItem, StatusRow
-from regwatch.reports import sections, tilemap
 from regwatch.domain.vocab import Severity, Status, Substance
+from regwatch.reports import sections, tilemap
 
 # 50 states, DC and Puerto Rico: the map's jurisdictions, from ISO 3166-2 rather than from our own grid.
 MAP_CODES = {s.code for s in pycountry.subdivisions.get(country_code="US") if s.type in ("State", "District")} | {
