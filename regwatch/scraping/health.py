@@ -1,7 +1,8 @@
 """Health extension: when a spider closes, write its SourceHealth as JSON to REGWATCH_HEALTH_FILE.
 
 A source is broken (ok=False) when it returned nothing, its layout was not recognised, it reported an
-error (an API error envelope), every response was an error, or the crawl did not finish normally.
+error (an API error envelope), every response was an error, its pages looped or never ended, or the
+crawl did not finish normally (also: it reached the cap on requests, CLOSESPIDER_PAGECOUNT).
 Zero notices is never ok, unless the spider was skipped (no API key).
 """
 
@@ -24,6 +25,7 @@ LAYOUT_ERRORS = "regwatch/layout_errors"
 SOURCE_ERRORS = "regwatch/source_errors"
 RESPONSES_OK = "regwatch/responses_ok"
 REQUEST_FAILURES = "regwatch/request_failures"
+PAGINATION_ERRORS = "regwatch/pagination_errors"
 
 
 class HealthExtension:
@@ -64,7 +66,7 @@ def health_of(spider: Spider, stats: dict[str, object], reason: str) -> SourceHe
     exceptions = _count(stats, "downloader/exception_count")
     responses_ok = _count(stats, RESPONSES_OK)
     if reason != "finished":
-        problems.insert(0, f"crawl ended with reason {reason!r}")
+        problems.insert(0, _ended(spider, reason))
     failures = _count(stats, REQUEST_FAILURES)
     named = sum(1 for p in problems if p.startswith("request failed at "))
     if failures > named:
@@ -94,6 +96,18 @@ def health_of(spider: Spider, stats: dict[str, object], reason: str) -> SourceHe
         message=message,
         jurisdictions=jurisdictions,
     )
+
+
+def _ended(spider: Spider, reason: str) -> str:
+    """Why the crawl did not finish, in words; the request cap is named with its setting."""
+    if reason == "closespider_pagecount":
+        settings = getattr(spider, "settings", None)
+        cap = settings.getint("CLOSESPIDER_PAGECOUNT") if settings is not None else 0
+        return (
+            f"stopped after {cap} responses, the cap on one crawl (CLOSESPIDER_PAGECOUNT): "
+            "the source offered far more pages than a run needs"
+        )
+    return f"crawl ended with reason {reason!r}"
 
 
 def _count(stats: dict[str, object], key: str) -> int:
