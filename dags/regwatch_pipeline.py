@@ -114,18 +114,34 @@ def regwatch_pipeline() -> None:
         """Crawl one source and store its notices; return its health (small: ok, items, message).
 
         A broken source returns ok=False instead of failing, so the run still publishes; an unreachable
-        store raises, so Airflow retries with backoff.
+        store raises, so Airflow retries with backoff. A source without its API key (not configured) ends
+        the task as skipped, so the grid shows it was not run; its health still goes to `publish`, which
+        reports it as not configured (neither verified nor broken).
         """
+        from airflow.sdk import get_current_context
+        from airflow.sdk.exceptions import AirflowSkipException
+
         from regwatch.pipeline.tasks import crawl_one
 
-        return crawl_one(name, replay=(params or {}).get("replay"))
+        health = crawl_one(name, replay=(params or {}).get("replay"))
+        if health.get("skipped"):
+            # Pushed by hand: a skipped task's return value is never stored, and publish needs this one.
+            get_current_context()["ti"].xcom_push("return_value", health)
+            raise AirflowSkipException(health.get("message") or f"{name}: not configured")
+        return health
 
-    # Publish even when some crawl tasks failed for good: their sources count as broken.
-    @task(multiple_outputs=False, trigger_rule=TriggerRule.ALL_DONE_MIN_ONE_SUCCESS)
-    def publish(planned: list[str], healths: list[dict[str, Any]]) -> dict[str, Any]:
+    # Publish once every crawl is done, however it ended: failed for good (the source counts as broken)
+    # or skipped (not configured). ALL_DONE, not ALL_DONE_MIN_ONE_SUCCESS: that rule skips the task as
+    # soon as one upstream task is skipped, so one missing API key would have published nothing.
+    @task(multiple_outputs=False, trigger_rule=TriggerRule.ALL_DONE)
+    def publish(planned: list[str] | None, healths: list[dict[str, Any]]) -> dict[str, Any]:
         """Publish the status table and changes for the as-of date, replacing an earlier run of that date."""
+        from airflow.sdk.exceptions import AirflowSkipException
+
         from regwatch.pipeline.tasks import publish_run
 
+        if planned is None:  # plan_sources (or the baseline before it) failed: that failure is the run's
+            raise AirflowSkipException("no sources were planned: nothing to publish")
         # One slice request for every crawl's health (iterating asks per item until one is missing).
         return publish_run(_as_of(), planned, list(healths[:]))
 

@@ -208,7 +208,9 @@ def _summarise(outcome: Outcome) -> None:
     counts = ", ".join(f"{n} {s}" for s, n in by_severity.items()) or "none"
     err.print(f"run {run.id}: {run.notices} notices, {len(outcome.rows)} status rows, changes: {counts}")
     for h in run.health:
-        if not h.ok:
+        if h.skipped:
+            err.print(f"[yellow]source {h.source} not configured[/yellow] (not run): {h.message}", highlight=False)
+        elif not h.ok:
             err.print(f"[red]source {h.source} broken[/red]: {h.message}")
     if outcome.report:
         err.print(f"report: {outcome.report / 'index.html'}")

@@ -3,7 +3,8 @@
 A source is broken (ok=False) when it returned nothing, its layout was not recognised, it reported an
 error (an API error envelope), every response was an error, its pages looped or never ended, or the
 crawl did not finish normally (also: it reached the cap on requests, CLOSESPIDER_PAGECOUNT).
-Zero notices is never ok, unless the spider was skipped (no API key).
+Zero notices is never ok. A spider without its API key did not run: `not configured`, which is neither ok
+(nothing was verified) nor broken (nothing failed): ok=False, skipped=True.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class HealthExtension:
         health = health_of(spider, self.crawler.stats.get_stats(), reason)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(json.dumps(health.model_dump(mode="json"), indent=2) + "\n", encoding="utf-8")
-        log = logger.info if health.ok else logger.error
+        log = logger.info if health.ok else logger.warning if health.skipped else logger.error
         log("health of %s: ok=%s items=%d %s", health.source, health.ok, health.items, health.message)
 
 
@@ -60,8 +61,8 @@ def health_of(spider: Spider, stats: dict[str, object], reason: str) -> SourceHe
     jurisdictions = [str(code) for code in found] if isinstance(found, list) else []
     problems: list[str] = list(getattr(spider, "problems", []))
     if getattr(spider, "skipped", False) and reason == "finished":
-        message = getattr(spider, "skip_reason", "") or f"{spider.name}: skipped"
-        return SourceHealth(source=spider.name, ok=True, skipped=True, message=message)
+        message = getattr(spider, "skip_reason", "") or f"{spider.name}: not configured; not run"
+        return SourceHealth(source=spider.name, ok=False, skipped=True, message=message)
     responses = _count(stats, "downloader/response_count")
     exceptions = _count(stats, "downloader/exception_count")
     responses_ok = _count(stats, RESPONSES_OK)

@@ -70,11 +70,13 @@ class RegwatchSpider(scrapy.Spider):
             settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="spider")
 
     async def start(self) -> AsyncIterator[Request]:
-        """The first requests; without a needed API key, nothing (the source is skipped, not broken)."""
+        """The first requests; without a needed API key, nothing (the source is not configured, not broken)."""
         if self.needs_api_key:
             self.api_key = regwatch_settings.api_key(self.name)
             if not self.api_key:
-                self.skip(f"{self.name}: no API key (set {regwatch_settings.api_key_variable(self.name)}); skipped")
+                variable = regwatch_settings.api_key_variable(self.name)
+                connection = regwatch_settings.api_key_connection(self.name)
+                self.skip(f"{self.name}: not configured: no API key (set {variable} or connection {connection})")
                 return
             hide_in_logs(self.api_key)
         for request in self.first_requests():
