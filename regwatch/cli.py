@@ -232,7 +232,10 @@ def schema(name: Annotated[SchemaName, typer.Argument(help="Which model.")] = Sc
 def main() -> None:
     """Entry point: clear one-line errors for bad input and an unreachable store, never a traceback."""
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns the code of a `typer.Exit` instead of exiting with it.
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            raise SystemExit(code)
     except BadInput as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False, markup=True)
         raise SystemExit(2) from None

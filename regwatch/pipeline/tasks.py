@@ -169,8 +169,10 @@ def send_digest(cadence: Cadence, now: datetime, store: Store | None = None) -> 
         "messages": report.messages,
         "changes": report.changes,
         "failed": len(report.failed),
+        "held": len(report.held),
     }
     if not report.ok:
-        problems = [report.error] if report.error else report.deferred
-        raise DigestIncomplete(f"{cadence.value} digest left messages queued: {'; '.join(problems)}")
+        problems = [report.error] if report.error else [*report.deferred, *report.held]
+        held = f" ({len(report.held)} held by another send)" if report.held else ""
+        raise DigestIncomplete(f"{cadence.value} digest left messages queued{held}: {'; '.join(problems)}")
     return summary

@@ -155,7 +155,7 @@ def test_alerts_queue_once_and_digests_go_out_once_per_cadence_period(sqlite_sto
     assert tasks.queue_alerts("2025-09-01", store=sqlite_store) == 0
 
     eml = f"eml:{tmp_path / 'reports' / '2025-09-01' / 'outbox'}"
-    sent = {"due": True, "transport": eml, "messages": 1, "changes": 1, "failed": 0}
+    sent = {"due": True, "transport": eml, "messages": 1, "changes": 1, "failed": 0, "held": 0}
     nothing = {**sent, "messages": 0, "changes": 0}
     assert tasks.send_digest(Cadence.IMMEDIATE, NOW, store=sqlite_store) == {"cadence": "immediate", **sent}
     assert tasks.send_digest(Cadence.IMMEDIATE, NOW, store=sqlite_store) == {"cadence": "immediate", **nothing}
