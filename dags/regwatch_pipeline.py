@@ -145,12 +145,12 @@ def regwatch_pipeline() -> None:
     @task(multiple_outputs=False, trigger_rule=TriggerRule.ALL_DONE)
     def publish(planned: list[str] | None, healths: list[dict[str, Any]]) -> dict[str, Any]:
         """Publish the status table and changes for the as-of date, replacing an earlier run of that date."""
-        from airflow.sdk.exceptions import AirflowSkipException
+        from airflow.sdk.exceptions import AirflowFailException
 
         from regwatch.pipeline.tasks import publish_run
 
-        if planned is None:  # plan_sources (or the baseline before it) failed: that failure is the run's
-            raise AirflowSkipException("no sources were planned: nothing to publish")
+        if planned is None:  # plan_sources (or the baseline before it) failed; failing here fails the run
+            raise AirflowFailException("no sources were planned (see plan_sources): nothing to publish")
         # One slice request for every crawl's health (iterating asks per item until one is missing).
         return publish_run(_as_of(), planned, list(healths[:]))
 
