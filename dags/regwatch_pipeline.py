@@ -25,9 +25,7 @@ SCHEDULE = os.environ.get("REGWATCH_PIPELINE_SCHEDULE", "@daily").strip()
 # run_immediately=timedelta(0) (False still runs the last due time if it was under 10% of the interval
 # ago) and no start_date (with one, Airflow plans the last due time before now regardless).
 TIMETABLE = (
-    None
-    if SCHEDULE.lower() == "none"
-    else CronTriggerTimetable(SCHEDULE, timezone="UTC", run_immediately=timedelta(0))
+    None if SCHEDULE.lower() == "none" else CronTriggerTimetable(SCHEDULE, timezone="UTC", run_immediately=timedelta(0))
 )
 
 DEFAULT_ARGS: dict[str, Any] = {
