@@ -7,7 +7,7 @@ file parses in milliseconds and holds no logic worth testing apart from its shap
 from __future__ import annotations
 
 import os
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from airflow.sdk import Asset, CronTriggerTimetable, Param, TriggerRule, dag, task
@@ -17,7 +17,16 @@ CHANGES = Asset("regwatch://changes")
 
 # Daily by default; REGWATCH_PIPELINE_SCHEDULE (a cron expression, read from the environment at parse
 # time because that costs nothing, unlike an Airflow Variable) changes it without editing this file.
-SCHEDULE = os.environ.get("REGWATCH_PIPELINE_SCHEDULE", "@daily")
+# "none": manual runs only, so a local trial never crawls the live sites unless a run is triggered.
+SCHEDULE = os.environ.get("REGWATCH_PIPELINE_SCHEDULE", "@daily").strip()
+# Explicit trigger timetable: the logical date is the moment the run is due (no data interval), so a run
+# due on 1 July publishes the status as of 1 July. No first run at once when the DAG is first unpaused
+# (a live crawl nobody asked for yet): the first scheduled run is the next due time. That needs both
+# run_immediately=timedelta(0) (False still runs the last due time if it was under 10% of the interval
+# ago) and no start_date (with one, Airflow plans the last due time before now regardless).
+TIMETABLE = (
+    None if SCHEDULE.lower() == "none" else CronTriggerTimetable(SCHEDULE, timezone="UTC", run_immediately=timedelta(0))
+)
 
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": "regwatch",
@@ -44,10 +53,8 @@ def _as_of() -> date:
 
 @dag(
     dag_id="regwatch_pipeline",
-    # Explicit trigger timetable: the logical date is the moment the run is due (no data interval),
-    # so a run due on 1 July publishes the status as of 1 July.
-    schedule=CronTriggerTimetable(SCHEDULE, timezone="UTC"),
-    start_date=datetime(2025, 1, 1, tzinfo=UTC),
+    schedule=TIMETABLE,
+    # No start_date, on purpose (see TIMETABLE); backfills name their own dates.
     catchup=False,
     # Runs of different dates share one store and diff against the run before them: one at a time.
     max_active_runs=1,
@@ -114,18 +121,34 @@ def regwatch_pipeline() -> None:
         """Crawl one source and store its notices; return its health (small: ok, items, message).
 
         A broken source returns ok=False instead of failing, so the run still publishes; an unreachable
-        store raises, so Airflow retries with backoff.
+        store raises, so Airflow retries with backoff. A source without its API key (not configured) ends
+        the task as skipped, so the grid shows it was not run; its health still goes to `publish`, which
+        reports it as not configured (neither verified nor broken).
         """
+        from airflow.sdk import get_current_context
+        from airflow.sdk.exceptions import AirflowSkipException
+
         from regwatch.pipeline.tasks import crawl_one
 
-        return crawl_one(name, replay=(params or {}).get("replay"))
+        health = crawl_one(name, replay=(params or {}).get("replay"))
+        if health.get("skipped"):
+            # Pushed by hand: a skipped task's return value is never stored, and publish needs this one.
+            get_current_context()["ti"].xcom_push("return_value", health)
+            raise AirflowSkipException(health.get("message") or f"{name}: not configured")
+        return health
 
-    # Publish even when some crawl tasks failed for good: their sources count as broken.
-    @task(multiple_outputs=False, trigger_rule=TriggerRule.ALL_DONE_MIN_ONE_SUCCESS)
-    def publish(planned: list[str], healths: list[dict[str, Any]]) -> dict[str, Any]:
+    # Publish once every crawl is done, however it ended: failed for good (the source counts as broken)
+    # or skipped (not configured). ALL_DONE, not ALL_DONE_MIN_ONE_SUCCESS: that rule skips the task as
+    # soon as one upstream task is skipped, so one missing API key would have published nothing.
+    @task(multiple_outputs=False, trigger_rule=TriggerRule.ALL_DONE)
+    def publish(planned: list[str] | None, healths: list[dict[str, Any]]) -> dict[str, Any]:
         """Publish the status table and changes for the as-of date, replacing an earlier run of that date."""
+        from airflow.sdk.exceptions import AirflowFailException
+
         from regwatch.pipeline.tasks import publish_run
 
+        if planned is None:  # plan_sources (or the baseline before it) failed; failing here fails the run
+            raise AirflowFailException("no sources were planned (see plan_sources): nothing to publish")
         # One slice request for every crawl's health (iterating asks per item until one is missing).
         return publish_run(_as_of(), planned, list(healths[:]))
 

@@ -208,7 +208,9 @@ def _summarise(outcome: Outcome) -> None:
     counts = ", ".join(f"{n} {s}" for s, n in by_severity.items()) or "none"
     err.print(f"run {run.id}: {run.notices} notices, {len(outcome.rows)} status rows, changes: {counts}")
     for h in run.health:
-        if not h.ok:
+        if h.skipped:
+            err.print(f"[yellow]source {h.source} not configured[/yellow] (not run): {h.message}", highlight=False)
+        elif not h.ok:
             err.print(f"[red]source {h.source} broken[/red]: {h.message}")
     if outcome.report:
         err.print(f"report: {outcome.report / 'index.html'}")
@@ -230,7 +232,10 @@ def schema(name: Annotated[SchemaName, typer.Argument(help="Which model.")] = Sc
 def main() -> None:
     """Entry point: clear one-line errors for bad input and an unreachable store, never a traceback."""
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns the code of a `typer.Exit` instead of exiting with it.
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            raise SystemExit(code)
     except BadInput as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False, markup=True)
         raise SystemExit(2) from None

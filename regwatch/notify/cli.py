@@ -130,11 +130,13 @@ def send(
     err.print(
         f"{cadence.value} digests via {report.transport}: {report.messages} sent "
         f"({report.changes} changes, {report.resent} resent after an interrupted send), "
-        f"{len(report.deferred)} deferred, {len(report.failed)} refused",
+        f"{len(report.deferred)} deferred, {len(report.failed)} refused, {len(report.held)} held by another send",
         highlight=False,
     )
     for line in report.deferred:
         err.print(f"deferred: {line}", highlight=False, markup=False)
+    for line in report.held:
+        err.print(f"held: {line}", highlight=False, markup=False)
     for line in report.failed:
         err.print(f"refused: {line}", highlight=False, markup=False)
     if report.error:

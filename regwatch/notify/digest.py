@@ -20,7 +20,7 @@ from regwatch.notify.delivery import (
     resolve_smtp,
     write_eml,
 )
-from regwatch.notify.outbox import claim, mark_failed, mark_sent, pending, release
+from regwatch.notify.outbox import STALE_CLAIM, claim, mark_failed, mark_sent, pending, release
 from regwatch.notify.render import Sender, build_message
 from regwatch.notify.subscribers import all_subscribers
 from regwatch.store import Store
@@ -42,12 +42,24 @@ class DigestReport:
     files: list[Path] = field(default_factory=list)
     deferred: list[str] = field(default_factory=list)  # "email: error", left queued for the next send
     failed: list[str] = field(default_factory=list)  # "email: error", refused for good
+    # "email: N change(s) held by another send since T; retried after T+10 min": claimed by a send that is
+    # still running or was killed less than STALE_CLAIM ago; left alone, and not sent by this send.
+    held: list[str] = field(default_factory=list)
+    retry_at: datetime | None = None  # the earliest time a held message may be taken over and resent
     error: str | None = None  # a configuration error that stopped the send
 
     @property
     def ok(self) -> bool:
-        """Nothing is waiting because of an error (permanent refusals are recorded, not waiting)."""
-        return self.error is None and not self.deferred
+        """Nothing is waiting because of an error or another send (permanent refusals are recorded, not waiting)."""
+        return self.error is None and not self.deferred and not self.held
+
+    def hold(self, email: str, changes: int, retry_at: datetime) -> None:
+        """Record a message another send holds, and when it will be retried."""
+        since = retry_at - STALE_CLAIM
+        self.held.append(
+            f"{email}: {changes} change(s) held by another send since {utc(since)}; retried after {utc(retry_at)}"
+        )
+        self.retry_at = min(self.retry_at or retry_at, retry_at)
 
 
 def send_digests(
@@ -85,13 +97,15 @@ def send_digests(
             session.close()
     if report.error is None:
         log.info(
-            "%s digests via %s: %d messages, %d changes, %d deferred, %d failed",
+            "%s digests via %s: %d messages, %d changes, %d deferred, %d failed, %d held by another send%s",
             cadence.value,
             report.transport,
             report.messages,
             report.changes,
             len(report.deferred),
             len(report.failed),
+            len(report.held),
+            f" (retried after {utc(report.retry_at)})" if report.retry_at else "",
         )
     return report
 
@@ -113,12 +127,16 @@ def _send_all(
     accepted: str | None = None  # Message-ID the server took and the store does not yet record as sent
     for subscriber in all_subscribers(store, cadence=cadence, active_only=True):
         for batch in pending(store, subscriber, now):
+            if batch.retry_at is not None:
+                report.hold(subscriber.email, len(batch.changes), batch.retry_at)
+                continue
             message_id = batch.message_id or make_msgid(domain=sender.domain)
             ids = [c.id for c in batch.changes]
             claimed = claim(store, int(subscriber.id or 0), ids, message_id, now, sent=accepted)
             accepted = None
-            if not claimed:
-                continue  # a concurrent send holds these rows
+            if not claimed:  # a concurrent send took these rows a moment ago
+                report.hold(subscriber.email, len(ids), now + STALE_CLAIM)
+                continue
             msg = build_message(subscriber, batch.changes, sender, message_id, now)
             try:
                 _deliver(msg, session, folder, report)
@@ -141,6 +159,11 @@ def _send_all(
             report.resent += batch.message_id is not None
     if accepted is not None:
         mark_sent(store, accepted, now)
+
+
+def utc(moment: datetime) -> str:
+    """A time for people: "2026-09-02 07:10 UTC"."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _deliver(msg: EmailMessage, session: SmtpSession | None, folder: Path | None, report: DigestReport) -> None:

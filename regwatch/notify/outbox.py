@@ -36,11 +36,17 @@ STALE_CLAIM = timedelta(minutes=10)
 
 @dataclass(frozen=True)
 class Pending:
-    """Changes waiting for one subscriber, as one message: a fresh batch or an in-doubt resend."""
+    """Changes waiting for one subscriber, as one message: a fresh batch, an in-doubt resend, or a message
+    another send holds right now (claimed less than STALE_CLAIM ago: left alone, retried from `retry_at`)."""
 
     subscriber: Subscriber
     changes: list[Change]
     message_id: str | None  # set: resend under this Message-ID, exactly these changes
+    retry_at: datetime | None = None  # set: held by another send until then
+
+    @property
+    def held(self) -> bool:
+        return self.retry_at is not None
 
 
 def queue_alerts(store: Store, run_id: str) -> int:
@@ -80,19 +86,24 @@ def queue_alerts(store: Store, run_id: str) -> int:
 
 
 def pending(store: Store, subscriber: Subscriber, now: datetime) -> list[Pending]:
-    """What `subscriber` has not yet been sent: in-doubt batches to resend first, then one fresh batch."""
+    """What `subscriber` has not yet been sent: messages another send holds (to report, not to send), then
+    in-doubt batches to resend, then one fresh batch."""
     query = select(t.outbox).where(t.outbox.c.subscriber_id == subscriber.id, t.outbox.c.state.in_([QUEUED, SENDING]))
     with store.engine.connect() as conn:
         rows = list(conn.execute(query))
     batches: dict[str | None, list[Change]] = {}
+    held: dict[str, tuple[datetime, list[Change]]] = {}
     for row in rows:
         claimed = _aware(row.claimed)
         if row.state == SENDING and claimed is not None and now - claimed < STALE_CLAIM:
-            continue  # another send is working on it right now
+            # Another send is working on it right now, or died less than STALE_CLAIM ago.
+            held.setdefault(row.message_id, (claimed + STALE_CLAIM, []))[1].append(_change(store, row))
+            continue
         batches.setdefault(row.message_id, []).append(_change(store, row))
+    holds = [Pending(subscriber, v, k, retry_at=at) for k, (at, v) in sorted(held.items())]
     resends = [Pending(subscriber, most_severe_first(v), k) for k, v in sorted(batches.items(), key=_by_id) if k]
     fresh = [Pending(subscriber, most_severe_first(batches[None]), None)] if batches.get(None) else []
-    return resends + fresh
+    return holds + resends + fresh
 
 
 def claim(

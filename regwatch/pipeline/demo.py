@@ -40,8 +40,8 @@ def main() -> int:
     stand_ins = dict.fromkeys(keyed_sources(), STAND_IN_KEY)
     health = steps.crawl_sources(store, replay="demo", api_keys=stand_ins)
     for h in health:
-        mark = "ok" if h.ok else "BROKEN"
-        print(f"  {h.source:<16} {mark:<6} {h.items:>3} notice(s)  {'' if h.ok else h.message}")
+        mark = "ok" if h.ok else "not configured" if h.skipped else "BROKEN"
+        print(f"  {h.source:<16} {mark:<14} {h.items:>3} notice(s)  {'' if h.ok else h.message}")
     reports = settings.reports_dir()
     # One crawl, two runs: both see the same crawl's health, as two daily runs would see theirs.
     outcomes = [

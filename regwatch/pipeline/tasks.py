@@ -73,10 +73,11 @@ def crawl_one(name: str, replay: str | None = None, store: Store | None = None) 
     """Crawl one source and store what it found; return its health as a small dict.
 
     A broken source (spider error, timeout, unreadable output) comes back with ok=False and never
-    raises. An unreachable store or a replay server that cannot start raises, so Airflow retries.
+    raises; a source without its API key comes back with skipped=True (not configured: not run). An
+    unreachable store or a replay server that cannot start raises, so Airflow retries.
     """
     [health] = steps.crawl_sources(store or Store.open(), [name], replay=replay)
-    level = logging.INFO if health.ok else logging.WARNING
+    level = logging.INFO if health.ok else logging.WARNING  # not configured is a warning too: nothing was read
     log.log(level, "source %s: ok=%s items=%d %s", name, health.ok, health.items, health.message)
     return health.model_dump(mode="json")
 
@@ -96,12 +97,15 @@ def publish_run(
     ]
     outcome = steps.publish(store or Store.open(), as_of, health)
     broken = [h.source for h in health if not h.ok and not h.skipped]
-    log.info(
-        "run %s: %d notices, %d changes, broken sources: %s",
+    not_configured = [h.source for h in health if h.skipped]
+    log.log(
+        logging.WARNING if broken or not_configured else logging.INFO,
+        "run %s: %d notices, %d changes, broken sources: %s; not configured: %s",
         outcome.run.id,
         outcome.run.notices,
         len(outcome.changes),
         ", ".join(broken) or "none",
+        ", ".join(not_configured) or "none",
     )
     return {
         "run_id": outcome.run.id,
@@ -109,6 +113,7 @@ def publish_run(
         "notices": outcome.run.notices,
         "changes": len(outcome.changes),
         "broken": broken,
+        "not_configured": not_configured,
     }
 
 
@@ -164,8 +169,10 @@ def send_digest(cadence: Cadence, now: datetime, store: Store | None = None) -> 
         "messages": report.messages,
         "changes": report.changes,
         "failed": len(report.failed),
+        "held": len(report.held),
     }
     if not report.ok:
-        problems = [report.error] if report.error else report.deferred
-        raise DigestIncomplete(f"{cadence.value} digest left messages queued: {'; '.join(problems)}")
+        problems = [report.error] if report.error else [*report.deferred, *report.held]
+        held = f" ({len(report.held)} held by another send)" if report.held else ""
+        raise DigestIncomplete(f"{cadence.value} digest left messages queued{held}: {'; '.join(problems)}")
     return summary

@@ -1,8 +1,10 @@
 """Health extension: when a spider closes, write its SourceHealth as JSON to REGWATCH_HEALTH_FILE.
 
 A source is broken (ok=False) when it returned nothing, its layout was not recognised, it reported an
-error (an API error envelope), every response was an error, or the crawl did not finish normally.
-Zero notices is never ok, unless the spider was skipped (no API key).
+error (an API error envelope), every response was an error, its pages looped or never ended, or the
+crawl did not finish normally (also: it reached the cap on requests, CLOSESPIDER_PAGECOUNT).
+Zero notices is never ok. A spider without its API key did not run: `not configured`, which is neither ok
+(nothing was verified) nor broken (nothing failed): ok=False, skipped=True.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ LAYOUT_ERRORS = "regwatch/layout_errors"
 SOURCE_ERRORS = "regwatch/source_errors"
 RESPONSES_OK = "regwatch/responses_ok"
 REQUEST_FAILURES = "regwatch/request_failures"
+PAGINATION_ERRORS = "regwatch/pagination_errors"
 
 
 class HealthExtension:
@@ -46,7 +49,7 @@ class HealthExtension:
         health = health_of(spider, self.crawler.stats.get_stats(), reason)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(json.dumps(health.model_dump(mode="json"), indent=2) + "\n", encoding="utf-8")
-        log = logger.info if health.ok else logger.error
+        log = logger.info if health.ok else logger.warning if health.skipped else logger.error
         log("health of %s: ok=%s items=%d %s", health.source, health.ok, health.items, health.message)
 
 
@@ -58,13 +61,13 @@ def health_of(spider: Spider, stats: dict[str, object], reason: str) -> SourceHe
     jurisdictions = [str(code) for code in found] if isinstance(found, list) else []
     problems: list[str] = list(getattr(spider, "problems", []))
     if getattr(spider, "skipped", False) and reason == "finished":
-        message = getattr(spider, "skip_reason", "") or f"{spider.name}: skipped"
-        return SourceHealth(source=spider.name, ok=True, skipped=True, message=message)
+        message = getattr(spider, "skip_reason", "") or f"{spider.name}: not configured; not run"
+        return SourceHealth(source=spider.name, ok=False, skipped=True, message=message)
     responses = _count(stats, "downloader/response_count")
     exceptions = _count(stats, "downloader/exception_count")
     responses_ok = _count(stats, RESPONSES_OK)
     if reason != "finished":
-        problems.insert(0, f"crawl ended with reason {reason!r}")
+        problems.insert(0, _ended(spider, reason))
     failures = _count(stats, REQUEST_FAILURES)
     named = sum(1 for p in problems if p.startswith("request failed at "))
     if failures > named:
@@ -94,6 +97,18 @@ def health_of(spider: Spider, stats: dict[str, object], reason: str) -> SourceHe
         message=message,
         jurisdictions=jurisdictions,
     )
+
+
+def _ended(spider: Spider, reason: str) -> str:
+    """Why the crawl did not finish, in words; the request cap is named with its setting."""
+    if reason == "closespider_pagecount":
+        settings = getattr(spider, "settings", None)
+        cap = settings.getint("CLOSESPIDER_PAGECOUNT") if settings is not None else 0
+        return (
+            f"stopped after {cap} responses, the cap on one crawl (CLOSESPIDER_PAGECOUNT): "
+            "the source offered far more pages than a run needs"
+        )
+    return f"crawl ended with reason {reason!r}"
 
 
 def _count(stats: dict[str, object], key: str) -> int:

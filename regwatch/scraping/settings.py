@@ -40,6 +40,17 @@ REGWATCH_RETRY_AFTER_MAX = 600.0  # a Retry-After longer than 10 minutes is capp
 # Pages and API responses here are kilobytes to a few MB; anything far larger is not what we asked for.
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+# Caps on one crawl (one source): a pager that never ends or a list page with thousands of matching links
+# is a fault of the source, not data, and must end the crawl instead of asking thousands of pages.
+# The largest real crawl, LegiScan's first run (10 search pages and one getBill per bill), asks about 500
+# pages; at the polite pace of about one a second, 1,000 also ends within the crawl timeout of 30 minutes
+# (regwatch.pipeline.crawl). Scrapy's CloseSpider extension counts responses and closes the spider at
+# the cap; the health file then reports the source broken, naming the cap.
+CLOSESPIDER_PAGECOUNT = 1000
+# Pages of one list followed through its next-page links before the source is reported broken (the
+# longest real chain is Open States' 25 pages); a next page already read is a loop and breaks it at once.
+REGWATCH_MAX_PAGES = 50
+
 # Three minutes (the default) hides a stuck server for too long; one minute is ample for these sources.
 DOWNLOAD_TIMEOUT = 60
 

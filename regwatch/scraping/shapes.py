@@ -24,7 +24,7 @@ class JsonApiSpider(RegwatchSpider):
 
     def first_requests(self) -> Iterable[Request]:
         for url in self.start_urls:
-            yield self.request(url, callback=self.parse)
+            yield self.first_page(url, callback=self.parse)
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         data = self.load_json(response)
@@ -35,7 +35,9 @@ class JsonApiSpider(RegwatchSpider):
         yield from self.parse_page(data, response)
         url = self.next_page(data, response)
         if url:
-            yield self.request(url, callback=self.parse)
+            request = self.next_page_request(response, url, callback=self.parse)
+            if request is not None:
+                yield request
 
     def recognised(self, data: Any, response: Response) -> bool:
         """Whether the page has the envelope this API promises; records a layout error if not."""
@@ -64,7 +66,7 @@ class HtmlListDetailSpider(RegwatchSpider):
 
     def first_requests(self) -> Iterable[Request]:
         for url in self.list_urls:
-            yield self.request(url, callback=self.parse, cb_kwargs={"page": 1})
+            yield self.first_page(url, callback=self.parse, cb_kwargs={"page": 1})
 
     def parse(self, response: Response, page: int = 1, **kwargs: Any) -> Iterator[Request]:
         if not self.template_ok(response, self.list_template):
@@ -75,9 +77,11 @@ class HtmlListDetailSpider(RegwatchSpider):
             if href and self.wanted(text, link):
                 yield self.request(self.join(response, href), callback=self.parse_detail)
         next_href = response.css(self.next_link).attrib.get("href") if self.next_link else None
-        if next_href and page < self.max_pages:
+        if next_href and page < self.max_pages:  # newest first: stopping at max_pages is by design, not a fault
             url = self.join(response, next_href)
-            yield self.request(url, callback=self.parse, cb_kwargs={"page": page + 1})
+            request = self.next_page_request(response, url, callback=self.parse, cb_kwargs={"page": page + 1})
+            if request is not None:
+                yield request
 
     def wanted(self, text: str, link: Any) -> bool:
         """Follow only items that name kratom, its alkaloids or 7-OH."""

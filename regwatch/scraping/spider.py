@@ -15,11 +15,12 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
+from w3lib.url import canonicalize_url
 
 from regwatch import settings as regwatch_settings
 from regwatch.domain.vocab import NoticeKind
 from regwatch.redact import hide_in_logs, redact, strip_secrets
-from regwatch.scraping.health import LAYOUT_ERRORS, REQUEST_FAILURES, SOURCE_ERRORS
+from regwatch.scraping.health import LAYOUT_ERRORS, PAGINATION_ERRORS, REQUEST_FAILURES, SOURCE_ERRORS
 from regwatch.scraping.middlewares import ORIGINAL_URL, check_base_url
 
 ARCHIVE_MIDDLEWARE = "regwatch.scraping.warc.WarcArchiveMiddleware"
@@ -28,6 +29,10 @@ NAMED_FAILURES = 5
 # The server says the page does not exist (a list links a removed release): named in the health message,
 # but the source answered as it should, so it is not broken for that; server and network errors are.
 GONE = (404, 410)
+# request.meta key: which page of its list a list page is (1 for a first request).
+PAGE = "regwatch_page"
+# Pages of one list when the crawl runs outside Scrapy's settings (regwatch/scraping/settings.py says why).
+MAX_PAGES = 50
 
 
 class RegwatchSpider(scrapy.Spider):
@@ -46,6 +51,7 @@ class RegwatchSpider(scrapy.Spider):
         self.skip_reason = ""
         self.problems: list[str] = []
         self.warnings: list[str] = []  # named in the health message without breaking the source
+        self.pages_seen: set[str] = set()  # list pages asked for, canonical: a next page among them is a loop
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     @classmethod
@@ -64,11 +70,13 @@ class RegwatchSpider(scrapy.Spider):
             settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="spider")
 
     async def start(self) -> AsyncIterator[Request]:
-        """The first requests; without a needed API key, nothing (the source is skipped, not broken)."""
+        """The first requests; without a needed API key, nothing (the source is not configured, not broken)."""
         if self.needs_api_key:
             self.api_key = regwatch_settings.api_key(self.name)
             if not self.api_key:
-                self.skip(f"{self.name}: no API key (set {regwatch_settings.api_key_variable(self.name)}); skipped")
+                variable = regwatch_settings.api_key_variable(self.name)
+                connection = regwatch_settings.api_key_connection(self.name)
+                self.skip(f"{self.name}: not configured: no API key (set {variable} or connection {connection})")
                 return
             hide_in_logs(self.api_key)
         for request in self.first_requests():
@@ -90,6 +98,38 @@ class RegwatchSpider(scrapy.Spider):
         # is only logged, and a source that lost pages would still look healthy.
         kwargs.setdefault("errback", self.request_failed)
         return Request(url, callback=callback, headers=headers, **kwargs)
+
+    def first_page(self, url: str, callback: Callable[..., Any], **kwargs: Any) -> Request:
+        """The request for page 1 of a paginated list (remembered, so a next page pointing back is a loop)."""
+        self.pages_seen.add(canonicalize_url(url))
+        return self.request(url, callback, meta={**kwargs.pop("meta", {}), PAGE: 1}, **kwargs)
+
+    def next_page_request(
+        self, response: Response, url: str, callback: Callable[..., Any], **kwargs: Any
+    ) -> Request | None:
+        """The request for the page after `response` in its list, or None with the source marked broken:
+        a next page already read is a pagination loop, and a list longer than REGWATCH_MAX_PAGES is a
+        pager that never ends (the pages read so far are kept)."""
+        page = int(response.meta.get(PAGE, 1))
+        here = shorten(self.live_url(response))
+        key = canonicalize_url(url)
+        if key in self.pages_seen:
+            loop = f"pagination loop at {here}: its next page {shorten(url)} was already read"
+            self._problem(PAGINATION_ERRORS, loop)
+            return None
+        limit = self.max_pages_per_list()
+        if page >= limit:
+            self._problem(
+                PAGINATION_ERRORS,
+                f"more than {limit} pages in one list (REGWATCH_MAX_PAGES): stopped at {here}, next {shorten(url)}",
+            )
+            return None
+        self.pages_seen.add(key)
+        return self.request(url, callback, meta={**kwargs.pop("meta", {}), PAGE: page + 1}, **kwargs)
+
+    def max_pages_per_list(self) -> int:
+        settings = getattr(self, "settings", None)
+        return settings.getint("REGWATCH_MAX_PAGES", MAX_PAGES) if settings is not None else MAX_PAGES
 
     def request_failed(self, failure: Failure) -> None:
         """A request that got no usable answer: the source is broken, and the message says where and why."""
@@ -177,5 +217,9 @@ class RegwatchSpider(scrapy.Spider):
 
 
 def shorten(url: str, limit: int = 150) -> str:
-    """A URL cut to `limit` characters for messages (API queries run to several hundred)."""
-    return url if len(url) <= limit else url[: limit - 1] + "…"
+    """A URL cut to `limit` characters for messages (API queries run to several hundred); the middle goes,
+    so the host and path and the end of the query (where the page number usually is) stay."""
+    if len(url) <= limit:
+        return url
+    tail = limit // 3
+    return url[: limit - tail - 1] + "…" + url[-tail:]

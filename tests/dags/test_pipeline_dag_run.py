@@ -131,3 +131,60 @@ def test_a_crawl_that_fails_for_good_is_published_as_a_broken_source(env: dict[s
     assert [(h.source, h.ok) for h in run.health] == [("dea", False), ("fda", True)]
     assert [(c.kind, c.source) for c in store.changes("2025-09-03")] == [(ChangeKind.SOURCE_BROKEN, "dea")]
     store.engine.dispose()
+
+
+def test_a_source_without_its_key_is_a_skipped_crawl_task_and_published_as_not_configured(
+    env: dict[str, str],
+) -> None:
+    script = Path(__file__).with_name("not_configured_run.py")
+    without_key = {k: v for k, v in env.items() if k != "REGWATCH_CONGRESS_API_KEY"}
+    done = subprocess.run(
+        [str(VENV_BIN / "python"), str(script), str(DAGS), "2025-09-04T00:00:00+00:00"],
+        env=without_key,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-5000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    # Skipped, not green: the source was not run. publish (ALL_DONE_MIN_ONE_SUCCESS) still runs.
+    assert result["tasks"] == {
+        "load_baseline[-1]": "success",
+        "plan_sources[-1]": "success",
+        "crawl[0]": "skipped",
+        "crawl[1]": "success",
+        "publish[-1]": "success",
+        "report[-1]": "success",
+        "queue_alerts[-1]": "success",
+    }
+    assert result["run"] == "success"
+    store = Store.open()
+    run = store.run("2025-09-04")
+    assert run is not None
+    assert [(h.source, h.ok, h.skipped) for h in run.health] == [("congress", False, True), ("fda", True, False)]
+    assert "not configured" in run.health[0].message  # its own health, not "the crawl task failed"
+    assert store.changes("2025-09-04") == []  # not broken: no source_broken alert
+    store.engine.dispose()
+
+
+def test_a_run_whose_sources_cannot_be_planned_fails_and_publishes_nothing(env: dict[str, str]) -> None:
+    # publish's trigger rule is all_done: it must not let a run without planned sources end as a success.
+    script = Path(__file__).with_name("not_configured_run.py")
+    conf = json.dumps({"sources": ["no_such_spider"]})
+    done = subprocess.run(
+        [str(VENV_BIN / "python"), str(script), str(DAGS), "2025-09-05T00:00:00+00:00", conf],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-5000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["run"] == "failed", result
+    assert result["tasks"]["plan_sources[-1]"] == "failed"
+    assert result["tasks"]["publish[-1]"] in ("failed", "upstream_failed"), result
+    store = Store.open()
+    assert store.run("2025-09-05") is None
+    store.engine.dispose()

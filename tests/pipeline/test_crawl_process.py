@@ -64,8 +64,10 @@ def test_congress_without_key_is_skipped(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.delenv("REGWATCH_CONGRESS_API_KEY", raising=False)
     with serve({}) as (base_url, asked):
         health, _ = crawl_source("congress", tmp_path / "crawl", base_url=base_url, scrapy_settings=FAST)
-    assert (health.ok, health.skipped, health.items) == (True, True, 0)
-    assert health.message == "congress: no API key (set REGWATCH_CONGRESS_API_KEY); skipped"
+    assert (health.ok, health.skipped, health.items) == (False, True, 0)
+    assert health.message == (
+        "congress: not configured: no API key (set REGWATCH_CONGRESS_API_KEY or connection regwatch_congress)"
+    )
     assert asked == []  # not even robots.txt
 
 

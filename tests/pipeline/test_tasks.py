@@ -72,7 +72,14 @@ def test_publish_counts_a_crawl_that_failed_for_good_as_broken_and_rerun_changes
     healths = [SourceHealth(source="fda", ok=True, items=4).model_dump(mode="json")]
     first = tasks.publish_run(AS_OF, ["fda", "dea"], healths, store=sqlite_store)
     changes = sqlite_store.changes("2025-09-01")
-    assert first == {"run_id": "2025-09-01", "as_of": "2025-09-01", "notices": 0, "changes": 1, "broken": ["dea"]}
+    assert first == {
+        "run_id": "2025-09-01",
+        "as_of": "2025-09-01",
+        "notices": 0,
+        "changes": 1,
+        "broken": ["dea"],
+        "not_configured": [],
+    }
     assert [(c.kind, c.source) for c in changes] == [(ChangeKind.SOURCE_BROKEN, "dea")]
 
     again = tasks.publish_run(AS_OF, ["fda", "dea"], healths, store=sqlite_store)
@@ -148,7 +155,7 @@ def test_alerts_queue_once_and_digests_go_out_once_per_cadence_period(sqlite_sto
     assert tasks.queue_alerts("2025-09-01", store=sqlite_store) == 0
 
     eml = f"eml:{tmp_path / 'reports' / '2025-09-01' / 'outbox'}"
-    sent = {"due": True, "transport": eml, "messages": 1, "changes": 1, "failed": 0}
+    sent = {"due": True, "transport": eml, "messages": 1, "changes": 1, "failed": 0, "held": 0}
     nothing = {**sent, "messages": 0, "changes": 0}
     assert tasks.send_digest(Cadence.IMMEDIATE, NOW, store=sqlite_store) == {"cadence": "immediate", **sent}
     assert tasks.send_digest(Cadence.IMMEDIATE, NOW, store=sqlite_store) == {"cadence": "immediate", **nothing}

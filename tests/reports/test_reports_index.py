@@ -167,6 +167,7 @@ def test_report_md_has_the_same_sections_in_order(written: Path) -> None:
         "# Kratom regulatory status as of 2025-08-01",
         "## What changed since the last run",
         "## Sources that failed",
+        "## Not configured: sources not run this time",
         "## Taking effect in the next 90 days",
         "## Pending legislation",
         "## Status",

@@ -54,11 +54,11 @@ def test_health_verdicts(values: dict[str, object], reason: str, ok: bool, messa
     assert health.ok is False or health.items > 0
 
 
-def test_skipped_source_is_ok_and_skipped_with_zero_items() -> None:
+def test_skipped_source_is_not_configured_neither_ok_nor_broken_with_zero_items() -> None:
     spider = make_spider(FederalRegisterSpider)
-    spider.skip("congress: no API key (set REGWATCH_CONGRESS_API_KEY); skipped")
+    spider.skip("congress: not configured: no API key (set REGWATCH_CONGRESS_API_KEY or connection regwatch_congress)")
     health = health_of(spider, {}, "finished")
-    assert (health.ok, health.skipped, health.items) == (True, True, 0)
+    assert (health.ok, health.skipped, health.items) == (False, True, 0)
 
 
 def test_extension_writes_source_health_json(tmp_path: Path) -> None:

@@ -120,4 +120,4 @@ def test_skips_cleanly_without_a_key(name: str, monkeypatch: pytest.MonkeyPatch)
     spider = make_spider(SPIDER_CLASSES[name])
     assert first_requests(spider) == []
     assert spider.skipped
-    assert spider.skip_reason == f"{name}: no API key (set {KEYS[name]}); skipped"
+    assert spider.skip_reason == f"{name}: not configured: no API key (set {KEYS[name]} or connection regwatch_{name})"
