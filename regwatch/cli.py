@@ -9,11 +9,14 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
+
+# typer bundles its own copy of click (typer._click) and raises that copy's exceptions, not the `click`
+# package's: catching click.ClickException never matched, and every usage error became a traceback.
+from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 
 from regwatch import normalise, settings
 from regwatch.domain import models
@@ -232,13 +235,25 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except BadInput as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False, markup=True)
-        raise SystemExit(2) from None
+        _fail(str(exc), 2)
     except StoreUnavailable as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise SystemExit(3) from None
-    except typer.Exit as exc:
-        raise SystemExit(exc.exit_code) from None
-    except click.ClickException as exc:  # click's own usage errors
+        _fail(str(exc), 3)
+    except NoArgsIsHelpError as exc:  # `regwatch` or a command group alone: the help, as click prints it
         exc.show()
         raise SystemExit(exc.exit_code) from None
+    except UsageError as exc:  # a bad option or value, a missing argument, an unknown command
+        _fail(_usage_message(exc), exc.exit_code)
+    except ClickException as exc:
+        _fail(exc.format_message(), exc.exit_code)
+
+
+def _usage_message(exc: UsageError) -> str:
+    """click's message on one line, without typer's "Value error, " prefix, and where to read the usage."""
+    message = " ".join(exc.format_message().replace("Value error, ", "").split())
+    return f"{message} (see `{exc.ctx.command_path} --help`)" if exc.ctx is not None else message
+
+
+def _fail(message: str, code: int) -> None:
+    """One line on stderr and the exit code."""
+    err.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
+    raise SystemExit(code) from None
