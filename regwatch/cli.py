@@ -13,6 +13,7 @@ import typer
 from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 # typer bundles its own copy of click (typer._click) and raises that copy's exceptions, not the `click`
 # package's: catching click.ClickException never matched, and every usage error became a traceback.
@@ -38,8 +39,10 @@ baseline_app = typer.Typer(help="The curated, cited baseline of kratom law.", no
 app.add_typer(baseline_app, name="baseline")
 app.add_typer(subscribers_app, name="subscribers")
 app.add_typer(digest_app, name="digest")
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# Titles, summaries, health messages, ids and dates come from sources and users: printed as they are, never
+# read as Rich markup (`[/x]` crashed the CLI) nor emoji codes; colour is given with `style` instead.
+out = Console(soft_wrap=True, markup=False, emoji=False, highlight=False)
+err = Console(stderr=True, soft_wrap=True, markup=False, emoji=False, highlight=False)
 
 
 class Format(StrEnum):
@@ -212,7 +215,7 @@ def _summarise(outcome: Outcome) -> None:
     err.print(f"run {run.id}: {run.notices} notices, {len(outcome.rows)} status rows, changes: {counts}")
     for h in run.health:
         if not h.ok:
-            err.print(f"[red]source {h.source} broken[/red]: {h.message}")
+            err.print(Text.assemble((f"source {h.source} broken", "red"), f": {h.message}"))
     if outcome.report:
         err.print(f"report: {outcome.report / 'index.html'}")
 
@@ -255,5 +258,5 @@ def _usage_message(exc: UsageError) -> str:
 
 def _fail(message: str, code: int) -> None:
     """One line on stderr and the exit code."""
-    err.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
+    err.print(Text.assemble(("error:", "red"), f" {message}"))
     raise SystemExit(code) from None

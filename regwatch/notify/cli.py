@@ -22,8 +22,9 @@ from regwatch.store import Store
 
 subscribers_app = typer.Typer(help="Who gets alerts, for which jurisdictions and substances.", no_args_is_help=True)
 digest_app = typer.Typer(help="Email digests of the changes subscribers have not yet been sent.", no_args_is_help=True)
-out = Console()
-err = Console(stderr=True)
+# Addresses and SMTP replies are printed as they are, never read as Rich markup or emoji codes.
+out = Console(markup=False, emoji=False, highlight=False)
+err = Console(stderr=True, markup=False, emoji=False, highlight=False)
 
 
 def _store() -> Store:

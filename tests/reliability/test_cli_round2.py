@@ -3,11 +3,17 @@ traceback: usage errors, untrusted text, unknown jurisdictions, store and disk f
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+from regwatch import cli
+from regwatch.domain.models import SourceHealth
+from regwatch.pipeline import steps
 
 
 def regwatch(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -56,3 +62,79 @@ def test_no_arguments_prints_the_help_not_a_traceback() -> None:
     result = regwatch()
     assert "Traceback" not in result.stderr
     assert "Usage:" in result.stdout + result.stderr and "status" in result.stdout + result.stderr
+
+
+# 9. Untrusted text is printed as it is, never read as Rich markup -------------------------------------
+
+MARKUP = "[/x] Kratom [bold]ban[/bold] :smile:"
+
+
+def notice(**fields: object) -> dict[str, object]:
+    """A stored-notice line for `regwatch ingest`: a Louisiana kratom ban signed and in force."""
+    return {
+        "jurisdiction": "US-LA",
+        "source": "openstates",
+        "kind": "bill",
+        "title": "Provides relative to kratom",
+        "text": "it is unlawful for any person to knowingly or intentionally produce, distribute or possess Kratom",
+        "url": "https://legis.la.gov/sb154",
+        "published": "2025-03-10",
+        "identifier": "SB 154",
+        "effective": "2025-08-01",
+        "actions": [{"date": "2025-06-04", "description": "Signed by the Governor. Becomes Act No. 41."}],
+        **fields,
+    }
+
+
+def ingest(tmp_path: Path, *notices: dict[str, object]) -> None:
+    file = tmp_path / "notices.jsonl"
+    file.write_text("".join(json.dumps(n) + "\n" for n in notices), encoding="utf-8")
+    done = regwatch("ingest", str(file))
+    assert done.returncode == 0, done.stderr
+
+
+def main_with(argv: list[str]) -> int:
+    """regwatch.cli.main() in this process with `argv` (for faults put in with monkeypatch); its exit code."""
+    sys.argv = ["regwatch", *argv]
+    try:
+        cli.main()
+    except SystemExit as exited:
+        return int(exited.code or 0)
+    return 0
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (["status", "--as-of", "[/red]"], "--as-of '[/red]' is not a date"),
+        (["subscribers", "add", "[/a]@example.com"], "[/a]@example.com"),
+        (["changes", "--run", "[/b]"], "no run '[/b]'"),
+    ],
+    ids=["as-of", "subscriber", "run id"],
+)
+def test_untrusted_text_in_an_error_is_printed_verbatim(args: list[str], shown: str) -> None:
+    result = regwatch(*args)
+    assert result.returncode == 2
+    assert shown in one_error_line(result)
+
+
+def test_a_scraped_title_is_printed_verbatim_in_the_changes_table(tmp_path: Path) -> None:
+    introduced = [{"date": "2025-07-01", "description": "Introduced"}]  # a pending bill: its change names the title
+    ingest(tmp_path, notice(title=MARKUP, published="2025-07-01", effective=None, actions=introduced))
+    assert regwatch("run", "--no-baseline", "--no-crawl", "--as-of", "2025-01-01").returncode == 0
+    assert regwatch("run", "--no-baseline", "--no-crawl", "--as-of", "2025-08-02").returncode == 0
+    result = regwatch("changes", "--format", "table", env={"COLUMNS": "400"})  # one line per change
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "[/x] Kratom [bold]ban[/bold] :smile:" in result.stdout
+
+
+def test_a_scraped_title_in_a_broken_source_is_printed_verbatim_in_the_run_summary(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = SourceHealth(source="openstates", ok=False, message=f"layout changed on page {MARKUP!r}")
+    monkeypatch.setattr(steps, "crawl_sources", lambda *a, **k: [broken])
+    code = main_with(["run", "--no-baseline", "--as-of", "2025-08-02"])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert f"source openstates broken: layout changed on page {MARKUP!r}" in err
