@@ -27,7 +27,7 @@ from regwatch.inputs.jsonl import read_notices
 from regwatch.notify.cli import digest_app, subscribers_app
 from regwatch.pipeline import steps
 from regwatch.pipeline.steps import Outcome
-from regwatch.reports.writer import status_csv, status_json
+from regwatch.reports.writer import changes_csv, status_csv, status_json
 from regwatch.store import Store, StoreUnavailable
 
 app = typer.Typer(
@@ -159,7 +159,7 @@ def status(
 @app.command()
 def changes(
     run: Annotated[str | None, typer.Option("--run", help="Run id (its as-of date); default the latest.")] = None,
-    format: Annotated[Format | None, typer.Option("--format", help="table (default on a terminal) or json")] = None,
+    format: Annotated[Format | None, typer.Option("--format", help="table (default on a terminal), csv, json")] = None,
 ) -> None:
     """The changes a run found against the run before it, most severe first."""
     store = _store()
@@ -167,8 +167,12 @@ def changes(
     if chosen is None:
         raise BadInput(f"no run {run!r} in the store" if run else "no run in the store yet: try `regwatch run`")
     found = store.changes(chosen.id)
-    if _default_format(format) is Format.json:
+    fmt = _default_format(format)
+    if fmt is Format.json:
         print(json.dumps([c.model_dump(mode="json") for c in found], indent=2))
+        return
+    if fmt is Format.csv:
+        sys.stdout.write(changes_csv(found))
         return
     table = Table(title=f"Changes in run {chosen.id}")
     for column in ("severity", "kind", "jurisdiction", "substance", "summary"):

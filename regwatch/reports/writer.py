@@ -20,6 +20,10 @@ from regwatch.reports.pages import PAGES_DIR, jurisdiction_pages, page_name
 from regwatch.reports.render import render_index, render_markdown, render_page
 
 CSV_FIELDS = ["jurisdiction", "substance", "status", "since", "pending", "scheduled", "evidence", "last_verified"]
+CHANGES_CSV_FIELDS = [
+    "id", "run", "severity", "kind", "jurisdiction", "substance", "old_status", "new_status", "effective", "stage",
+    "measure", "source", "summary", "notices", "evidence",
+]  # fmt: skip
 
 
 def write_reports(
@@ -96,6 +100,22 @@ def status_csv(rows: list[StatusRow]) -> str:
                 "scheduled": "; ".join(f"{s.status.value} {s.effective} {s.notice}" for s in row.scheduled),
                 "evidence": " ".join(row.evidence),
                 "last_verified": row.last_verified.isoformat() if row.last_verified else "",
+            }
+        )
+    return out.getvalue()
+
+
+def changes_csv(changes: list[Change]) -> str:
+    """The changes one per line, in the order given; lists are joined with spaces."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CHANGES_CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for change in changes:
+        fields = change.model_dump(mode="json")
+        writer.writerow(
+            {
+                name: " ".join(fields[name]) if isinstance(fields[name], list) else fields[name] or ""
+                for name in CHANGES_CSV_FIELDS
             }
         )
     return out.getvalue()

@@ -3,6 +3,8 @@ traceback: usage errors, untrusted text, unknown jurisdictions, store and disk f
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -138,3 +140,23 @@ def test_a_scraped_title_in_a_broken_source_is_printed_verbatim_in_the_run_summa
     err = capsys.readouterr().err
     assert code == 0, err
     assert f"source openstates broken: layout changed on page {MARKUP!r}" in err
+
+
+# 11. changes --format csv ------------------------------------------------------------------------------
+
+
+def test_changes_as_csv_is_csv(tmp_path: Path) -> None:
+    ingest(tmp_path, notice())
+    assert regwatch("run", "--no-baseline", "--no-crawl", "--as-of", "2025-01-01").returncode == 0
+    assert regwatch("run", "--no-baseline", "--no-crawl", "--as-of", "2025-08-02").returncode == 0
+    expected = json.loads(regwatch("changes", "--format", "json").stdout)
+    result = regwatch("changes", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == len(expected) == 3
+    assert [(r["id"], r["severity"], r["kind"], r["jurisdiction"], r["substance"], r["summary"]) for r in rows] == [
+        (c["id"], c["severity"], c["kind"], c["jurisdiction"], c["substance"], c["summary"]) for c in expected
+    ]
+    assert {(r["old_status"], r["new_status"], r["effective"]) for r in rows} == {("unknown", "banned", "2025-08-01")}
+    assert [r["evidence"] for r in rows] == [" ".join(c["evidence"]) for c in expected]
+    assert "https://legis.la.gov/sb154" in rows[0]["evidence"]
