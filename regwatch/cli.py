@@ -240,7 +240,8 @@ def schema(name: Annotated[SchemaName, typer.Argument(help="Which model.")] = Sc
 def main() -> None:
     """Entry point: clear one-line errors for bad input and an unreachable store, never a traceback."""
     try:
-        app(standalone_mode=False)
+        # Without standalone mode, a command's `raise typer.Exit(code)` comes back as the return value.
+        code = app(standalone_mode=False)
     except BadInput as exc:
         _fail(str(exc), 2)
     except StoreUnavailable as exc:
@@ -252,6 +253,7 @@ def main() -> None:
         _fail(_usage_message(exc), exc.exit_code)
     except ClickException as exc:
         _fail(exc.format_message(), exc.exit_code)
+    raise SystemExit(code if isinstance(code, int) else 0)
 
 
 def _usage_message(exc: UsageError) -> str:

@@ -23,8 +23,8 @@ from regwatch.store import Store
 subscribers_app = typer.Typer(help="Who gets alerts, for which jurisdictions and substances.", no_args_is_help=True)
 digest_app = typer.Typer(help="Email digests of the changes subscribers have not yet been sent.", no_args_is_help=True)
 # Addresses and SMTP replies are printed as they are, never read as Rich markup or emoji codes.
-out = Console(markup=False, emoji=False, highlight=False)
-err = Console(stderr=True, markup=False, emoji=False, highlight=False)
+out = Console(soft_wrap=True, markup=False, emoji=False, highlight=False)
+err = Console(stderr=True, soft_wrap=True, markup=False, emoji=False, highlight=False)
 
 
 def _store() -> Store:
@@ -122,7 +122,10 @@ def send(
         str | None, typer.Option("--now", help="The time of sending (ISO 8601), for replays; default now.")
     ] = None,
 ) -> None:
-    """Mail each subscriber of CADENCE one digest of the changes not yet sent (.eml files with no SMTP)."""
+    """Mail each subscriber of CADENCE one digest of the changes not yet sent (.eml files with no SMTP).
+
+    Exits 1 when a message was deferred (left queued for the next send) or refused, or the send stopped.
+    """
     moment = _moment(now)
     try:
         report = send_digests(_store(), cadence, now=moment)
@@ -140,7 +143,7 @@ def send(
         err.print(f"refused: {line}", highlight=False, markup=False)
     if report.error:
         err.print(f"error: {report.error}", highlight=False, markup=False)
-    if not report.ok:
+    if not report.ok or report.failed:  # a refused message was not delivered either: whoever runs this must know
         raise typer.Exit(1)
 
 

@@ -10,12 +10,18 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
+from reliability_helpers import DAY1, DAY2, NEW, free_port
 
 from regwatch import cli
 from regwatch.domain.models import SourceHealth
+from regwatch.notify.subscribers import make_subscriber, upsert
 from regwatch.pipeline import steps
+from regwatch.pipeline.steps import load_baseline, run_pipeline
+from regwatch.store import Store
 
 
 def regwatch(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -160,3 +166,51 @@ def test_changes_as_csv_is_csv(tmp_path: Path) -> None:
     assert {(r["old_status"], r["new_status"], r["effective"]) for r in rows} == {("unknown", "banned", "2025-08-01")}
     assert [r["evidence"] for r in rows] == [" ".join(c["evidence"]) for c in expected]
     assert "https://legis.la.gov/sb154" in rows[0]["evidence"]
+
+
+# 12. digest send's exit code ---------------------------------------------------------------------------
+
+
+class Refusing:
+    """An aiosmtpd handler refusing every recipient for good (550), as a relay does for unknown mailboxes."""
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:  # noqa: N802
+        return f"550 5.1.1 <{address}>: mailbox unavailable"
+
+
+def published_day_two(tmp_path: Path, subscribers: list[str]) -> str:
+    """A SQLite store with subscribers and day two's alerts queued; its URL."""
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    store = Store.open(url)
+    load_baseline(store)
+    upsert(store, [make_subscriber(email=e) for e in subscribers])
+    run_pipeline(store, DAY1, reports_dir=tmp_path / "reports")
+    store.ingest(NEW)
+    run_pipeline(store, DAY2, reports_dir=tmp_path / "reports")
+    store.engine.dispose()
+    return url
+
+
+def test_digest_send_fails_when_the_server_refuses_every_message(tmp_path: Path) -> None:
+    url = published_day_two(tmp_path, ["a@example.com", "b@example.com"])
+    port = free_port()
+    controller = Controller(Refusing(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        env = {"REGWATCH_DATABASE_URL": url, "REGWATCH_SMTP_URL": f"smtp://127.0.0.1:{port}"}
+        result = regwatch("digest", "send", "--cadence", "daily", "--now", "2026-09-02T07:00:00Z", env=env)
+    finally:
+        controller.stop()
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1, result.stderr
+    assert "0 sent" in result.stderr and "2 refused" in result.stderr
+    assert "refused: a@example.com: " in result.stderr and "refused: b@example.com: " in result.stderr
+
+
+def test_digest_send_fails_when_the_server_is_down(tmp_path: Path) -> None:
+    url = published_day_two(tmp_path, ["a@example.com"])
+    env = {"REGWATCH_DATABASE_URL": url, "REGWATCH_SMTP_URL": f"smtp://127.0.0.1:{free_port()}"}
+    result = regwatch("digest", "send", "--cadence", "daily", "--now", "2026-09-02T07:00:00Z", env=env)
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1, result.stderr
+    assert "1 deferred" in result.stderr
