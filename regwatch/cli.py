@@ -20,7 +20,7 @@ from rich.text import Text
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 
 from regwatch import normalise, settings
-from regwatch.domain import models
+from regwatch.domain import jurisdictions, models, places
 from regwatch.domain.status import fold_status
 from regwatch.errors import BadInput
 from regwatch.inputs.jsonl import read_notices
@@ -118,14 +118,20 @@ def classify(file: Annotated[Path, typer.Argument(help="JSON Lines file, one Not
 def status(
     as_of: AsOf = None,
     format: Annotated[Format | None, typer.Option("--format", help="table (default on a terminal), csv, json")] = None,
-    jurisdiction: Annotated[list[str] | None, typer.Option("--jurisdiction", help="Only these codes.")] = None,
+    jurisdiction: Annotated[
+        list[str] | None,
+        typer.Option("--jurisdiction", help="Only these: a code (US-FL, TH) or a name (Florida); repeat."),
+    ] = None,
 ) -> None:
     """The status of kratom, 7-OH and synthetic alkaloids per jurisdiction on a date, from stored notices."""
     day = _as_of(as_of)
+    wanted = [places.resolve(given) for given in jurisdiction or []]
     store = _store()
     rows = fold_status(steps.normalise(store, day), day, store.verified(day))
-    if jurisdiction:
-        rows = [r for r in rows if r.jurisdiction in set(jurisdiction)]
+    if wanted:
+        rows = [r for r in rows if r.jurisdiction in wanted]
+        for code in sorted(set(wanted) - {r.jurisdiction for r in rows}):
+            err.print(f"{jurisdictions.label(code)}: no stored notice names it, so it has no status rows")
     fmt = _default_format(format)
     if fmt is Format.json:
         sys.stdout.write(status_json(rows))

@@ -214,3 +214,38 @@ def test_digest_send_fails_when_the_server_is_down(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     assert result.returncode == 1, result.stderr
     assert "1 deferred" in result.stderr
+
+
+# 10. status --jurisdiction: unknown codes are errors, names and lower case are read ---------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [
+        ("US-XX", ["'US-XX'"]),
+        ("Alabamma", ["'Alabamma'", "Alabama (US-AL)"]),  # a misspelt name: the closest names are suggested
+        ("Georgia", ["'Georgia'", "GE", "US-GA"]),  # a name of two jurisdictions: both codes, to choose from
+        ("[/x]", ["'[/x]'"]),
+    ],
+)
+def test_status_for_an_unknown_jurisdiction_is_an_error_naming_it(given: str, shown: list[str]) -> None:
+    result = regwatch("status", "--as-of", "2025-08-02", "--format", "json", "--jurisdiction", "US-LA",
+                      "--jurisdiction", given)  # fmt: skip
+    line = one_error_line(result)
+    assert result.returncode == 2 and result.stdout == ""
+    assert "--jurisdiction" in line
+    for text in shown:
+        assert text in line
+
+
+@pytest.mark.parametrize("given", ["US-LA", "us-la", "Louisiana", "louisiana", " Louisiana "])
+def test_status_reads_a_jurisdiction_by_code_in_any_case_or_by_name(tmp_path: Path, given: str) -> None:
+    ingest(tmp_path, notice())
+    result = regwatch("status", "--as-of", "2025-08-02", "--format", "json", "--jurisdiction", given)
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert {(r["jurisdiction"], r["substance"], r["status"]) for r in rows} == {
+        ("US-LA", "kratom", "banned"),
+        ("US-LA", "7-oh", "banned"),
+        ("US-LA", "synthetic", "banned"),
+    }
