@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from regwatch.reports.pages import PAGES_DIR, jurisdiction_pages, page_name
 from regwatch.reports.render import render_index, render_markdown, render_page
 
 CSV_FIELDS = ["jurisdiction", "substance", "status", "since", "pending", "scheduled", "evidence", "last_verified"]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as the start of a formula
 CHANGES_CSV_FIELDS = [
     "id", "run", "severity", "kind", "jurisdiction", "substance", "old_status", "new_status", "effective", "stage",
     "measure", "source", "summary", "notices", "evidence",
@@ -86,11 +88,9 @@ def status_json(rows: list[StatusRow]) -> str:
 
 
 def status_csv(rows: list[StatusRow]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(
+    return write_csv(
+        CSV_FIELDS,
+        (
             {
                 "jurisdiction": row.jurisdiction,
                 "substance": row.substance.value,
@@ -101,24 +101,41 @@ def status_csv(rows: list[StatusRow]) -> str:
                 "evidence": " ".join(row.evidence),
                 "last_verified": row.last_verified.isoformat() if row.last_verified else "",
             }
-        )
-    return out.getvalue()
+            for row in rows
+        ),
+    )
 
 
 def changes_csv(changes: list[Change]) -> str:
     """The changes one per line, in the order given; lists are joined with spaces."""
+    dumped = [change.model_dump(mode="json") for change in changes]
+    return write_csv(CHANGES_CSV_FIELDS, ({name: _text(d[name]) for name in CHANGES_CSV_FIELDS} for d in dumped))
+
+
+def _text(value: object) -> str:
+    """A JSON value as one cell: lists joined with spaces, null empty."""
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def write_csv(fields: list[str], rows: Iterable[dict[str, str]]) -> str:
+    """The one CSV writer of regwatch: a header, then `rows`, every cell through `csv_cell`.
+
+    Lines end in CRLF (RFC 4180), so a cell holding a lone CR is quoted too: with "\n" csv left it bare, and a
+    spreadsheet broke the row there.
+    """
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CHANGES_CSV_FIELDS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\r\n")
     writer.writeheader()
-    for change in changes:
-        fields = change.model_dump(mode="json")
-        writer.writerow(
-            {
-                name: " ".join(fields[name]) if isinstance(fields[name], list) else fields[name] or ""
-                for name in CHANGES_CSV_FIELDS
-            }
-        )
+    writer.writerows({name: csv_cell(value) for name, value in row.items()} for row in rows)
     return out.getvalue()
+
+
+def csv_cell(value: str) -> str:
+    """`value` as text a spreadsheet will not run: a leading =, +, -, @, tab or CR makes a cell a formula
+    (`=HYPERLINK(...)` in a scraped URL), so such a cell gets a leading ' (OWASP's advice on CSV injection)."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def _write_file(path: Path, content: str | bytes) -> None:
