@@ -9,13 +9,19 @@ import os
 import re
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from reliability_helpers import DAY1, DAY2, NEW, tree
 
 from regwatch.domain.models import Change, StatusRow
 from regwatch.domain.vocab import ChangeKind, Severity, Status, Substance
+from regwatch.pipeline.steps import load_baseline, report, run_pipeline
+from regwatch.reports import writer
 from regwatch.reports.writer import changes_csv, status_csv
+from regwatch.store import Store
 
 REGWATCH = Path(__file__).resolve().parents[2] / "regwatch"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -87,3 +93,50 @@ def test_every_csv_is_written_through_the_one_neutralising_function() -> None:
         if re.search(r"\bcsv\.(writer|DictWriter)\b", line)
     ]
     assert len(uses) == 1 and uses[0].startswith("reports/writer.py:"), uses
+
+
+# 3. Two writers of the same run at once -------------------------------------------------------------------
+
+
+def test_two_writers_of_one_run_at_once_each_leave_a_whole_report(
+    sqlite_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second writer starts while the first is mid-write; neither fails, and each returns a whole folder."""
+    root = tmp_path / "reports"
+    load_baseline(sqlite_store)
+    run_pipeline(sqlite_store, DAY1, reports_dir=root)
+    sqlite_store.ingest(NEW)
+    run_id = run_pipeline(sqlite_store, DAY2).run.id
+    expected = set(tree(report(sqlite_store, run_id, tmp_path / "alone")))
+
+    real_write = writer._write_file  # noqa: SLF001 (slowed, so that the two writers overlap for certain)
+    first_is_midway = threading.Event()
+
+    def slow_write(path: Path, content: str | bytes) -> None:
+        time.sleep(0.002)
+        real_write(path, content)
+        if threading.current_thread().name == "first" and len(list(path.parent.iterdir())) > 10:
+            first_is_midway.set()
+
+    monkeypatch.setattr(writer, "_write_file", slow_write)
+    outcomes: dict[str, object] = {}
+
+    def write(name: str) -> None:
+        try:
+            folder = report(sqlite_store, run_id, root)
+            outcomes[name] = (folder, set(tree(folder)), set(tree(root / "latest")))  # as the caller sees it
+        except Exception as exc:  # noqa: BLE001 (the test reports what a writer raised)
+            outcomes[name] = exc
+
+    first = threading.Thread(target=write, args=("first",), name="first")
+    second = threading.Thread(target=write, args=("second",), name="second")
+    first.start()
+    assert first_is_midway.wait(30)
+    second.start()
+    first.join(60)
+    second.join(60)
+
+    for name in ("first", "second"):
+        assert outcomes[name] == (root / run_id, expected, expected), name
+    assert set(tree(root / run_id)) == expected
+    assert sorted(p.name for p in root.iterdir()) == [DAY1.isoformat(), DAY2.isoformat(), "latest"]  # no staging
