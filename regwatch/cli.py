@@ -14,6 +14,8 @@ from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+from sqlalchemy import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 # typer bundles its own copy of click (typer._click) and raises that copy's exceptions, not the `click`
 # package's: catching click.ClickException never matched, and every usage error became a traceback.
@@ -27,6 +29,7 @@ from regwatch.inputs.jsonl import read_notices
 from regwatch.notify.cli import digest_app, subscribers_app
 from regwatch.pipeline import steps
 from regwatch.pipeline.steps import Outcome
+from regwatch.redact import redact, redact_url
 from regwatch.reports.writer import changes_csv, status_csv, status_json
 from regwatch.store import Store, StoreUnavailable
 
@@ -251,7 +254,7 @@ def main() -> None:
     except BadInput as exc:
         _fail(str(exc), 2)
     except StoreUnavailable as exc:
-        _fail(str(exc), 3)
+        _fail(_one_line(str(exc)), 3)
     except NoArgsIsHelpError as exc:  # `regwatch` or a command group alone: the help, as click prints it
         exc.show()
         raise SystemExit(exc.exit_code) from None
@@ -259,7 +262,28 @@ def main() -> None:
         _fail(_usage_message(exc), exc.exit_code)
     except ClickException as exc:
         _fail(exc.format_message(), exc.exit_code)
+    except DBAPIError as exc:  # the store failed mid-command: read-only, disk full, connection lost
+        _fail(_store_failure(exc), 3)
+    except OSError as exc:  # a file regwatch writes (a report on a full disk), named by the error
+        _fail(f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc), 3)
     raise SystemExit(code if isinstance(code, int) else 0)
+
+
+def _store_failure(exc: DBAPIError) -> str:
+    """The store's URL (password hidden) and the driver's reason, on one line; a transaction is never half-done."""
+    url = settings.database_url()
+    reason = _one_line(str(exc.orig))
+    try:
+        password = make_url(url).password
+    except ArgumentError:
+        password = None
+    return f"the store at {redact_url(url)} failed: {redact(reason, [str(password) if password else None])}"
+
+
+def _one_line(message: str) -> str:
+    """A driver's message on one line, without SQLAlchemy's "(Background on this error at: ...)" link."""
+    kept = [line.strip() for line in message.splitlines() if not line.startswith("(Background on this error")]
+    return " ".join(line for line in kept if line)
 
 
 def _usage_message(exc: UsageError) -> str:

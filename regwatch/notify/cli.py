@@ -12,12 +12,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from regwatch import settings
 from regwatch.domain.vocab import Cadence, Severity, Substance
 from regwatch.errors import BadInput
-from regwatch.notify.delivery import ConfigurationError
+from regwatch.notify.delivery import ConfigurationError, parse_smtp_url
 from regwatch.notify.digest import send_digests
 from regwatch.notify.subscribers import BadSubscriber, all_subscribers, make_subscriber, read_yaml, upsert
 from regwatch.notify.subscribers import remove as drop
+from regwatch.redact import redact_url
 from regwatch.store import Store
 
 subscribers_app = typer.Typer(help="Who gets alerts, for which jurisdictions and substances.", no_args_is_help=True)
@@ -127,6 +129,7 @@ def send(
     Exits 1 when a message was deferred (left queued for the next send) or refused, or the send stopped.
     """
     moment = _moment(now)
+    _check_smtp_url()
     try:
         report = send_digests(_store(), cadence, now=moment)
     except ConfigurationError as exc:  # a malformed REGWATCH_SMTP_URL: the message names it, redacted
@@ -145,6 +148,19 @@ def send(
         err.print(f"error: {report.error}", highlight=False, markup=False)
     if not report.ok or report.failed:  # a refused message was not delivered either: whoever runs this must know
         raise typer.Exit(1)
+
+
+def _check_smtp_url() -> None:
+    """A malformed REGWATCH_SMTP_URL is the user's mistake: one line naming it, its password hidden."""
+    url = settings.smtp_url()
+    if not url:
+        return
+    try:
+        parse_smtp_url(url)
+    except ConfigurationError as exc:
+        raise BadInput(str(exc)) from None
+    except ValueError as exc:  # urlsplit refuses some URLs before parse_smtp_url can name them (an unclosed "[")
+        raise BadInput(f"SMTP URL {redact_url(url)!r}: {exc}") from None
 
 
 def _moment(value: str | None) -> datetime:

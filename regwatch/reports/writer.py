@@ -174,7 +174,10 @@ def _swap_in(root: Path, targets: list[Path], files: dict[str, str | bytes]) -> 
             for name, content in files.items():
                 path = folder / name
                 path.parent.mkdir(parents=True, exist_ok=True)
-                _write_file(path, content)
+                try:
+                    _write_file(path, content)
+                except OSError as exc:  # named by where it was going: the staging folder is about to go
+                    raise OSError(exc.errno, exc.strerror, str(target / name)) from exc
         with _locked(root):
             for target in targets:
                 _replace(staging / target.name, target, staging / f".{target.name}.old")

@@ -4,9 +4,11 @@ traceback: usage errors, untrusted text, unknown jurisdictions, store and disk f
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,13 +16,15 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from reliability_helpers import DAY1, DAY2, NEW, free_port
+from reliability_helpers import DAY1, DAY2, NEW, Snapshot, free_port, snapshot
+from sqlalchemy import event, text
 
 from regwatch import cli
 from regwatch.domain.models import SourceHealth
 from regwatch.notify.subscribers import make_subscriber, upsert
 from regwatch.pipeline import steps
 from regwatch.pipeline.steps import load_baseline, run_pipeline
+from regwatch.reports import writer
 from regwatch.store import Store
 
 
@@ -234,8 +238,8 @@ def test_status_for_an_unknown_jurisdiction_is_an_error_naming_it(given: str, sh
     line = one_error_line(result)
     assert result.returncode == 2 and result.stdout == ""
     assert "--jurisdiction" in line
-    for text in shown:
-        assert text in line
+    for words in shown:
+        assert words in line
 
 
 @pytest.mark.parametrize("given", ["US-LA", "us-la", "Louisiana", "louisiana", " Louisiana "])
@@ -249,3 +253,135 @@ def test_status_reads_a_jurisdiction_by_code_in_any_case_or_by_name(tmp_path: Pa
         ("US-LA", "7-oh", "banned"),
         ("US-LA", "synthetic", "banned"),
     }
+
+
+# 14. Store, disk and SMTP faults: one line naming what failed, nothing stored lost ------------------------
+
+
+def test_a_read_only_sqlite_store_is_one_line_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    published_day_two(tmp_path, ["ops@example.com"])
+    before = snapshot_at(f"sqlite:///{path}")
+    env = {"REGWATCH_DATABASE_URL": f"sqlite:///file:{path}?mode=ro&uri=true"}
+    for args in (["ingest", str(notices_file(tmp_path))], ["run", "--no-crawl", "--as-of", "2026-09-03"]):
+        result = regwatch(*args, env=env)
+        line = one_error_line(result)
+        assert result.returncode == 3
+        assert f"the store at sqlite:///file:{path}" in line and "readonly database" in line
+    assert snapshot_at(f"sqlite:///{path}") == before
+
+
+def test_a_full_data_disk_is_one_line_naming_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = published_day_two(tmp_path, ["ops@example.com"])
+    monkeypatch.setenv("REGWATCH_DATABASE_URL", url)
+    before = snapshot_at(url)
+    real_open = Store.open
+
+    def full(url: str | None = None) -> Store:  # SQLite's own "database or disk is full", at the current size
+        store = real_open(url)
+        event.listen(store.engine, "connect", lambda conn, _: conn.execute("PRAGMA max_page_count = 1"))
+        store.engine.dispose()
+        return store
+
+    monkeypatch.setattr(Store, "open", full)
+    many = [notice(id=f"n{i}", identifier=f"SB {i}", text="x" * 5000) for i in range(50)]
+    code = main_with(["ingest", str(notices_file(tmp_path, *many))])
+    err = capsys.readouterr().err
+    assert code == 3 and err.count("\n") == 1 and "Traceback" not in err, err
+    assert f"error: the store at {url} failed: database or disk is full" in err
+    assert snapshot_at(url) == before
+
+
+def test_a_full_reports_disk_is_one_line_naming_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = published_day_two(tmp_path, ["ops@example.com"])
+    monkeypatch.setenv("REGWATCH_DATABASE_URL", url)
+    before = snapshot_at(url)
+
+    monkeypatch.setattr(writer, "_write_file", full_disk_writer(writer._write_file))  # noqa: SLF001
+    code = main_with(["run", "--no-crawl", "--as-of", DAY2.isoformat()])
+    err = capsys.readouterr().err
+    assert code == 3 and err.count("\n") == 1 and "Traceback" not in err, err
+    reports = Path(os.environ["REGWATCH_REPORTS_DIR"])
+    named = re.escape(str(reports / DAY2.isoformat() / "status.json"))  # where it was going, not the staging folder
+    assert re.search(rf"^error: {named}: No space left on device$", err), err
+    assert snapshot_at(url) == before  # the re-run of day two changed nothing stored
+
+
+def test_a_postgresql_connection_killed_mid_run_is_one_line_and_loses_nothing(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = Store.open(pg_url)
+    load_baseline(store)
+    upsert(store, [make_subscriber(email="ops@example.com")])
+    run_pipeline(store, DAY1, reports_dir=tmp_path / "reports")
+    store.ingest(NEW)
+    before = snapshot(store)
+    monkeypatch.setenv("REGWATCH_DATABASE_URL", pg_url)
+    real_open = Store.open
+
+    def killed_at_publish(url: str | None = None) -> Store:  # the server ends the session mid-transaction
+        opened = real_open(url)
+
+        @event.listens_for(opened.engine, "before_cursor_execute")
+        def kill(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+            if statement.startswith("INSERT INTO changes"):
+                with store.engine.connect() as admin:
+                    pid = conn.connection.dbapi_connection.info.backend_pid
+                    admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+
+        return opened
+
+    monkeypatch.setattr(Store, "open", killed_at_publish)
+    code = main_with(["run", "--no-crawl", "--no-baseline", "--as-of", DAY2.isoformat()])
+    err = capsys.readouterr().err
+    assert code == 3 and err.count("\n") == 1 and "Traceback" not in err, err
+    assert "error: the store at postgresql+psycopg://postgres@127.0.0.1" in err and "failed: " in err
+    assert snapshot(store) == before
+    store.engine.dispose()
+
+
+def test_a_malformed_smtp_url_is_one_line_without_the_password(tmp_path: Path) -> None:
+    url = published_day_two(tmp_path, ["ops@example.com"])
+    env = {"REGWATCH_DATABASE_URL": url, "REGWATCH_SMTP_URL": "smtp://bob:Secret-pw@[::1"}
+    result = regwatch("digest", "send", "--cadence", "daily", env=env)
+    line = one_error_line(result)
+    assert result.returncode == 2
+    assert "smtp://bob:***@[::1" in line and "Secret-pw" not in result.stderr + result.stdout
+
+
+def test_an_unreachable_postgresql_is_one_line() -> None:
+    env = {"REGWATCH_DATABASE_URL": f"postgresql+psycopg://bob:Secret-pw@127.0.0.1:{free_port()}/regwatch"}
+    result = regwatch("status", "--format", "json", env=env)
+    line = one_error_line(result)
+    assert result.returncode == 3 and "cannot open the store at postgresql+psycopg://bob:***@127.0.0.1:" in line
+    assert "Secret-pw" not in result.stderr
+
+
+def snapshot_at(url: str) -> Snapshot:
+    store = Store.open(url)
+    try:
+        return snapshot(store)
+    finally:
+        store.engine.dispose()
+
+
+def notices_file(tmp_path: Path, *notices: dict[str, object]) -> Path:
+    file = tmp_path / "more.jsonl"
+    file.write_text("".join(json.dumps(n) + "\n" for n in notices or [notice(id="one-more")]), encoding="utf-8")
+    return file
+
+
+def full_disk_writer(real_write: Any) -> Any:
+    """A report writer whose disk fills at status.json, inside the real write (no file name in the OSError)."""
+
+    def write(path: Path, content: str | bytes) -> None:
+        if path.name == "status.json":
+            with path.open("wb"):
+                raise OSError(errno.ENOSPC, "No space left on device")
+        real_write(path, content)
+
+    return write
