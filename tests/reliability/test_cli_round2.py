@@ -107,11 +107,13 @@ def ingest(tmp_path: Path, *notices: dict[str, object]) -> None:
 
 def main_with(argv: list[str]) -> int:
     """regwatch.cli.main() in this process with `argv` (for faults put in with monkeypatch); its exit code."""
-    sys.argv = ["regwatch", *argv]
+    saved, sys.argv = sys.argv, ["regwatch", *argv]
     try:
         cli.main()
     except SystemExit as exited:
         return int(exited.code or 0)
+    finally:
+        sys.argv = saved
     return 0
 
 
