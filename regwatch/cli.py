@@ -9,21 +9,30 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+from sqlalchemy import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+
+# typer bundles its own copy of click (typer._click) and raises that copy's exceptions, not the `click`
+# package's: catching click.ClickException never matched, and every usage error became a traceback.
+# typer exports only their base (TyperException); the kinds that need telling apart live there.
+# tests/reliability/test_cli_round2.py fails at once if a typer release moves them.
+from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 
 from regwatch import normalise, settings
-from regwatch.domain import models
+from regwatch.domain import jurisdictions, models, places
 from regwatch.domain.status import fold_status
 from regwatch.errors import BadInput
 from regwatch.inputs.jsonl import read_notices
 from regwatch.notify.cli import digest_app, subscribers_app
 from regwatch.pipeline import steps
 from regwatch.pipeline.steps import Outcome
-from regwatch.reports.writer import status_csv, status_json
+from regwatch.redact import redact, redact_url
+from regwatch.reports.writer import changes_csv, status_csv, status_json
 from regwatch.store import Store, StoreUnavailable
 
 app = typer.Typer(
@@ -35,8 +44,10 @@ baseline_app = typer.Typer(help="The curated, cited baseline of kratom law.", no
 app.add_typer(baseline_app, name="baseline")
 app.add_typer(subscribers_app, name="subscribers")
 app.add_typer(digest_app, name="digest")
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# Titles, summaries, health messages, ids and dates come from sources and users: printed as they are, never
+# read as Rich markup (`[/x]` crashed the CLI) nor emoji codes; colour is given with `style` instead.
+out = Console(soft_wrap=True, markup=False, emoji=False, highlight=False)
+err = Console(stderr=True, soft_wrap=True, markup=False, emoji=False, highlight=False)
 
 
 class Format(StrEnum):
@@ -112,14 +123,20 @@ def classify(file: Annotated[Path, typer.Argument(help="JSON Lines file, one Not
 def status(
     as_of: AsOf = None,
     format: Annotated[Format | None, typer.Option("--format", help="table (default on a terminal), csv, json")] = None,
-    jurisdiction: Annotated[list[str] | None, typer.Option("--jurisdiction", help="Only these codes.")] = None,
+    jurisdiction: Annotated[
+        list[str] | None,
+        typer.Option("--jurisdiction", help="Only these: a code (US-FL, TH) or a name (Florida); repeat."),
+    ] = None,
 ) -> None:
     """The status of kratom, 7-OH and synthetic alkaloids per jurisdiction on a date, from stored notices."""
     day = _as_of(as_of)
+    wanted = [places.resolve(given) for given in jurisdiction or []]
     store = _store()
     rows = fold_status(steps.normalise(store, day), day, store.verified(day))
-    if jurisdiction:
-        rows = [r for r in rows if r.jurisdiction in set(jurisdiction)]
+    if wanted:
+        rows = [r for r in rows if r.jurisdiction in wanted]
+        for code in sorted(set(wanted) - {r.jurisdiction for r in rows}):
+            err.print(f"{jurisdictions.label(code)}: no stored notice names it, so it has no status rows")
     fmt = _default_format(format)
     if fmt is Format.json:
         sys.stdout.write(status_json(rows))
@@ -153,7 +170,7 @@ def status(
 @app.command()
 def changes(
     run: Annotated[str | None, typer.Option("--run", help="Run id (its as-of date); default the latest.")] = None,
-    format: Annotated[Format | None, typer.Option("--format", help="table (default on a terminal) or json")] = None,
+    format: Annotated[Format | None, typer.Option("--format", help="table (default on a terminal), csv, json")] = None,
 ) -> None:
     """The changes a run found against the run before it, most severe first."""
     store = _store()
@@ -161,8 +178,12 @@ def changes(
     if chosen is None:
         raise BadInput(f"no run {run!r} in the store" if run else "no run in the store yet: try `regwatch run`")
     found = store.changes(chosen.id)
-    if _default_format(format) is Format.json:
+    fmt = _default_format(format)
+    if fmt is Format.json:
         print(json.dumps([c.model_dump(mode="json") for c in found], indent=2))
+        return
+    if fmt is Format.csv:
+        sys.stdout.write(changes_csv(found))
         return
     table = Table(title=f"Changes in run {chosen.id}")
     for column in ("severity", "kind", "jurisdiction", "substance", "summary"):
@@ -209,9 +230,9 @@ def _summarise(outcome: Outcome) -> None:
     err.print(f"run {run.id}: {run.notices} notices, {len(outcome.rows)} status rows, changes: {counts}")
     for h in run.health:
         if h.skipped:
-            err.print(f"[yellow]source {h.source} not configured[/yellow] (not run): {h.message}", highlight=False)
+            err.print(Text.assemble((f"source {h.source} not configured", "yellow"), f" (not run): {h.message}"))
         elif not h.ok:
-            err.print(f"[red]source {h.source} broken[/red]: {h.message}")
+            err.print(Text.assemble((f"source {h.source} broken", "red"), f": {h.message}"))
     if outcome.report:
         err.print(f"report: {outcome.report / 'index.html'}")
 
@@ -232,18 +253,50 @@ def schema(name: Annotated[SchemaName, typer.Argument(help="Which model.")] = Sc
 def main() -> None:
     """Entry point: clear one-line errors for bad input and an unreachable store, never a traceback."""
     try:
-        # Without standalone mode click returns the code of a `typer.Exit` instead of exiting with it.
+        # Without standalone mode, a command's `raise typer.Exit(code)` comes back as the return value.
         code = app(standalone_mode=False)
-        if isinstance(code, int) and code:
-            raise SystemExit(code)
     except BadInput as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False, markup=True)
-        raise SystemExit(2) from None
+        _fail(str(exc), 2)
     except StoreUnavailable as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise SystemExit(3) from None
-    except typer.Exit as exc:
-        raise SystemExit(exc.exit_code) from None
-    except click.ClickException as exc:  # click's own usage errors
+        _fail(_one_line(str(exc)), 3)
+    except NoArgsIsHelpError as exc:  # `regwatch` or a command group alone: the help, as click prints it
         exc.show()
         raise SystemExit(exc.exit_code) from None
+    except UsageError as exc:  # a bad option or value, a missing argument, an unknown command
+        _fail(_usage_message(exc), exc.exit_code)
+    except ClickException as exc:
+        _fail(exc.format_message(), exc.exit_code)
+    except DBAPIError as exc:  # the store failed mid-command: read-only, disk full, connection lost
+        _fail(_store_failure(exc), 3)
+    except OSError as exc:  # a file regwatch writes (a report on a full disk), named by the error
+        _fail(f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc), 3)
+    raise SystemExit(code if isinstance(code, int) else 0)
+
+
+def _store_failure(exc: DBAPIError) -> str:
+    """The store's URL (password hidden) and the driver's reason, on one line; a transaction is never half-done."""
+    url = settings.database_url()
+    reason = _one_line(str(exc.orig))
+    try:
+        password = make_url(url).password
+    except ArgumentError:
+        password = None
+    return f"the store at {redact_url(url)} failed: {redact(reason, [str(password) if password else None])}"
+
+
+def _one_line(message: str) -> str:
+    """A driver's message on one line, without SQLAlchemy's "(Background on this error at: ...)" link."""
+    kept = [line.strip() for line in message.splitlines() if not line.startswith("(Background on this error")]
+    return " ".join(line for line in kept if line)
+
+
+def _usage_message(exc: UsageError) -> str:
+    """click's message on one line, without typer's "Value error, " prefix, and where to read the usage."""
+    message = " ".join(exc.format_message().replace("Value error, ", "").split())
+    return f"{message} (see `{exc.ctx.command_path} --help`)" if exc.ctx is not None else message
+
+
+def _fail(message: str, code: int) -> None:
+    """One line on stderr and the exit code."""
+    err.print(Text.assemble(("error:", "red"), f" {message}"))
+    raise SystemExit(code) from None

@@ -31,7 +31,9 @@ ALLOWED = {
         "domain", "inputs", "normalise", "evidence", "store", "scraping", "reports", "notify",
         "settings", "redact", "errors", "bulk",
     },
-    "cli": {"domain", "inputs", "normalise", "store", "reports", "notify", "pipeline", "settings", "errors"},
+    "cli": {
+        "domain", "inputs", "normalise", "store", "reports", "notify", "pipeline", "settings", "redact", "errors",
+    },
     "__main__": {"cli"},
     "data": set(),
 }  # fmt: skip

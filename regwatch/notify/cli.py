@@ -12,18 +12,21 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from regwatch import settings
 from regwatch.domain.vocab import Cadence, Severity, Substance
 from regwatch.errors import BadInput
-from regwatch.notify.delivery import ConfigurationError
+from regwatch.notify.delivery import ConfigurationError, parse_smtp_url
 from regwatch.notify.digest import send_digests
 from regwatch.notify.subscribers import BadSubscriber, all_subscribers, make_subscriber, read_yaml, upsert
 from regwatch.notify.subscribers import remove as drop
+from regwatch.redact import redact_url
 from regwatch.store import Store
 
 subscribers_app = typer.Typer(help="Who gets alerts, for which jurisdictions and substances.", no_args_is_help=True)
 digest_app = typer.Typer(help="Email digests of the changes subscribers have not yet been sent.", no_args_is_help=True)
-out = Console()
-err = Console(stderr=True)
+# Addresses and SMTP replies are printed as they are, never read as Rich markup or emoji codes.
+out = Console(soft_wrap=True, markup=False, emoji=False, highlight=False)
+err = Console(stderr=True, soft_wrap=True, markup=False, emoji=False, highlight=False)
 
 
 def _store() -> Store:
@@ -121,8 +124,12 @@ def send(
         str | None, typer.Option("--now", help="The time of sending (ISO 8601), for replays; default now.")
     ] = None,
 ) -> None:
-    """Mail each subscriber of CADENCE one digest of the changes not yet sent (.eml files with no SMTP)."""
+    """Mail each subscriber of CADENCE one digest of the changes not yet sent (.eml files with no SMTP).
+
+    Exits 1 when a message was deferred (left queued for the next send) or refused, or the send stopped.
+    """
     moment = _moment(now)
+    _check_smtp_url()
     try:
         report = send_digests(_store(), cadence, now=moment)
     except ConfigurationError as exc:  # a malformed REGWATCH_SMTP_URL: the message names it, redacted
@@ -141,8 +148,21 @@ def send(
         err.print(f"refused: {line}", highlight=False, markup=False)
     if report.error:
         err.print(f"error: {report.error}", highlight=False, markup=False)
-    if not report.ok:
+    if not report.ok or report.failed:  # a refused message was not delivered either: whoever runs this must know
         raise typer.Exit(1)
+
+
+def _check_smtp_url() -> None:
+    """A malformed REGWATCH_SMTP_URL is the user's mistake: one line naming it, its password hidden."""
+    url = settings.smtp_url()
+    if not url:
+        return
+    try:
+        parse_smtp_url(url)
+    except ConfigurationError as exc:
+        raise BadInput(str(exc)) from None
+    except ValueError as exc:  # urlsplit refuses some URLs before parse_smtp_url can name them (an unclosed "[")
+        raise BadInput(f"SMTP URL {redact_url(url)!r}: {exc}") from None
 
 
 def _moment(value: str | None) -> datetime:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import csv
+import ctypes
+import errno
+import fcntl
 import io
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,6 +25,14 @@ from regwatch.reports.pages import PAGES_DIR, jurisdiction_pages, page_name
 from regwatch.reports.render import render_index, render_markdown, render_page
 
 CSV_FIELDS = ["jurisdiction", "substance", "status", "since", "pending", "scheduled", "evidence", "last_verified"]
+STAGING_PREFIX = ".staging-"  # a writer's private folder in the reports root, until its folders are swapped in
+_LIBC = ctypes.CDLL(None, use_errno=True)
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2  # from <fcntl.h> and <linux/fs.h>
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as the start of a formula
+CHANGES_CSV_FIELDS = [
+    "id", "run", "severity", "kind", "jurisdiction", "substance", "old_status", "new_status", "effective", "stage",
+    "measure", "source", "summary", "notices", "evidence",
+]  # fmt: skip
 
 
 def write_reports(
@@ -82,11 +95,9 @@ def status_json(rows: list[StatusRow]) -> str:
 
 
 def status_csv(rows: list[StatusRow]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(
+    return write_csv(
+        CSV_FIELDS,
+        (
             {
                 "jurisdiction": row.jurisdiction,
                 "substance": row.substance.value,
@@ -97,8 +108,41 @@ def status_csv(rows: list[StatusRow]) -> str:
                 "evidence": " ".join(row.evidence),
                 "last_verified": row.last_verified.isoformat() if row.last_verified else "",
             }
-        )
+            for row in rows
+        ),
+    )
+
+
+def changes_csv(changes: list[Change]) -> str:
+    """The changes one per line, in the order given; lists are joined with spaces."""
+    dumped = [change.model_dump(mode="json") for change in changes]
+    return write_csv(CHANGES_CSV_FIELDS, ({name: _text(d[name]) for name in CHANGES_CSV_FIELDS} for d in dumped))
+
+
+def _text(value: object) -> str:
+    """A JSON value as one cell: lists joined with spaces, null empty."""
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def write_csv(fields: list[str], rows: Iterable[dict[str, str]]) -> str:
+    """The one CSV writer of regwatch: a header, then `rows`, every cell through `csv_cell`.
+
+    Lines end in CRLF (RFC 4180), so a cell holding a lone CR is quoted too: with "\n" csv left it bare, and a
+    spreadsheet broke the row there.
+    """
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows({name: csv_cell(value) for name, value in row.items()} for row in rows)
     return out.getvalue()
+
+
+def csv_cell(value: str) -> str:
+    """`value` as text a spreadsheet will not run: a leading =, +, -, @, tab or CR makes a cell a formula
+    (`=HYPERLINK(...)` in a scraped URL), so such a cell gets a leading ' (OWASP's advice on CSV injection)."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def _write_file(path: Path, content: str | bytes) -> None:
@@ -111,35 +155,93 @@ def _write_file(path: Path, content: str | bytes) -> None:
 
 
 def _swap_in(root: Path, targets: list[Path], files: dict[str, str | bytes]) -> None:
-    """Write every target in a fresh folder beside it first, then rename each over its target.
+    """Write every target in this writer's own staging folder first, then swap each in over its target.
 
-    All writing happens before any rename, so a failure while writing (a full disk) removes the staging
-    folders and leaves every target exactly as it was: `<run-id>/` and `latest/` never disagree halfway.
+    All writing happens before any swap, so a failure while writing (a full disk) removes the staging folder
+    and leaves every target exactly as it was: `<run-id>/` and `latest/` never disagree halfway. Writers of
+    the same run may overlap (a manual run beside the scheduled one): each writes in a staging folder no
+    other writer touches, and swaps one at a time, so the folder each returns is whole when it returns.
     """
-    staged: list[tuple[Path, Path]] = []
-    for target in targets:
-        # A writer killed mid-write (SIGKILL, power loss) leaves its staging folder; clear it up here.
-        for stale in root.glob(f".{target.name}-*"):
-            shutil.rmtree(stale, ignore_errors=True)
+    with _locked(root):
+        _clear_abandoned(root)
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
+        claim = _claim(staging)
     try:
         for target in targets:
-            staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=root))
-            # mkdtemp makes the folder private (0700); a report is published, so a web server must read it.
-            staging.chmod(0o755)
-            staged.append((staging, target))
+            folder = staging / target.name
+            folder.mkdir()
+            folder.chmod(0o755)  # mkdtemp's folder is private (0700); a report is published, a web server reads it
             for name, content in files.items():
-                path = staging / name
+                path = folder / name
                 path.parent.mkdir(parents=True, exist_ok=True)
-                _write_file(path, content)
-    except BaseException:
-        for staging, _ in staged:
+                try:
+                    _write_file(path, content)
+                except OSError as exc:  # named by where it was going: the staging folder is about to go
+                    raise OSError(exc.errno, exc.strerror, str(target / name)) from exc
+        with _locked(root):
+            for target in targets:
+                _replace(staging / target.name, target, staging / f".{target.name}.old")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        os.close(claim)
+
+
+@contextmanager
+def _locked(root: Path) -> Iterator[None]:
+    """Hold the reports folder's lock: one writer at a time claims a staging folder or swaps folders in.
+
+    The lock is flock(2) on the folder itself, so no lock file shows in the reports, and it is let go when
+    a killed writer's process ends.
+    """
+    handle = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)
+
+
+def _claim(staging: Path) -> int:
+    """Lock `staging` for as long as this writer lives; the descriptor to close when done."""
+    handle = os.open(staging, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return handle
+
+
+def _clear_abandoned(root: Path) -> None:
+    """Remove the staging folders of writers that were killed (SIGKILL, power loss): those nobody holds."""
+    for staging in root.glob(f"{STAGING_PREFIX}*"):
+        try:
+            handle = os.open(staging, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            continue  # gone meanwhile
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue  # a live writer's
+        else:
             shutil.rmtree(staging, ignore_errors=True)
-        raise
-    for staging, target in staged:
-        old = root / f".{target.name}.old"
-        if old.exists():
-            shutil.rmtree(old)
-        if target.exists():
-            target.rename(old)
-        staging.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
+        finally:
+            os.close(handle)
+
+
+def _replace(new: Path, target: Path, aside: Path) -> None:
+    """Put the folder `new` at `target`: atomically where the filesystem can exchange two folders."""
+    if _exchange(new, target):
+        return  # `target` never went missing; the old report is now at `new`, removed with the staging folder
+    if target.exists():  # a filesystem without RENAME_EXCHANGE (NFS): `target` is missing between the renames
+        target.rename(aside)
+    new.rename(target)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE); False where that is not available."""
+    renameat2 = getattr(_LIBC, "renameat2", None)
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOENT, errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # no target yet, or not supported
+        return False
+    raise OSError(code, os.strerror(code), str(b))

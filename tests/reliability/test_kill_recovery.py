@@ -50,8 +50,20 @@ def hook(path, content):
     return original(path, content)
 m._write_file = hook
 """,
-    "between moving latest/ aside and renaming the new one in": """
+    "after swapping the new latest/ in, before the old one is removed": """
+from regwatch.reports import writer as m
+original = m._exchange
+def hook(a, b):
+    result = original(a, b)
+    if b.name == "latest":
+        die()
+    return result
+m._exchange = hook
+""",
+    "between moving latest/ aside and renaming the new one in (no RENAME_EXCHANGE)": """
 import pathlib
+from regwatch.reports import writer as m
+m._exchange = lambda a, b: False
 original = pathlib.Path.rename
 def hook(self, target):
     result = original(self, target)

@@ -1,0 +1,63 @@
+"""What a person types for a jurisdiction (`US-AL`, `us-al`, `Alabama`, `thailand`), read as its code.
+
+Stored data only ever holds validated codes (regwatch.domain.jurisdictions); this is for input typed by hand,
+where an unknown code must be an error that names it, never a filter that quietly matches nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from functools import cache
+
+import pycountry
+
+from regwatch.domain import jurisdictions
+from regwatch.domain.jurisdictions import UnknownJurisdiction
+from regwatch.errors import BadInput
+
+
+def resolve(text: str, option: str = "--jurisdiction") -> str:
+    """The code `text` names: a code in any case, or the name of a nation or subdivision (ISO 3166).
+
+    Raises BadInput naming `option` and `text`: with the codes to choose from when the name is shared
+    (Georgia), with the closest names when there is none.
+    """
+    value = text.strip()
+    try:
+        return jurisdictions.validate(_code_case(value))
+    except UnknownJurisdiction:
+        pass
+    codes = _by_name().get(value.casefold(), [])
+    if len(codes) == 1:
+        return codes[0]
+    if codes:
+        choices = ", ".join(jurisdictions.label(code) for code in codes)
+        raise BadInput(f"{option} {text!r} names several jurisdictions: give the code of one of {choices}")
+    close = difflib.get_close_matches(value.casefold(), _by_name(), n=3, cutoff=0.8)
+    hint = ", ".join(jurisdictions.label(code) for name in close for code in _by_name()[name])
+    raise BadInput(
+        f"{option} {text!r} is not a jurisdiction: expected a code such as US-FL, TH or US-CA:san-diego, "
+        f"or the name of a nation or state" + (f"; did you mean {hint}?" if hint else "")
+    )
+
+
+def _code_case(value: str) -> str:
+    """`us-ca:San-Diego` -> `US-CA:san-diego`: codes are upper case, locality slugs lower case."""
+    parent, colon, slug = value.partition(":")
+    return parent.upper() + colon + slug.lower()
+
+
+@cache
+def _by_name() -> dict[str, list[str]]:
+    """Every nation's and subdivision's name, case-folded, with the codes it names (US federal as `US`)."""
+    names: defaultdict[str, list[str]] = defaultdict(list)
+    for country in pycountry.countries:
+        for attribute in ("name", "common_name", "official_name"):
+            shown = getattr(country, attribute, None)
+            if shown and country.alpha_2 not in names[shown.casefold()]:
+                names[shown.casefold()].append(country.alpha_2)
+    for sub in pycountry.subdivisions:
+        if sub.code not in names[sub.name.casefold()]:
+            names[sub.name.casefold()].append(sub.code)
+    return dict(names)
