@@ -10,7 +10,8 @@ import pycountry
 
 # US territories have their own ISO 3166-1 codes as well; regwatch files them under US-XX.
 US_TERRITORIES = ("US-AS", "US-GU", "US-MP", "US-PR", "US-UM", "US-VI")
-_LOCALITY_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# fullmatch, not match with `$`: `$` also matches before a trailing newline, and "san-diego\n" is a second city.
+_LOCALITY_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 class UnknownJurisdiction(ValueError):
@@ -63,7 +64,7 @@ def validate(code: str) -> str:
     if ":" in code:
         parent, slug = code.split(":", 1)
         validate(parent)
-        if not _LOCALITY_SLUG.match(slug):
+        if not _LOCALITY_SLUG.fullmatch(slug):
             raise UnknownJurisdiction(
                 f"{code!r}: a locality is PARENT:slug with a lowercase slug such as US-CA:san-diego"
             )
