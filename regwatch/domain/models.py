@@ -8,7 +8,7 @@ import json
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from regwatch.domain import jurisdictions
 from regwatch.domain.vocab import (
@@ -23,7 +23,16 @@ from regwatch.domain.vocab import (
     Substance,
 )
 
-JurisdictionCode = Annotated[str, AfterValidator(jurisdictions.validate)]
+# The longest values the store's columns hold (regwatch/store/tables.py sizes its columns from these).
+# Checked here, so SQLite (which ignores lengths) and PostgreSQL (which raises a DataError) both refuse
+# a notice the same way, with the input line named, before anything is stored.
+ID_LENGTH = 200
+JURISDICTION_LENGTH = 80
+SOURCE_LENGTH = 60
+
+JurisdictionCode = Annotated[
+    str, StringConstraints(max_length=JURISDICTION_LENGTH), AfterValidator(jurisdictions.validate)
+]
 
 
 class Strict(BaseModel):
@@ -55,9 +64,11 @@ class Curated(Strict):
 class Notice(Strict):
     """A document a source published that may bear on kratom: a bill, rule, notice, release, letter."""
 
-    id: str | None = Field(default=None, description="stable id; derived from the content when absent")
+    id: str | None = Field(
+        default=None, max_length=ID_LENGTH, description="stable id; derived from the content when absent"
+    )
     jurisdiction: JurisdictionCode
-    source: str = Field(min_length=1, description="spider or feed name, e.g. openstates")
+    source: str = Field(min_length=1, max_length=SOURCE_LENGTH, description="spider or feed name, e.g. openstates")
     kind: NoticeKind
     title: str = Field(min_length=1)
     text: str = ""
