@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from regwatch.domain import jurisdictions
 from regwatch.domain.vocab import (
@@ -30,6 +31,21 @@ ID_LENGTH = 200
 JURISDICTION_LENGTH = 80
 SOURCE_LENGTH = 60
 
+# Characters XML 1.0 forbids (NUL, form feed and the other C0 controls but tab and newlines, lone
+# surrogates, U+FFFE/U+FFFF). Text copied out of PDFs carries form feeds, and a single one made the Atom
+# feed fail for every run that included the notice; each run of them becomes one space at the door.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]+")
+
+
+def xml_safe(value: Any) -> Any:
+    """`value` with every run of characters XML cannot hold replaced by a space (non-strings pass through)."""
+    if isinstance(value, str) and _NOT_XML.search(value):
+        return _NOT_XML.sub(" ", value).strip(" ")
+    return value
+
+
+Text = Annotated[str, BeforeValidator(xml_safe)]
+
 JurisdictionCode = Annotated[
     str, StringConstraints(max_length=JURISDICTION_LENGTH), AfterValidator(jurisdictions.validate)
 ]
@@ -45,7 +61,7 @@ class NoticeAction(Strict):
     """One dated step in a notice's life, as the source words it ("Signed by Governor")."""
 
     date: date
-    description: str = Field(min_length=1)
+    description: Text = Field(min_length=1)
 
 
 class Curated(Strict):
@@ -57,8 +73,8 @@ class Curated(Strict):
     expires: date | None = None
     undated: bool = Field(default=False, description="a status snapshot: in force since an unknown date")
     reliability: Reliability
-    sources: list[str] = Field(min_length=1)
-    note: str | None = None
+    sources: list[Text] = Field(min_length=1)
+    note: Text | None = None
 
 
 class Notice(Strict):
@@ -70,11 +86,11 @@ class Notice(Strict):
     jurisdiction: JurisdictionCode
     source: str = Field(min_length=1, max_length=SOURCE_LENGTH, description="spider or feed name, e.g. openstates")
     kind: NoticeKind
-    title: str = Field(min_length=1)
-    text: str = ""
-    url: str | None = None
+    title: Text = Field(min_length=1)
+    text: Text = ""
+    url: Text | None = None
     published: date
-    identifier: str | None = None
+    identifier: Text | None = None
     actions: list[NoticeAction] = Field(default_factory=list)
     effective: date | None = None
     retrieved: datetime | None = Field(default=None, description="when the source was fetched")

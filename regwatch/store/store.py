@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import Engine, Row, delete, func, insert, select, update
 
 from regwatch.domain.changes import most_severe_first
 from regwatch.domain.models import Change, Notice, Run, SourceHealth, StatusRow
+from regwatch.errors import explain
 from regwatch.store import tables as t
 from regwatch.store.db import make_engine
+
+log = logging.getLogger(__name__)
 
 # Rows per INSERT statement: large enough to be fast, small enough for SQLite's variable limit.
 BATCH = 500
@@ -65,13 +70,20 @@ class Store:
         return IngestResult(added=added, updated=updated, unchanged=len(incoming) - added - updated)
 
     def notices(self, until: date | None = None) -> Iterator[Notice]:
-        """Every stored notice (published on or before `until`, when given), in id order."""
-        query = select(t.notices.c.payload).order_by(t.notices.c.id)
+        """Every stored notice (published on or before `until`, when given), in id order.
+
+        A stored notice that today's model refuses (written before a check was added) is logged and
+        skipped: one bad notice must never stop a run.
+        """
+        query = select(t.notices.c.id, t.notices.c.payload).order_by(t.notices.c.id)
         if until is not None:
             query = query.where(t.notices.c.published <= until)
         with self.engine.connect() as conn:
             for row in conn.execute(query.execution_options(yield_per=2000)):
-                yield Notice.model_validate(row.payload)
+                try:
+                    yield Notice.model_validate(row.payload)
+                except ValidationError as exc:
+                    log.warning("stored notice %s skipped: %s", row.id, explain(exc))
 
     def notice(self, notice_id: str) -> Notice | None:
         with self.engine.connect() as conn:

@@ -9,11 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from reliability_helpers import DAY1, DAY2, NEW
+from sqlalchemy import update
 
+from regwatch.domain import jurisdictions
 from regwatch.domain.models import Notice
 from regwatch.errors import BadInput
 from regwatch.inputs.jsonl import read_notices
+from regwatch.pipeline.steps import load_baseline, run_pipeline
 from regwatch.store import Store
+from regwatch.store import tables as t
 
 BILL: dict[str, Any] = {
     "jurisdiction": "US-RI",
@@ -60,3 +65,52 @@ def test_values_longer_than_their_columns_are_refused_naming_the_line(
         read_notices(file)
     assert store.count_notices() == 0
     assert len(Notice.model_validate(BILL).id or "") <= 200  # a derived id always fits
+
+
+# 2: poison notices --------------------------------------------------------------------------------------
+
+
+def test_characters_xml_forbids_are_removed_at_the_door() -> None:
+    notice = Notice.model_validate(
+        {
+            **BILL,
+            "title": "Kratom\x0cAct\x00",
+            "text": "page one\x0cpage two\x1b",
+            "identifier": "H\x005565",
+            "actions": [{"date": "2026-08-20", "description": "Intro\x0bduced"}],
+        }
+    )
+    assert notice.title == "Kratom Act"
+    assert notice.text == "page one page two"
+    assert notice.identifier == "H 5565"
+    assert notice.actions[0].description == "Intro duced"
+    assert Notice.model_validate({**BILL, "text": "tab\there\nand\r\nlines"}).text == "tab\there\nand\r\nlines"
+
+
+def test_a_long_locality_slug_is_refused() -> None:
+    with pytest.raises(ValueError, match="a locality slug has at most 60 characters"):
+        jurisdictions.validate("US-CA:" + "a" * 61)
+    with pytest.raises(ValueError, match="jurisdiction"):
+        Notice.model_validate({**BILL, "jurisdiction": "US-CA:" + "a" * 300})
+    assert jurisdictions.validate("US-CA:" + "a" * 60)
+
+
+def test_a_pdf_title_does_not_break_the_run(store: Store, tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    load_baseline(store)
+    run_pipeline(store, DAY1, reports_dir=reports)
+    poison = NEW[1].model_dump(mode="json") | {"title": "Restricts 7-hydroxymitragynine\x0c\x00 products"}
+    store.ingest([Notice.model_validate(poison)])
+    outcome = run_pipeline(store, DAY2, reports_dir=reports)
+    assert any("Restricts 7-hydroxymitragynine" in c.summary for c in outcome.changes)
+    assert "Restricts 7-hydroxymitragynine  products" in (reports / DAY2.isoformat() / "feed.xml").read_text()
+
+
+def test_a_stored_notice_that_no_longer_validates_is_skipped(store: Store, caplog: pytest.LogCaptureFixture) -> None:
+    store.ingest([Notice.model_validate(BILL), Notice.model_validate({**BILL, "identifier": "H 2"})])
+    bad_id = Notice.model_validate({**BILL, "identifier": "H 2"}).id
+    poisoned = {**BILL, "identifier": "H 2", "jurisdiction": "US-CA:" + "a" * 300}
+    with store.engine.begin() as conn:  # written by an older regwatch that let it through
+        conn.execute(update(t.notices).where(t.notices.c.id == bad_id).values(payload=poisoned))
+    assert [n.identifier for n in store.notices()] == ["H 5565"]
+    assert str(bad_id) in caplog.text
