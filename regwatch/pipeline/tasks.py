@@ -84,7 +84,7 @@ def crawl_one(name: str, replay: str | None = None, store: Store | None = None) 
 def publish_run(
     as_of: date, planned: list[str], healths: list[dict[str, Any]], store: Store | None = None
 ) -> dict[str, Any]:
-    """Publish the run for `as_of` (replacing an earlier run of that date) and summarise it.
+    """Publish the run for `as_of` with its alerts queued (replacing an earlier run of that date); summarise it.
 
     A planned source with no health (its crawl task failed for good) counts as broken, never as
     "no change".
@@ -97,10 +97,11 @@ def publish_run(
     outcome = steps.publish(store or Store.open(), as_of, health)
     broken = [h.source for h in health if not h.ok and not h.skipped]
     log.info(
-        "run %s: %d notices, %d changes, broken sources: %s",
+        "run %s: %d notices, %d changes, %d alerts queued, broken sources: %s",
         outcome.run.id,
         outcome.run.notices,
         len(outcome.changes),
+        outcome.queued,
         ", ".join(broken) or "none",
     )
     return {
@@ -108,6 +109,7 @@ def publish_run(
         "as_of": as_of.isoformat(),
         "notices": outcome.run.notices,
         "changes": len(outcome.changes),
+        "queued": outcome.queued,
         "broken": broken,
     }
 

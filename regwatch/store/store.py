@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Engine, Row, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
 
 from regwatch.domain.changes import most_severe_first
 from regwatch.domain.models import Change, Notice, Run, SourceHealth, StatusRow
@@ -96,8 +96,20 @@ class Store:
 
     # runs ----------------------------------------------------------------------------------------------
 
-    def publish_run(self, run: Run, rows: list[StatusRow], changes: list[Change], news: list[str]) -> None:
-        """Replace the run's outputs in one transaction: readers see the old table or the new, never half."""
+    def publish_run(
+        self,
+        run: Run,
+        rows: list[StatusRow],
+        changes: list[Change],
+        news: list[str],
+        *,
+        also: Callable[[Connection], object] | None = None,
+    ) -> None:
+        """Replace the run's outputs in one transaction: readers see the old table or the new, never half.
+
+        `also` writes more in that same transaction, so that it commits with the run or not at all:
+        the run's alerts (regwatch.notify.outbox.queue_changes, the transactional outbox).
+        """
         with self.engine.begin() as conn:
             for table in (t.status_rows, t.changes):
                 conn.execute(delete(table).where(table.c.run_id == run.id))
@@ -142,6 +154,8 @@ class Store:
             ]
             for start in range(0, len(change_rows), BATCH):
                 conn.execute(insert(t.changes), change_rows[start : start + BATCH])
+            if also is not None:
+                also(conn)
 
     def run(self, run_id: str) -> Run | None:
         with self.engine.connect() as conn:

@@ -60,11 +60,12 @@ def hook(self, target):
     return result
 pathlib.Path.rename = hook
 """,
-    "before queuing alerts": """
-import regwatch.notify as m
+    # Alerts are queued inside the transaction that publishes the run (the transactional outbox).
+    "in the publishing transaction, before queuing alerts": """
+import regwatch.notify.outbox as m
 def hook(*a, **k):
     die()
-m.queue_alerts = hook
+m.queue_changes = hook
 """,
 }
 PRELUDE = """

@@ -9,13 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from reliability_helpers import DAY1, DAY2, NEW
+from reliability_helpers import DAY1, DAY2, NEW, snapshot
 from sqlalchemy import update
 
 from regwatch.domain import jurisdictions
 from regwatch.domain.models import Notice
 from regwatch.errors import BadInput
 from regwatch.inputs.jsonl import read_notices
+from regwatch.notify import outbox
+from regwatch.notify.subscribers import make_subscriber, upsert
 from regwatch.pipeline.steps import load_baseline, run_pipeline
 from regwatch.store import Store
 from regwatch.store import tables as t
@@ -114,3 +116,44 @@ def test_a_stored_notice_that_no_longer_validates_is_skipped(store: Store, caplo
         conn.execute(update(t.notices).where(t.notices.c.id == bad_id).values(payload=poisoned))
     assert [n.identifier for n in store.notices()] == ["H 5565"]
     assert str(bad_id) in caplog.text
+
+
+# 1: publishing a run and queueing its alerts are one transaction ----------------------------------------
+
+
+def test_alerts_are_queued_even_when_the_report_cannot_be_written(store: Store, tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    load_baseline(store)
+    upsert(store, [make_subscriber(email="ops@example.com")])
+    run_pipeline(store, DAY1, reports_dir=reports)
+    store.ingest(NEW)
+    unwritable = tmp_path / "not-a-folder"
+    unwritable.write_text("a file where the reports folder should be")
+    with pytest.raises(OSError):
+        run_pipeline(store, DAY2, reports_dir=unwritable)
+    queued = snapshot(store).outbox
+    changes = store.changes(DAY2.isoformat())
+    assert changes
+    assert sorted(c for _, c, _ in queued) == sorted(c.id for c in changes)  # every change queued, once
+
+    outcome = run_pipeline(store, DAY2, reports_dir=reports)  # the re-run writes the report, queues nothing new
+    assert (reports / DAY2.isoformat() / "index.html").is_file() and outcome.report is not None
+    assert snapshot(store).outbox == queued
+
+
+def test_a_run_whose_alerts_cannot_be_queued_is_not_published(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_baseline(store)
+    upsert(store, [make_subscriber(email="ops@example.com")])
+    run_pipeline(store, DAY1)
+    store.ingest(NEW)
+    before = snapshot(store)
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("the outbox write failed")
+
+    monkeypatch.setattr(outbox, "_insert_ignoring_duplicates", broken)
+    with pytest.raises(RuntimeError, match="the outbox write failed"):
+        run_pipeline(store, DAY2)
+    assert snapshot(store) == before  # neither the run nor any alert: the next run finds the change again
