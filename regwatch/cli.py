@@ -85,6 +85,13 @@ def ingest(file: Annotated[Path, typer.Argument(help="JSON Lines file, one Notic
     notices = read_notices(file)
     result = _store().ingest(notices)
     err.print(f"{file}: {result.added} added, {result.updated} updated, {result.unchanged} unchanged")
+    if result.kept:
+        shown = ", ".join(result.kept[:10]) + (f" and {len(result.kept) - 10} more" if len(result.kept) > 10 else "")
+        err.print(
+            f"{file}: {len(result.kept)} kept at an earlier version (the same id with other content; "
+            f"an amended document needs its own id): {shown}",
+            highlight=False,
+        )
 
 
 @app.command()

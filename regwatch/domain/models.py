@@ -109,6 +109,22 @@ class Notice(Strict):
         digest = hashlib.sha256(f"{self.source}|{self.jurisdiction}|{key}".encode()).hexdigest()
         return f"{self.source}:{digest[:16]}"
 
+    def continues(self, earlier: Notice) -> bool:
+        """Whether this is `earlier` later in its life, so that it may replace it in the store.
+
+        A document's life adds actions, and may set its effective date, move its URL or be fetched
+        again; anything else changing under the same id (title, text, kind, jurisdiction, dates,
+        identifier, or an action dropped or reworded) is another document or an amended one, which
+        needs an id of its own: the store keeps the earlier version rather than overwrite it.
+        A curated baseline reading is a correction made by hand (its history is in git) and replaces.
+        """
+        if self.curated is not None and earlier.curated is not None:
+            return True
+        lifetime = {"actions", "effective", "url", "retrieved", "archive"}
+        if self.model_dump(exclude=lifetime) != earlier.model_dump(exclude=lifetime):
+            return False
+        return all(action in self.actions for action in earlier.actions)
+
     def content_hash(self) -> str:
         """A hash of everything the notice says, to tell an update from a repeat."""
         body = self.model_dump(mode="json", exclude={"retrieved", "archive"})

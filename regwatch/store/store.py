@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -28,6 +28,7 @@ class IngestResult:
     added: int
     updated: int
     unchanged: int
+    kept: list[str] = field(default_factory=list)  # ids kept at their earlier version: see Notice.continues
 
 
 class Store:
@@ -43,10 +44,23 @@ class Store:
     # notices -----------------------------------------------------------------------------------------
 
     def ingest(self, notices: Iterable[Notice], now: datetime | None = None) -> IngestResult:
-        """Store notices by id: new ones are added, changed ones updated, repeats change nothing."""
+        """Store notices by id: new ones are added, repeats change nothing, a later stage of a stored
+        notice (Notice.continues: actions grew) updates it.
+
+        Any other change under a known id is never a silent overwrite: the earlier version is kept,
+        logged and named in `kept` (an amended document needs an id of its own).
+        """
         now = now or datetime.now(UTC)
-        incoming: dict[str, Notice] = {str(n.id): n for n in notices}
-        added = updated = 0
+        incoming: dict[str, Notice] = {}
+        kept: list[str] = []
+        for notice in notices:
+            notice_id = str(notice.id)
+            first = incoming.get(notice_id)
+            if first is None or notice.continues(first):
+                incoming[notice_id] = notice
+            elif notice.content_hash() != first.content_hash():
+                kept.append(notice_id)
+        added = updated = kept_known = 0
         with self.engine.begin() as conn:
             known: dict[str, str] = {}
             ids = list(incoming)
@@ -60,6 +74,10 @@ class Store:
                 if notice_id not in known:
                     new_rows.append(_notice_row(notice, digest, now))
                 elif known[notice_id] != digest:
+                    if not _replaces_stored(conn, notice):
+                        kept.append(notice_id)
+                        kept_known += 1
+                        continue
                     row = _notice_row(notice, digest, now)
                     del row["first_seen"]
                     conn.execute(update(t.notices).where(t.notices.c.id == notice_id).values(**row))
@@ -67,7 +85,11 @@ class Store:
             for start in range(0, len(new_rows), BATCH):
                 conn.execute(insert(t.notices), new_rows[start : start + BATCH])
             added = len(new_rows)
-        return IngestResult(added=added, updated=updated, unchanged=len(incoming) - added - updated)
+        kept = sorted(set(kept))
+        for notice_id in kept:
+            log.warning("notice %s: kept the earlier version; a later one says something else under its id", notice_id)
+        unchanged = len(incoming) - added - updated - kept_known
+        return IngestResult(added=added, updated=updated, unchanged=unchanged, kept=kept)
 
     def notices(self, until: date | None = None) -> Iterator[Notice]:
         """Every stored notice (published on or before `until`, when given), in id order.
@@ -214,6 +236,16 @@ class Store:
                 if health.ok:
                     last[health.source] = max(last.get(health.source, run.as_of), run.as_of)
         return last
+
+
+def _replaces_stored(conn: Connection, notice: Notice) -> bool:
+    """Whether `notice` may replace the stored notice of its id (a stored one the model now refuses may)."""
+    payload = conn.execute(select(t.notices.c.payload).where(t.notices.c.id == notice.id)).scalar_one()
+    try:
+        stored = Notice.model_validate(payload)
+    except ValidationError:
+        return True
+    return notice.continues(stored)
 
 
 def _notice_row(notice: Notice, digest: str, now: datetime) -> dict[str, object]:

@@ -5,6 +5,8 @@ an effective date long before publication."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -157,3 +159,47 @@ def test_a_run_whose_alerts_cannot_be_queued_is_not_published(
     with pytest.raises(RuntimeError, match="the outbox write failed"):
         run_pipeline(store, DAY2)
     assert snapshot(store) == before  # neither the run nor any alert: the next run finds the change again
+
+
+# 4: one id, two contents ---------------------------------------------------------------------------------
+
+BAN = {**BILL, "id": "ri:h5565", "title": "Bans kratom", "text": "Adds mitragynine to Schedule I."}
+LABELS = {**BILL, "id": "ri:h5565", "title": "Kratom labelling", "text": "Requires labels on kratom products."}
+
+
+def test_one_id_with_two_contents_in_one_file_is_refused_naming_both_lines(store: Store, tmp_path: Path) -> None:
+    file = jsonl(tmp_path / "n.jsonl", BAN, {**BILL, "identifier": "H 2"}, LABELS)
+    with pytest.raises(BadInput, match=r"lines 1 and 3: .*'ri:h5565'.*different content") as refused:
+        read_notices(file)
+    assert "nothing was stored" in str(refused.value)
+    assert store.count_notices() == 0
+    assert len(read_notices(jsonl(tmp_path / "same.jsonl", BAN, BAN))) == 2  # a plain repeat is no conflict
+
+
+def test_across_files_the_earlier_version_is_kept(store: Store, tmp_path: Path) -> None:
+    store.ingest(read_notices(jsonl(tmp_path / "a.jsonl", BAN)))
+    result = store.ingest(read_notices(jsonl(tmp_path / "b.jsonl", LABELS)))
+    assert (result.added, result.updated, result.unchanged, result.kept) == (0, 0, 0, ["ri:h5565"])
+    assert store.notice("ri:h5565").title == "Bans kratom"  # type: ignore[union-attr]
+
+
+def test_a_bill_whose_actions_grew_is_updated(store: Store) -> None:
+    store.ingest([Notice.model_validate(BAN)])
+    grown = {**BAN, "actions": [*BAN["actions"], {"date": "2026-09-01", "description": "Passed House"}]}
+    result = store.ingest([Notice.model_validate({**grown, "effective": "2026-10-01"})])
+    assert (result.added, result.updated, result.kept) == (0, 1, [])
+    assert len(store.notice("ri:h5565").actions) == 2  # type: ignore[union-attr]
+    rewritten = {**BAN, "actions": [{"date": "2026-08-21", "description": "Withdrawn"}]}  # history rewritten
+    assert store.ingest([Notice.model_validate(rewritten)]).kept == ["ri:h5565"]
+
+
+def test_ingest_names_the_notices_it_kept_at_their_earlier_version(tmp_path: Path) -> None:
+    def ingest(file: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "regwatch", "ingest", str(file)], capture_output=True, text=True, check=False
+        )
+
+    ingest(jsonl(tmp_path / "a.jsonl", BAN))
+    done = ingest(jsonl(tmp_path / "b.jsonl", LABELS))
+    assert done.returncode == 0, done.stderr
+    assert "1 kept at an earlier version" in done.stderr and "ri:h5565" in done.stderr
