@@ -10,12 +10,14 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from regwatch.domain.changes import most_severe_first
 from regwatch.domain.models import Change, Notice, Run, SourceHealth, StatusRow
 from regwatch.errors import explain
 from regwatch.store import tables as t
-from regwatch.store.db import make_engine
+from regwatch.store.db import PUBLISH_LOCK, make_engine, write_transaction
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +63,7 @@ class Store:
             elif notice.content_hash() != first.content_hash():
                 kept.append(notice_id)
         added = updated = kept_known = 0
-        with self.engine.begin() as conn:
+        with write_transaction(self.engine) as conn:
             known: dict[str, str] = {}
             ids = list(incoming)
             for start in range(0, len(ids), BATCH):
@@ -83,7 +85,8 @@ class Store:
                     conn.execute(update(t.notices).where(t.notices.c.id == notice_id).values(**row))
                     updated += 1
             for start in range(0, len(new_rows), BATCH):
-                conn.execute(insert(t.notices), new_rows[start : start + BATCH])
+                # An upsert: on PostgreSQL a concurrent ingest may add the same id after we looked.
+                conn.execute(_insert_new(conn), new_rows[start : start + BATCH])
             added = len(new_rows)
         kept = sorted(set(kept))
         for notice_id in kept:
@@ -131,8 +134,10 @@ class Store:
 
         `also` writes more in that same transaction, so that it commits with the run or not at all:
         the run's alerts (regwatch.notify.outbox.queue_changes, the transactional outbox).
+        Serialised across processes (write_transaction): two runs of one date replace each other
+        whole, the later one winning, instead of colliding on the run's keys.
         """
-        with self.engine.begin() as conn:
+        with write_transaction(self.engine, PUBLISH_LOCK) as conn:
             for table in (t.status_rows, t.changes):
                 conn.execute(delete(table).where(table.c.run_id == run.id))
             conn.execute(delete(t.runs).where(t.runs.c.id == run.id))
@@ -236,6 +241,15 @@ class Store:
                 if health.ok:
                     last[health.source] = max(last.get(health.source, run.as_of), run.as_of)
         return last
+
+
+def _insert_new(conn: Connection) -> Any:
+    """INSERT of new notices that skips an id a concurrent ingest stored meanwhile."""
+    if conn.dialect.name == "postgresql":
+        return pg_insert(t.notices).on_conflict_do_nothing(index_elements=["id"])
+    if conn.dialect.name == "sqlite":
+        return sqlite_insert(t.notices).on_conflict_do_nothing(index_elements=["id"])
+    return insert(t.notices)
 
 
 def _replaces_stored(conn: Connection, notice: Notice) -> bool:

@@ -4,15 +4,19 @@ an effective date long before publication."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
 import subprocess
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from reliability_helpers import DAY1, DAY2, NEW, snapshot
-from sqlalchemy import update
+from sqlalchemy import create_engine, update
 
 from regwatch.domain import jurisdictions
 from regwatch.domain.models import Notice
@@ -21,7 +25,8 @@ from regwatch.inputs.jsonl import read_notices
 from regwatch.notify import outbox
 from regwatch.notify.subscribers import make_subscriber, upsert
 from regwatch.pipeline.steps import load_baseline, run_pipeline
-from regwatch.store import Store
+from regwatch.store import Store, StoreBusy
+from regwatch.store import store as store_module
 from regwatch.store import tables as t
 
 BILL: dict[str, Any] = {
@@ -203,3 +208,103 @@ def test_ingest_names_the_notices_it_kept_at_their_earlier_version(tmp_path: Pat
     done = ingest(jsonl(tmp_path / "b.jsonl", LABELS))
     assert done.returncode == 0, done.stderr
     assert "1 kept at an earlier version" in done.stderr and "ri:h5565" in done.stderr
+
+
+# 3: concurrent runs and migrations on one store ----------------------------------------------------------
+
+MIGRATE = "import sys; from regwatch.store import Store; Store.open(sys.argv[1]).engine.dispose()"
+
+
+def test_concurrent_first_migrations_all_succeed(store_url: str) -> None:
+    opening = [
+        subprocess.Popen(
+            [sys.executable, "-c", MIGRATE, store_url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(4)
+    ]
+    results = [(p.wait(timeout=120), p.stderr.read() if p.stderr else "") for p in opening]
+    assert [code for code, _ in results] == [0, 0, 0, 0], [err for _, err in results]
+    store = Store.open(store_url)
+    assert store.count_notices() == 0
+    store.engine.dispose()
+
+
+def in_two_threads(store_url: str, work: Callable[[Store], object]) -> list[BaseException]:
+    """Run `work` in two threads, each on its own Store of `store_url` (two processes' worth of
+    connections); the errors they raised. Stores are opened here: Alembic's context is not thread-safe."""
+    errors: list[BaseException] = []
+    stores = [Store.open(store_url) for _ in range(2)]
+
+    def one(own: Store) -> None:
+        try:
+            work(own)
+        except BaseException as exc:  # noqa: BLE001 (the test reports whatever a thread raised)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one, args=(own,)) for own in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    for own in stores:
+        own.engine.dispose()
+    return errors
+
+
+def meet(barrier: threading.Barrier) -> None:
+    """Wait for the other thread (at most 2 s: once writers are serialised, it is waiting for us)."""
+    with contextlib.suppress(threading.BrokenBarrierError):
+        barrier.wait(timeout=2)
+
+
+def test_concurrent_ingests_of_the_same_notices_both_succeed(
+    store: Store, store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    barrier = threading.Barrier(2)
+    real_row = store_module._notice_row  # noqa: SLF001
+
+    def row_after_both_looked(*args: Any) -> dict[str, object]:
+        meet(barrier)  # both have read which ids are known; both now write
+        return real_row(*args)
+
+    monkeypatch.setattr(store_module, "_notice_row", row_after_both_looked)
+    errors = in_two_threads(store_url, lambda s: s.ingest(NEW))
+    assert errors == []
+    assert store.count_notices() == len(NEW)
+
+
+def test_concurrent_runs_of_one_date_both_succeed(
+    store: Store, store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_baseline(store)
+    upsert(store, [make_subscriber(email="ops@example.com")])
+    run_pipeline(store, DAY1)
+    store.ingest(NEW)
+    barrier = threading.Barrier(2)
+    real_publish = Store.publish_run
+
+    def publish_together(self: Store, *args: Any, **kwargs: Any) -> None:
+        meet(barrier)
+        real_publish(self, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "publish_run", publish_together)
+    errors = in_two_threads(store_url, lambda s: run_pipeline(s, DAY2))
+    assert errors == []
+    assert [r.id for r in store.runs()] == [DAY1.isoformat(), DAY2.isoformat()]
+    queued = snapshot(store).outbox
+    assert queued and len(queued) == len({(e, c) for e, c, _ in queued}) == len(store.changes(DAY2.isoformat()))
+
+
+def test_a_locked_sqlite_store_says_another_run_is_in_progress(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    Store.open(f"sqlite:///{path}").engine.dispose()
+    impatient = Store(create_engine(f"sqlite:///{path}", connect_args={"timeout": 0.2}))
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StoreBusy, match=r"another run is in progress on sqlite:///.*store\.sqlite"):
+            impatient.ingest(NEW)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        impatient.engine.dispose()
