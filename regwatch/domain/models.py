@@ -158,6 +158,7 @@ class Action(Strict):
     undated: bool = Field(default=False, description="in force since an unknown date (a baseline snapshot)")
     confidence: float = Field(ge=0.0, le=1.0)
     rule: str
+    review: list[str] = Field(default_factory=list, description="why a person should check this reading")
     retrieved: datetime | None = None
     archive: str | None = None
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import sqlite3
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from regwatch.domain import jurisdictions
 from regwatch.domain.models import Notice
 from regwatch.errors import BadInput
 from regwatch.inputs.jsonl import read_notices
+from regwatch.normalise import classify
 from regwatch.notify import outbox
 from regwatch.notify.subscribers import make_subscriber, upsert
 from regwatch.pipeline.steps import load_baseline, run_pipeline
@@ -308,3 +310,16 @@ def test_a_locked_sqlite_store_says_another_run_is_in_progress(tmp_path: Path) -
         holder.execute("ROLLBACK")
         holder.close()
         impatient.engine.dispose()
+
+
+# 16: an effective date years before publication ----------------------------------------------------------
+
+
+def test_an_effective_date_years_before_publication_is_marked_for_review(caplog: pytest.LogCaptureFixture) -> None:
+    typo = Notice.model_validate({**BAN, "effective": "2016-10-01"})  # meant 2026
+    with caplog.at_level(logging.WARNING):
+        action = classify(typo)
+    assert action.review and "2016-10-01" in action.review[0] and "2026-08-20" in action.review[0]
+    assert "ri:h5565" in caplog.text and "2016-10-01" in caplog.text
+    assert classify(Notice.model_validate({**BAN, "effective": "2026-07-01"})).review == []  # months: fine
+    assert classify(Notice.model_validate(BAN)).review == []
