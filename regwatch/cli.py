@@ -179,6 +179,18 @@ def changes(
     out.print(table)
 
 
+@app.command()
+def init() -> None:
+    """Create the store (REGWATCH_DATABASE_URL, default data/regwatch.sqlite), or migrate an existing one.
+
+    Every other command refuses a store that is not there, so that a deleted data folder is noticed
+    instead of silently becoming an empty store.
+    """
+    store = Store.open(create=True)
+    err.print(f"store ready at {store.where()}", highlight=False)
+    store.engine.dispose()
+
+
 @baseline_app.command("load")
 def baseline_load() -> None:
     """Load the curated baseline (every state, DC, PR, US federal, 30+ nations) into the store."""

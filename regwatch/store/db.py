@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
+from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import OperationalError
 
 from regwatch import settings
@@ -17,6 +18,10 @@ from regwatch.redact import redact_url
 
 class StoreUnavailable(RuntimeError):
     """The database named by REGWATCH_DATABASE_URL cannot be opened or migrated."""
+
+
+class StoreNotInitialised(StoreUnavailable):
+    """No regwatch store where one is configured: never created, or its data folder deleted."""
 
 
 class StoreBusy(StoreUnavailable):
@@ -28,23 +33,52 @@ MIGRATE_LOCK = 0x5245_4757_0001  # "REGW" 1: a first migration, so concurrent fi
 PUBLISH_LOCK = 0x5245_4757_0002  # "REGW" 2: publishing a run (delete then insert of the run's rows)
 
 
-def make_engine(url: str | None = None) -> Engine:
-    """An engine for `url` (default: the configured store), migrated to the head revision."""
+def make_engine(url: str | None = None, *, create: bool = False) -> Engine:
+    """An engine for `url` (default: the configured store), migrated to the head revision.
+
+    A store that does not exist (an SQLite file that is not there, a database without regwatch's
+    tables) is created only when `create` is set (`regwatch init`); otherwise StoreNotInitialised.
+    A deleted data folder must never turn, silently, into an empty store with no runs and no
+    subscribers. An existing store is migrated to the newest schema either way.
+    """
     url = url or settings.database_url()
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    sqlite_file = _sqlite_file(url)
+    if sqlite_file is not None:
+        if not create and not sqlite_file.exists():  # checked first: connecting would create the file
+            raise StoreNotInitialised(_not_initialised(url))
+        sqlite_file.parent.mkdir(parents=True, exist_ok=True)
     # SQLite waits this long for a writer holding the lock, instead of failing at once.
     connect_args = {"timeout": 30} if url.startswith("sqlite") else {"connect_timeout": 10}
     engine = create_engine(url, connect_args=connect_args, pool_pre_ping=True)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
     try:
+        if not create and not inspect(engine).has_table("alembic_version"):
+            engine.dispose()
+            raise StoreNotInitialised(_not_initialised(url))
         migrate(engine)
-    except StoreBusy:
+    except StoreUnavailable:
         raise
     except Exception as exc:  # the driver's own error says why; the message names the store
         raise StoreUnavailable(f"cannot open the store at {redact_url(url)}: {exc}") from exc
     return engine
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite URL; None for another database or an in-memory one."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def _not_initialised(url: str) -> str:
+    return (
+        f"no regwatch store at {redact_url(url)}: run `regwatch init` to create one "
+        "(if it existed, its data folder or database was removed: restore it rather than start empty)"
+    )
 
 
 def migrate(engine: Engine) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from regwatch.domain.changes import most_severe_first
 from regwatch.domain.models import Change, Notice, Run, SourceHealth, StatusRow
 from regwatch.errors import explain
+from regwatch.redact import redact_url
 from regwatch.store import tables as t
 from regwatch.store.db import PUBLISH_LOCK, make_engine, write_transaction
 
@@ -40,8 +41,13 @@ class Store:
         self.engine = engine
 
     @classmethod
-    def open(cls, url: str | None = None) -> Store:
-        return cls(make_engine(url))
+    def open(cls, url: str | None = None, *, create: bool = False) -> Store:
+        """The store at `url` (default the configured one), migrated; `create`: make it if it is not there."""
+        return cls(make_engine(url, create=create))
+
+    def where(self) -> str:
+        """The store's URL with any password hidden, for messages."""
+        return redact_url(self.engine.url.render_as_string(hide_password=False))
 
     # notices -----------------------------------------------------------------------------------------
 

@@ -88,7 +88,7 @@ def prepare(folder: Path) -> dict[str, str]:
         "REGWATCH_REPORTS_DIR": str(folder / "reports"),
         "REGWATCH_DATA_DIR": str(folder / "data"),
     }
-    store = Store.open(env["REGWATCH_DATABASE_URL"])
+    store = Store.open(env["REGWATCH_DATABASE_URL"], create=True)
     load_baseline(store)
     upsert(store, [make_subscriber(email="ops@example.com")])
     run_pipeline(store, DAY1, reports_dir=folder / "reports")

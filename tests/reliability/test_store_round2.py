@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import sqlite3
 import subprocess
 import sys
@@ -27,7 +28,7 @@ from regwatch.normalise import classify
 from regwatch.notify import outbox
 from regwatch.notify.subscribers import make_subscriber, upsert
 from regwatch.pipeline.steps import load_baseline, run_pipeline
-from regwatch.store import Store, StoreBusy
+from regwatch.store import Store, StoreBusy, StoreNotInitialised
 from regwatch.store import store as store_module
 from regwatch.store import tables as t
 
@@ -206,6 +207,7 @@ def test_ingest_names_the_notices_it_kept_at_their_earlier_version(tmp_path: Pat
             [sys.executable, "-m", "regwatch", "ingest", str(file)], capture_output=True, text=True, check=False
         )
 
+    Store.open(create=True).engine.dispose()  # the CLI's default store, as `regwatch init` makes it
     ingest(jsonl(tmp_path / "a.jsonl", BAN))
     done = ingest(jsonl(tmp_path / "b.jsonl", LABELS))
     assert done.returncode == 0, done.stderr
@@ -214,7 +216,7 @@ def test_ingest_names_the_notices_it_kept_at_their_earlier_version(tmp_path: Pat
 
 # 3: concurrent runs and migrations on one store ----------------------------------------------------------
 
-MIGRATE = "import sys; from regwatch.store import Store; Store.open(sys.argv[1]).engine.dispose()"
+MIGRATE = "import sys; from regwatch.store import Store; Store.open(sys.argv[1], create=True).engine.dispose()"
 
 
 def test_concurrent_first_migrations_all_succeed(store_url: str) -> None:
@@ -299,7 +301,7 @@ def test_concurrent_runs_of_one_date_both_succeed(
 
 def test_a_locked_sqlite_store_says_another_run_is_in_progress(tmp_path: Path) -> None:
     path = tmp_path / "store.sqlite"
-    Store.open(f"sqlite:///{path}").engine.dispose()
+    Store.open(f"sqlite:///{path}", create=True).engine.dispose()
     impatient = Store(create_engine(f"sqlite:///{path}", connect_args={"timeout": 0.2}))
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
@@ -323,3 +325,39 @@ def test_an_effective_date_years_before_publication_is_marked_for_review(caplog:
     assert "ri:h5565" in caplog.text and "2016-10-01" in caplog.text
     assert classify(Notice.model_validate({**BAN, "effective": "2026-07-01"})).review == []  # months: fine
     assert classify(Notice.model_validate(BAN)).review == []
+
+
+# 5: a deleted data folder ---------------------------------------------------------------------------------
+
+
+def test_a_missing_store_is_refused_unless_asked_to_create_one(store_url: str) -> None:
+    with pytest.raises(StoreNotInitialised, match=r"no regwatch store at .*: run `regwatch init`"):
+        Store.open(store_url)
+    if store_url.startswith("sqlite:///"):
+        assert not Path(store_url.removeprefix("sqlite:///")).exists()  # refusing leaves no empty file behind
+    Store.open(store_url, create=True).engine.dispose()
+    reopened = Store.open(store_url)  # an existing store opens (and migrates) as before
+    assert reopened.count_notices() == 0
+    reopened.engine.dispose()
+
+
+def test_run_on_a_deleted_data_folder_refuses_and_init_creates_the_store(tmp_path: Path) -> None:
+    env = {**os.environ, "REGWATCH_DATA_DIR": str(tmp_path / "data"), "REGWATCH_REPORTS_DIR": str(tmp_path / "r")}
+    env.pop("REGWATCH_DATABASE_URL", None)
+
+    def regwatch(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "regwatch", *args], env=env, capture_output=True, text=True, check=False
+        )
+
+    refused = regwatch("run", "--no-crawl", "--as-of", DAY1.isoformat())
+    assert refused.returncode == 3, refused.stderr
+    assert "no regwatch store at" in refused.stderr and "regwatch init" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert not (tmp_path / "data" / "regwatch.sqlite").exists() and not (tmp_path / "r").exists()
+
+    created = regwatch("init")
+    assert created.returncode == 0, created.stderr
+    assert f"store ready at sqlite:///{tmp_path / 'data' / 'regwatch.sqlite'}" in created.stderr
+    assert regwatch("init").returncode == 0  # again: the store is there, nothing changes
+    assert regwatch("run", "--no-crawl", "--as-of", DAY1.isoformat()).returncode == 0

@@ -128,7 +128,7 @@ def test_smtp_refusing_one_recipient_sends_the_others_once(
 def test_a_locked_sqlite_store_fails_the_run_whole_and_the_next_run_completes(tmp_path: Path) -> None:
     path = tmp_path / "store.sqlite"
     reports = tmp_path / "reports"
-    store = Store.open(f"sqlite:///{path}")
+    store = Store.open(f"sqlite:///{path}", create=True)
     load_baseline(store)
     upsert(store, [make_subscriber(email="ops@example.com")])
     run_pipeline(store, DAY1, reports_dir=reports)
