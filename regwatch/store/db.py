@@ -9,6 +9,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import OperationalError
 
@@ -85,11 +87,16 @@ def migrate(engine: Engine) -> None:
     """Bring the schema to the newest Alembic revision (a no-op when it is there already).
 
     Serialised: processes opening a new store together migrate one after the other, and the later
-    ones find the schema at head.
+    ones find the schema at head. A store already at head is only read, so that opening it (to read
+    a status, say) never waits for the write lock a run holds.
     """
     ini = resources.files("regwatch.store").joinpath("alembic.ini")
     config = Config(str(ini))
     config.set_main_option("script_location", str(resources.files("regwatch.store").joinpath("migrations")))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    with engine.connect() as connection:
+        if MigrationContext.configure(connection).get_current_revision() == head:
+            return
     with write_transaction(engine, MIGRATE_LOCK) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

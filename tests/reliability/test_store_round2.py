@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -361,3 +362,19 @@ def test_run_on_a_deleted_data_folder_refuses_and_init_creates_the_store(tmp_pat
     assert f"store ready at sqlite:///{tmp_path / 'data' / 'regwatch.sqlite'}" in created.stderr
     assert regwatch("init").returncode == 0  # again: the store is there, nothing changes
     assert regwatch("run", "--no-crawl", "--as-of", DAY1.isoformat()).returncode == 0
+
+
+def test_a_store_at_the_newest_schema_opens_for_reading_while_a_run_writes(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    Store.open(url, create=True).engine.dispose()
+    holder = sqlite3.connect(tmp_path / "store.sqlite", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # a run publishing
+    try:
+        started = time.monotonic()
+        reader = Store.open(url)  # `regwatch status` meanwhile: no migration to do, so no write lock to wait for
+        assert reader.count_notices() == 0
+        assert time.monotonic() - started < 10
+        reader.engine.dispose()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
