@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
+	$(BIN)/python -m regwatch init
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m regwatch.pipeline.demo
 
 test: $(STAMP)

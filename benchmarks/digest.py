@@ -64,7 +64,7 @@ def digest(count: int, notices: int = NOTICES) -> dict[str, Any]:
     from regwatch.store import Store
 
     with tempfile.TemporaryDirectory(prefix="regwatch-digest-") as tmp:
-        store = Store.open(f"sqlite:///{Path(tmp) / 'digest.sqlite'}")
+        store = Store.open(f"sqlite:///{Path(tmp) / 'digest.sqlite'}", create=True)
         load_baseline(store)
         store.ingest(list(Corpus(SEED).notices(notices)))
         publish(store, date(2025, 11, 1))

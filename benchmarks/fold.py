@@ -30,7 +30,7 @@ def setup(count: int, db: Path, seed: int = 7) -> dict[str, Any]:
     from regwatch.pipeline.steps import load_baseline, publish
     from regwatch.store import Store
 
-    store = Store.open(f"sqlite:///{db}")
+    store = Store.open(f"sqlite:///{db}", create=True)
     started = time.perf_counter()
     load_baseline(store)
     notices = Corpus(seed).notices(count)

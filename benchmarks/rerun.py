@@ -89,7 +89,7 @@ def rerun(mode: str, pages: int, delay: float, start_delay: float | None = None)
     from regwatch.pipeline.tasks import load_baseline
     from regwatch.store import Store
 
-    store = Store.open()
+    store = Store.open(create=True)  # a scratch data folder: the benchmark makes its own store
     load_baseline(store)
     publish(store, AS_OF - timedelta(days=7))  # the table the first pass diffs against
     upsert(store, _subscribers())

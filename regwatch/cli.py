@@ -96,6 +96,13 @@ def ingest(file: Annotated[Path, typer.Argument(help="JSON Lines file, one Notic
     notices = read_notices(file)
     result = _store().ingest(notices)
     err.print(f"{file}: {result.added} added, {result.updated} updated, {result.unchanged} unchanged")
+    if result.kept:
+        shown = ", ".join(result.kept[:10]) + (f" and {len(result.kept) - 10} more" if len(result.kept) > 10 else "")
+        err.print(
+            f"{file}: {len(result.kept)} kept at an earlier version (the same id with other content; "
+            f"an amended document needs its own id): {shown}",
+            highlight=False,
+        )
 
 
 @app.command()
@@ -191,6 +198,18 @@ def changes(
     for c in found:
         table.add_row(c.severity.value, c.kind.value, c.jurisdiction or "", c.substance or "", c.summary)
     out.print(table)
+
+
+@app.command()
+def init() -> None:
+    """Create the store (REGWATCH_DATABASE_URL, default data/regwatch.sqlite), or migrate an existing one.
+
+    Every other command refuses a store that is not there, so that a deleted data folder is noticed
+    instead of silently becoming an empty store.
+    """
+    store = Store.open(create=True)
+    err.print(f"store ready at {store.where()}", highlight=False)
+    store.engine.dispose()
 
 
 @baseline_app.command("load")

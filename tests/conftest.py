@@ -74,13 +74,13 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def store(store_url: str) -> Iterator[Store]:
-    opened = Store.open(store_url)
+    opened = Store.open(store_url, create=True)
     yield opened
     opened.engine.dispose()
 
 
 @pytest.fixture
 def sqlite_store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store.open(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    opened = Store.open(f"sqlite:///{tmp_path / 'store.sqlite'}", create=True)
     yield opened
     opened.engine.dispose()

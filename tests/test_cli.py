@@ -31,6 +31,12 @@ GOOD = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _initialised_store() -> None:
+    """The CLI refuses a store that was never created: each test's data folder gets one, as `regwatch init` makes."""
+    Store.open(create=True).engine.dispose()
+
+
 def regwatch(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "regwatch", *args], capture_output=True, text=True, check=False)
 

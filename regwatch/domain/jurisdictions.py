@@ -10,7 +10,11 @@ import pycountry
 
 # US territories have their own ISO 3166-1 codes as well; regwatch files them under US-XX.
 US_TERRITORIES = ("US-AS", "US-GU", "US-MP", "US-PR", "US-UM", "US-VI")
-_LOCALITY_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# fullmatch, not match with `$`: `$` also matches before a trailing newline, and "san-diego\n" is a second city.
+_LOCALITY_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# A slug becomes part of a report's file name (US-CA_<slug>.html); 300 characters broke page writing
+# ("File name too long"). 60 keeps every PARENT:slug code within the store's 80-character column.
+SLUG_LENGTH = 60
 
 
 class UnknownJurisdiction(ValueError):
@@ -63,10 +67,12 @@ def validate(code: str) -> str:
     if ":" in code:
         parent, slug = code.split(":", 1)
         validate(parent)
-        if not _LOCALITY_SLUG.match(slug):
+        if not _LOCALITY_SLUG.fullmatch(slug):
             raise UnknownJurisdiction(
                 f"{code!r}: a locality is PARENT:slug with a lowercase slug such as US-CA:san-diego"
             )
+        if len(slug) > SLUG_LENGTH:
+            raise UnknownJurisdiction(f"{code[:40]!r}...: a locality slug has at most {SLUG_LENGTH} characters")
         return code
     if code != code.upper():
         raise UnknownJurisdiction(f"{code!r}: jurisdiction codes are upper case, as in {code.upper()!r}")

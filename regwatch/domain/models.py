@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from regwatch.domain import jurisdictions
 from regwatch.domain.vocab import (
@@ -23,7 +24,31 @@ from regwatch.domain.vocab import (
     Substance,
 )
 
-JurisdictionCode = Annotated[str, AfterValidator(jurisdictions.validate)]
+# The longest values the store's columns hold (regwatch/store/tables.py sizes its columns from these).
+# Checked here, so SQLite (which ignores lengths) and PostgreSQL (which raises a DataError) both refuse
+# a notice the same way, with the input line named, before anything is stored.
+ID_LENGTH = 200
+JURISDICTION_LENGTH = 80
+SOURCE_LENGTH = 60
+
+# Characters XML 1.0 forbids (NUL, form feed and the other C0 controls but tab and newlines, lone
+# surrogates, U+FFFE/U+FFFF). Text copied out of PDFs carries form feeds, and a single one made the Atom
+# feed fail for every run that included the notice; each run of them becomes one space at the door.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]+")
+
+
+def xml_safe(value: Any) -> Any:
+    """`value` with every run of characters XML cannot hold replaced by a space (non-strings pass through)."""
+    if isinstance(value, str) and _NOT_XML.search(value):
+        return _NOT_XML.sub(" ", value).strip(" ")
+    return value
+
+
+Text = Annotated[str, BeforeValidator(xml_safe)]
+
+JurisdictionCode = Annotated[
+    str, StringConstraints(max_length=JURISDICTION_LENGTH), AfterValidator(jurisdictions.validate)
+]
 
 
 class Strict(BaseModel):
@@ -36,7 +61,7 @@ class NoticeAction(Strict):
     """One dated step in a notice's life, as the source words it ("Signed by Governor")."""
 
     date: date
-    description: str = Field(min_length=1)
+    description: Text = Field(min_length=1)
 
 
 class Curated(Strict):
@@ -48,22 +73,24 @@ class Curated(Strict):
     expires: date | None = None
     undated: bool = Field(default=False, description="a status snapshot: in force since an unknown date")
     reliability: Reliability
-    sources: list[str] = Field(min_length=1)
-    note: str | None = None
+    sources: list[Text] = Field(min_length=1)
+    note: Text | None = None
 
 
 class Notice(Strict):
     """A document a source published that may bear on kratom: a bill, rule, notice, release, letter."""
 
-    id: str | None = Field(default=None, description="stable id; derived from the content when absent")
+    id: str | None = Field(
+        default=None, max_length=ID_LENGTH, description="stable id; derived from the content when absent"
+    )
     jurisdiction: JurisdictionCode
-    source: str = Field(min_length=1, description="spider or feed name, e.g. openstates")
+    source: str = Field(min_length=1, max_length=SOURCE_LENGTH, description="spider or feed name, e.g. openstates")
     kind: NoticeKind
-    title: str = Field(min_length=1)
-    text: str = ""
-    url: str | None = None
+    title: Text = Field(min_length=1)
+    text: Text = ""
+    url: Text | None = None
     published: date
-    identifier: str | None = None
+    identifier: Text | None = None
     actions: list[NoticeAction] = Field(default_factory=list)
     effective: date | None = None
     retrieved: datetime | None = Field(default=None, description="when the source was fetched")
@@ -81,6 +108,22 @@ class Notice(Strict):
         key = self.identifier or self.url or f"{self.title}|{self.published.isoformat()}"
         digest = hashlib.sha256(f"{self.source}|{self.jurisdiction}|{key}".encode()).hexdigest()
         return f"{self.source}:{digest[:16]}"
+
+    def continues(self, earlier: Notice) -> bool:
+        """Whether this is `earlier` later in its life, so that it may replace it in the store.
+
+        A document's life adds actions, and may set its effective date, move its URL or be fetched
+        again; anything else changing under the same id (title, text, kind, jurisdiction, dates,
+        identifier, or an action dropped or reworded) is another document or an amended one, which
+        needs an id of its own: the store keeps the earlier version rather than overwrite it.
+        A curated baseline reading is a correction made by hand (its history is in git) and replaces.
+        """
+        if self.curated is not None and earlier.curated is not None:
+            return True
+        lifetime = {"actions", "effective", "url", "retrieved", "archive"}
+        if self.model_dump(exclude=lifetime) != earlier.model_dump(exclude=lifetime):
+            return False
+        return all(action in self.actions for action in earlier.actions)
 
     def content_hash(self) -> str:
         """A hash of everything the notice says, to tell an update from a repeat."""
@@ -115,6 +158,7 @@ class Action(Strict):
     undated: bool = Field(default=False, description="in force since an unknown date (a baseline snapshot)")
     confidence: float = Field(ge=0.0, le=1.0)
     rule: str
+    review: list[str] = Field(default_factory=list, description="why a person should check this reading")
     retrieved: datetime | None = None
     archive: str | None = None
 

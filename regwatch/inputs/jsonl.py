@@ -24,6 +24,7 @@ def read_notices(path: Path) -> list[Notice]:
 def parse_lines(lines: Iterable[str], name: str) -> list[Notice]:
     notices: list[Notice] = []
     problems: list[str] = []
+    seen: dict[str, tuple[int, str]] = {}  # id -> (first line, content hash)
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -36,9 +37,18 @@ def parse_lines(lines: Iterable[str], name: str) -> list[Notice]:
             problems.append(f"{name} line {number}: expected a JSON object, got {type(data).__name__}")
             continue
         try:
-            notices.append(Notice.model_validate(data))
+            notice = Notice.model_validate(data)
         except ValidationError as exc:
             problems.append(f"{name} line {number}: {explain(exc)}")
+            continue
+        # One id with two contents in one file: which is right cannot be told (a ban bill was once lost
+        # to a labelling bill this way), so the file is refused rather than the later line winning.
+        first = seen.setdefault(str(notice.id), (number, notice.content_hash()))
+        if first[1] != notice.content_hash():
+            problems.append(
+                f"{name} lines {first[0]} and {number}: the same id {notice.id!r} with different content"
+            )
+        notices.append(notice)
     if problems:
         shown = "\n".join(problems[:20])
         more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""

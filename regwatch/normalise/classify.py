@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from regwatch.bulk import paused_gc
 from regwatch.domain.models import Action, Notice, StageEvent
@@ -21,6 +22,11 @@ _URGES = re.compile(
     r"\burg(e|es|ing)\b|memoriali[sz]|\brequest(s|ing)? (that|the)\b|\bencourag|\bexpress(es|ing)? "
     r"(the )?(sense|support|concern)|\bcalls? (up)?on\b"
 )
+log = logging.getLogger(__name__)
+
+# An effective date this long before the notice was published is more likely a typo or a misread
+# date ("2016" for "2026") than a law in force for years: kept, but marked for review and logged.
+EFFECTIVE_LONG_BEFORE = timedelta(days=365)
 # Kinds whose documents are law the day they are published.
 _LAW_KINDS = {NoticeKind.STATUTE, NoticeKind.ORDINANCE, NoticeKind.EMERGENCY_RULE}
 
@@ -51,7 +57,17 @@ def classify(notice: Notice) -> Action:
         confidence=rule.confidence if binding else min(rule.confidence, 0.7),
         rule=f"{rule.name}: {rule.description} (matched /{pattern}/)"
         + ("" if binding else " Non-binding resolution: enacts nothing."),
+        review=_review(notice, effective),
     )
+
+
+def _review(notice: Notice, effective: date | None) -> list[str]:
+    """What a person should check in this reading (logged, naming the notice); empty when nothing."""
+    if effective is None or notice.published - effective <= EFFECTIVE_LONG_BEFORE:
+        return []
+    why = f"effective {effective.isoformat()} is over a year before publication on {notice.published.isoformat()}"
+    log.warning("notice %s: %s; marked for review", notice.id, why)
+    return [why]
 
 
 def _action(notice: Notice, **reading: object) -> Action:

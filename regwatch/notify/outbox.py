@@ -24,7 +24,7 @@ from regwatch.domain.changes import most_severe_first
 from regwatch.domain.models import Change
 from regwatch.domain.vocab import Cadence, OutboxState, RunState
 from regwatch.notify.filters import wants
-from regwatch.notify.subscribers import Subscriber, all_subscribers
+from regwatch.notify.subscribers import Subscriber, subscribers_in
 from regwatch.store import Store
 from regwatch.store import tables as t
 
@@ -53,13 +53,25 @@ def queue_alerts(store: Store, run_id: str) -> int:
     """Queue every change of a published run for each active subscriber it matches; the rows added.
 
     Keyed by (subscriber, change): queuing the same run again, or a re-run whose changes have the
-    same ids, adds nothing.
+    same ids, adds nothing. Publishing a run already queues its alerts (queue_changes, in the
+    publishing transaction); this is for a run published by an older regwatch, and a harmless repeat.
     """
     run = store.run(run_id)
     if run is None or run.state is not RunState.PUBLISHED:
         raise LookupError(f"no published run {run_id!r} in the store: publish it before queuing alerts")
     changes = store.changes(run_id)
-    subscribers = all_subscribers(store, active_only=True)
+    with store.engine.begin() as conn:
+        return queue_changes(conn, run_id, changes)
+
+
+def queue_changes(conn: Connection, run_id: str, changes: list[Change]) -> int:
+    """Queue `changes` of run `run_id` for each active subscriber they match, inside the caller's transaction.
+
+    The transactional outbox: Store.publish_run calls this in the transaction that publishes the run,
+    so a run is never published without its alerts. (Once published, the next run compares against
+    it and finds no change: alerts queued only after the report would be lost for good if the report
+    failed.)
+    """
     now = datetime.now(UTC)
     wanted: list[dict[str, Any]] = [
         {
@@ -71,17 +83,16 @@ def queue_alerts(store: Store, run_id: str) -> int:
             "queued": now,
             "payload": change.model_dump(mode="json"),
         }
-        for sub in subscribers
+        for sub in subscribers_in(conn, active_only=True)
         for change in changes
         if wants(sub, change)
     ]
     if not wanted:
         return 0
-    with store.engine.begin() as conn:
-        have = _existing(conn, {r["subscriber_id"] for r in wanted}, {r["change_id"] for r in wanted})
-        fresh = [r for r in wanted if (r["subscriber_id"], r["change_id"]) not in have]
-        for row in fresh:
-            conn.execute(_insert_ignoring_duplicates(conn, row))
+    have = _existing(conn, {r["subscriber_id"] for r in wanted}, {r["change_id"] for r in wanted})
+    fresh = [r for r in wanted if (r["subscriber_id"], r["change_id"]) not in have]
+    for row in fresh:
+        conn.execute(_insert_ignoring_duplicates(conn, row))
     return len(fresh)
 
 

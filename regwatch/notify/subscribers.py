@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import yaml
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from regwatch.domain import jurisdictions
 from regwatch.domain.vocab import Cadence, OutboxState, Severity, Substance
@@ -99,13 +99,18 @@ def upsert(store: Store, subscribers: Iterable[Subscriber], now: datetime | None
 
 def all_subscribers(store: Store, cadence: Cadence | None = None, active_only: bool = False) -> list[Subscriber]:
     """Stored subscribers by email, optionally of one cadence and only the active ones."""
+    with store.engine.connect() as conn:
+        return subscribers_in(conn, cadence, active_only)
+
+
+def subscribers_in(conn: Connection, cadence: Cadence | None = None, active_only: bool = False) -> list[Subscriber]:
+    """all_subscribers, read inside a transaction the caller holds (publishing a run queues its alerts)."""
     query = select(t.subscribers).order_by(t.subscribers.c.email)
     if cadence is not None:
         query = query.where(t.subscribers.c.cadence == cadence.value)
     if active_only:
         query = query.where(t.subscribers.c.active.is_(True))
-    with store.engine.connect() as conn:
-        return [_model(row) for row in conn.execute(query)]
+    return [_model(row) for row in conn.execute(query)]
 
 
 def remove(store: Store, email: str) -> bool:

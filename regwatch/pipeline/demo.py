@@ -3,7 +3,8 @@
 Loads the baseline, crawls the demo archive once through a loopback replay server (every spider, with
 stand-in API keys), then publishes a run for 2026-06-01 and one for 2026-09-01, so the second run shows
 what changed over the summer of 2026. Uses the default store (./data) and reports (./reports) unless
-REGWATCH_DATA_DIR / REGWATCH_DATABASE_URL / REGWATCH_REPORTS_DIR say otherwise. Running it again changes
+REGWATCH_DATA_DIR / REGWATCH_DATABASE_URL / REGWATCH_REPORTS_DIR say otherwise; `make demo` creates the
+store first (`regwatch init`). Running it again changes
 nothing: ingest is idempotent, runs of the same date are replaced, the HTTP cache answers 304s.
 """
 

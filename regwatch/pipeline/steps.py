@@ -21,6 +21,7 @@ from regwatch.evidence.replay import replaying
 from regwatch.inputs.baseline import baseline_notices
 from regwatch.normalise import classify_all
 from regwatch.notify import queue_alerts as queue_for_subscribers
+from regwatch.notify.outbox import queue_changes
 from regwatch.reports import write_reports
 from regwatch.store import IngestResult, Store
 
@@ -34,6 +35,7 @@ class Outcome:
     changes: list[Change]
     report: Path | None
     actions: list[Action] = field(default_factory=list, repr=False)
+    queued: int = 0  # outbox rows the publishing transaction added
 
 
 def load_baseline(store: Store) -> tuple[int, IngestResult]:
@@ -104,11 +106,22 @@ def build(
 
 
 def publish(store: Store, as_of: date, health: list[SourceHealth] | None = None) -> Outcome:
-    """Build the run for `as_of` and publish it (replacing an earlier run of the same date)."""
+    """Build the run for `as_of` and publish it with its alerts queued (replacing an earlier run of that date).
+
+    The run and its outbox rows commit in one transaction: once a run is published, the next run
+    compares against it and finds no change, so alerts queued any later could be lost for good.
+    """
     run, rows, changes, actions = build(store, as_of, health)
     run.finished = datetime.now(UTC)
-    store.publish_run(run, rows, changes, [a.notice for a in actions if is_news(a)])
-    return Outcome(run=run, rows=rows, changes=changes, report=None, actions=actions)
+    queued: list[int] = []
+    store.publish_run(
+        run,
+        rows,
+        changes,
+        [a.notice for a in actions if is_news(a)],
+        also=lambda conn: queued.append(queue_changes(conn, run.id, changes)),
+    )
+    return Outcome(run=run, rows=rows, changes=changes, report=None, actions=actions, queued=sum(queued))
 
 
 def report(store: Store, run_id: str, reports_dir: Path | None = None, actions: list[Action] | None = None) -> Path:
@@ -127,7 +140,11 @@ def report(store: Store, run_id: str, reports_dir: Path | None = None, actions: 
 
 
 def queue_alerts(store: Store, run_id: str) -> int:
-    """Queue a published run's changes for the subscribers they match; the rows added (0 on a re-run)."""
+    """Queue a published run's changes for the subscribers they match; the rows added.
+
+    `publish` queues them already, in its transaction: this adds nothing after it, and is kept for a
+    run published by an older regwatch (and for the DAG's queue task, a harmless repeat).
+    """
     return queue_for_subscribers(store, run_id)
 
 
@@ -138,10 +155,14 @@ def run_pipeline(
     reports_dir: Path | None = None,
     crawl: Callable[[], list[SourceHealth]] | None = None,
 ) -> Outcome:
-    """Crawl (when given a crawler), then publish, report (when given a folder) and queue alerts for `as_of`."""
+    """Crawl (when given a crawler), then publish with the alerts queued, then report (when given a folder).
+
+    The report comes last because it is derived output: if it cannot be written (a full disk), the
+    error propagates but the run and its alerts are already committed, and a re-run of the same
+    date (`regwatch run --as-of D`) writes it.
+    """
     health = crawl() if crawl is not None else []
     outcome = publish(store, as_of, health)
     if reports_dir is not None:
         outcome.report = report(store, outcome.run.id, reports_dir, outcome.actions)
-    queue_alerts(store, outcome.run.id)
     return outcome

@@ -85,7 +85,7 @@ def crawl_one(name: str, replay: str | None = None, store: Store | None = None) 
 def publish_run(
     as_of: date, planned: list[str], healths: list[dict[str, Any]], store: Store | None = None
 ) -> dict[str, Any]:
-    """Publish the run for `as_of` (replacing an earlier run of that date) and summarise it.
+    """Publish the run for `as_of` with its alerts queued (replacing an earlier run of that date); summarise it.
 
     A planned source with no health (its crawl task failed for good) counts as broken, never as
     "no change".
@@ -100,10 +100,11 @@ def publish_run(
     not_configured = [h.source for h in health if h.skipped]
     log.log(
         logging.WARNING if broken or not_configured else logging.INFO,
-        "run %s: %d notices, %d changes, broken sources: %s; not configured: %s",
+        "run %s: %d notices, %d changes, %d alerts queued, broken sources: %s; not configured: %s",
         outcome.run.id,
         outcome.run.notices,
         len(outcome.changes),
+        outcome.queued,
         ", ".join(broken) or "none",
         ", ".join(not_configured) or "none",
     )
@@ -112,6 +113,7 @@ def publish_run(
         "as_of": as_of.isoformat(),
         "notices": outcome.run.notices,
         "changes": len(outcome.changes),
+        "queued": outcome.queued,
         "broken": broken,
         "not_configured": not_configured,
     }

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, Row, delete, func, insert, select, update
+from pydantic import ValidationError
+from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from regwatch.domain.changes import most_severe_first
 from regwatch.domain.models import Change, Notice, Run, SourceHealth, StatusRow
+from regwatch.errors import explain
+from regwatch.redact import redact_url
 from regwatch.store import tables as t
-from regwatch.store.db import make_engine
+from regwatch.store.db import PUBLISH_LOCK, make_engine, write_transaction
+
+log = logging.getLogger(__name__)
 
 # Rows per INSERT statement: large enough to be fast, small enough for SQLite's variable limit.
 BATCH = 500
@@ -23,6 +31,7 @@ class IngestResult:
     added: int
     updated: int
     unchanged: int
+    kept: list[str] = field(default_factory=list)  # ids kept at their earlier version: see Notice.continues
 
 
 class Store:
@@ -32,17 +41,35 @@ class Store:
         self.engine = engine
 
     @classmethod
-    def open(cls, url: str | None = None) -> Store:
-        return cls(make_engine(url))
+    def open(cls, url: str | None = None, *, create: bool = False) -> Store:
+        """The store at `url` (default the configured one), migrated; `create`: make it if it is not there."""
+        return cls(make_engine(url, create=create))
+
+    def where(self) -> str:
+        """The store's URL with any password hidden, for messages."""
+        return redact_url(self.engine.url.render_as_string(hide_password=False))
 
     # notices -----------------------------------------------------------------------------------------
 
     def ingest(self, notices: Iterable[Notice], now: datetime | None = None) -> IngestResult:
-        """Store notices by id: new ones are added, changed ones updated, repeats change nothing."""
+        """Store notices by id: new ones are added, repeats change nothing, a later stage of a stored
+        notice (Notice.continues: actions grew) updates it.
+
+        Any other change under a known id is never a silent overwrite: the earlier version is kept,
+        logged and named in `kept` (an amended document needs an id of its own).
+        """
         now = now or datetime.now(UTC)
-        incoming: dict[str, Notice] = {str(n.id): n for n in notices}
-        added = updated = 0
-        with self.engine.begin() as conn:
+        incoming: dict[str, Notice] = {}
+        kept: list[str] = []
+        for notice in notices:
+            notice_id = str(notice.id)
+            first = incoming.get(notice_id)
+            if first is None or notice.continues(first):
+                incoming[notice_id] = notice
+            elif notice.content_hash() != first.content_hash():
+                kept.append(notice_id)
+        added = updated = kept_known = 0
+        with write_transaction(self.engine) as conn:
             known: dict[str, str] = {}
             ids = list(incoming)
             for start in range(0, len(ids), BATCH):
@@ -55,23 +82,39 @@ class Store:
                 if notice_id not in known:
                     new_rows.append(_notice_row(notice, digest, now))
                 elif known[notice_id] != digest:
+                    if not _replaces_stored(conn, notice):
+                        kept.append(notice_id)
+                        kept_known += 1
+                        continue
                     row = _notice_row(notice, digest, now)
                     del row["first_seen"]
                     conn.execute(update(t.notices).where(t.notices.c.id == notice_id).values(**row))
                     updated += 1
             for start in range(0, len(new_rows), BATCH):
-                conn.execute(insert(t.notices), new_rows[start : start + BATCH])
+                # An upsert: on PostgreSQL a concurrent ingest may add the same id after we looked.
+                conn.execute(_insert_new(conn), new_rows[start : start + BATCH])
             added = len(new_rows)
-        return IngestResult(added=added, updated=updated, unchanged=len(incoming) - added - updated)
+        kept = sorted(set(kept))
+        for notice_id in kept:
+            log.warning("notice %s: kept the earlier version; a later one says something else under its id", notice_id)
+        unchanged = len(incoming) - added - updated - kept_known
+        return IngestResult(added=added, updated=updated, unchanged=unchanged, kept=kept)
 
     def notices(self, until: date | None = None) -> Iterator[Notice]:
-        """Every stored notice (published on or before `until`, when given), in id order."""
-        query = select(t.notices.c.payload).order_by(t.notices.c.id)
+        """Every stored notice (published on or before `until`, when given), in id order.
+
+        A stored notice that today's model refuses (written before a check was added) is logged and
+        skipped: one bad notice must never stop a run.
+        """
+        query = select(t.notices.c.id, t.notices.c.payload).order_by(t.notices.c.id)
         if until is not None:
             query = query.where(t.notices.c.published <= until)
         with self.engine.connect() as conn:
             for row in conn.execute(query.execution_options(yield_per=2000)):
-                yield Notice.model_validate(row.payload)
+                try:
+                    yield Notice.model_validate(row.payload)
+                except ValidationError as exc:
+                    log.warning("stored notice %s skipped: %s", row.id, explain(exc))
 
     def notice(self, notice_id: str) -> Notice | None:
         with self.engine.connect() as conn:
@@ -84,9 +127,23 @@ class Store:
 
     # runs ----------------------------------------------------------------------------------------------
 
-    def publish_run(self, run: Run, rows: list[StatusRow], changes: list[Change], news: list[str]) -> None:
-        """Replace the run's outputs in one transaction: readers see the old table or the new, never half."""
-        with self.engine.begin() as conn:
+    def publish_run(
+        self,
+        run: Run,
+        rows: list[StatusRow],
+        changes: list[Change],
+        news: list[str],
+        *,
+        also: Callable[[Connection], object] | None = None,
+    ) -> None:
+        """Replace the run's outputs in one transaction: readers see the old table or the new, never half.
+
+        `also` writes more in that same transaction, so that it commits with the run or not at all:
+        the run's alerts (regwatch.notify.outbox.queue_changes, the transactional outbox).
+        Serialised across processes (write_transaction): two runs of one date replace each other
+        whole, the later one winning, instead of colliding on the run's keys.
+        """
+        with write_transaction(self.engine, PUBLISH_LOCK) as conn:
             for table in (t.status_rows, t.changes):
                 conn.execute(delete(table).where(table.c.run_id == run.id))
             conn.execute(delete(t.runs).where(t.runs.c.id == run.id))
@@ -130,6 +187,8 @@ class Store:
             ]
             for start in range(0, len(change_rows), BATCH):
                 conn.execute(insert(t.changes), change_rows[start : start + BATCH])
+            if also is not None:
+                also(conn)
 
     def run(self, run_id: str) -> Run | None:
         with self.engine.connect() as conn:
@@ -188,6 +247,25 @@ class Store:
                 if health.ok:
                     last[health.source] = max(last.get(health.source, run.as_of), run.as_of)
         return last
+
+
+def _insert_new(conn: Connection) -> Any:
+    """INSERT of new notices that skips an id a concurrent ingest stored meanwhile."""
+    if conn.dialect.name == "postgresql":
+        return pg_insert(t.notices).on_conflict_do_nothing(index_elements=["id"])
+    if conn.dialect.name == "sqlite":
+        return sqlite_insert(t.notices).on_conflict_do_nothing(index_elements=["id"])
+    return insert(t.notices)
+
+
+def _replaces_stored(conn: Connection, notice: Notice) -> bool:
+    """Whether `notice` may replace the stored notice of its id (a stored one the model now refuses may)."""
+    payload = conn.execute(select(t.notices.c.payload).where(t.notices.c.id == notice.id)).scalar_one()
+    try:
+        stored = Notice.model_validate(payload)
+    except ValidationError:
+        return True
+    return notice.continues(stored)
 
 
 def _notice_row(notice: Notice, digest: str, now: datetime) -> dict[str, object]:

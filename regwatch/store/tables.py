@@ -16,14 +16,16 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from regwatch.domain.models import ID_LENGTH, JURISDICTION_LENGTH, SOURCE_LENGTH
+
 metadata = MetaData()
 
 notices = Table(
     "notices",
     metadata,
-    Column("id", String(200), primary_key=True),
-    Column("jurisdiction", String(80), nullable=False, index=True),
-    Column("source", String(60), nullable=False, index=True),
+    Column("id", String(ID_LENGTH), primary_key=True),
+    Column("jurisdiction", String(JURISDICTION_LENGTH), nullable=False, index=True),
+    Column("source", String(SOURCE_LENGTH), nullable=False, index=True),
     Column("kind", String(30), nullable=False),
     Column("published", Date, nullable=False, index=True),
     Column("content_hash", String(64), nullable=False),
@@ -51,7 +53,7 @@ status_rows = Table(
     "status_rows",
     metadata,
     Column("run_id", String(40), primary_key=True),
-    Column("jurisdiction", String(80), primary_key=True),
+    Column("jurisdiction", String(JURISDICTION_LENGTH), primary_key=True),
     Column("substance", String(20), primary_key=True),
     Column("status", String(20), nullable=False),
     Column("payload", JSON, nullable=False),
@@ -64,7 +66,7 @@ changes = Table(
     Column("id", String(40), primary_key=True),
     Column("kind", String(30), nullable=False),
     Column("severity", String(20), nullable=False),
-    Column("jurisdiction", String(80)),
+    Column("jurisdiction", String(JURISDICTION_LENGTH)),
     Column("substance", String(20)),
     Column("payload", JSON, nullable=False),
 )

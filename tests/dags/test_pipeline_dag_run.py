@@ -67,7 +67,7 @@ def snapshot(store: Store) -> dict[str, Any]:
 
 
 def test_pipeline_dag_runs_end_to_end_and_a_rerun_of_the_date_changes_nothing(env: dict[str, str]) -> None:
-    store = Store.open()
+    store = Store.open(create=True)  # the deployment's `regwatch init`: tasks refuse a store never created
     load_baseline(store)
     publish(store, EARLIER)
     upsert(store, [make_subscriber(email="analyst@example.org", cadence="immediate")])
@@ -106,6 +106,7 @@ def test_pipeline_dag_runs_end_to_end_and_a_rerun_of_the_date_changes_nothing(en
 
 def test_a_crawl_that_fails_for_good_is_published_as_a_broken_source(env: dict[str, str]) -> None:
     script = Path(__file__).with_name("failing_crawl_run.py")
+    Store.open(create=True).engine.dispose()  # the deployment's `regwatch init`
     done = subprocess.run(
         [str(VENV_BIN / "python"), str(script), str(DAGS), "2025-09-03T00:00:00+00:00"],
         env=env,

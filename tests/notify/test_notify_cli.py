@@ -19,6 +19,12 @@ from regwatch.store import Store
 runner = CliRunner()
 
 
+@pytest.fixture(autouse=True)
+def _initialised_store() -> None:
+    """The CLI refuses a store that was never created: each test's data folder gets one, as `regwatch init` makes."""
+    Store.open(create=True).engine.dispose()
+
+
 def run(*args: str) -> tuple[int, str, BaseException | None]:
     result = runner.invoke(app, list(args))
     return result.exit_code, result.stdout, result.exception

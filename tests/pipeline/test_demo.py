@@ -25,6 +25,8 @@ def run_demo(tmp_path: Path) -> subprocess.CompletedProcess[str]:
         "REGWATCH_REPORTS_DIR": str(tmp_path / "reports"),
     }
     env.pop("REGWATCH_DATABASE_URL", None)
+    # As `make demo` does: create the store (a no-op the second time), then run the demo.
+    subprocess.run([sys.executable, "-m", "regwatch", "init"], cwd=tmp_path, env=env, check=True, timeout=60)
     return subprocess.run(
         [sys.executable, "-m", "regwatch.pipeline.demo"],
         cwd=tmp_path,

@@ -77,6 +77,7 @@ def test_publish_counts_a_crawl_that_failed_for_good_as_broken_and_rerun_changes
         "as_of": "2025-09-01",
         "notices": 0,
         "changes": 1,
+        "queued": 0,
         "broken": ["dea"],
         "not_configured": [],
     }
@@ -150,8 +151,9 @@ def test_alerts_queue_once_and_digests_go_out_once_per_cadence_period(sqlite_sto
             make_subscriber(email="daily@example.org", cadence="daily"),
         ],
     )
-    tasks.publish_run(AS_OF, ["dea"], [], store=sqlite_store)  # one change: dea broken
-    assert tasks.queue_alerts("2025-09-01", store=sqlite_store) == 2
+    # One change (dea broken), queued for both in the transaction that publishes the run; the DAG's
+    # queue task after it adds nothing.
+    assert tasks.publish_run(AS_OF, ["dea"], [], store=sqlite_store)["queued"] == 2
     assert tasks.queue_alerts("2025-09-01", store=sqlite_store) == 0
 
     eml = f"eml:{tmp_path / 'reports' / '2025-09-01' / 'outbox'}"

@@ -72,11 +72,12 @@ def hook(self, target):
     return result
 pathlib.Path.rename = hook
 """,
-    "before queuing alerts": """
-import regwatch.notify as m
+    # Alerts are queued inside the transaction that publishes the run (the transactional outbox).
+    "in the publishing transaction, before queuing alerts": """
+import regwatch.notify.outbox as m
 def hook(*a, **k):
     die()
-m.queue_alerts = hook
+m.queue_changes = hook
 """,
 }
 PRELUDE = """
@@ -99,7 +100,7 @@ def prepare(folder: Path) -> dict[str, str]:
         "REGWATCH_REPORTS_DIR": str(folder / "reports"),
         "REGWATCH_DATA_DIR": str(folder / "data"),
     }
-    store = Store.open(env["REGWATCH_DATABASE_URL"])
+    store = Store.open(env["REGWATCH_DATABASE_URL"], create=True)
     load_baseline(store)
     upsert(store, [make_subscriber(email="ops@example.com")])
     run_pipeline(store, DAY1, reports_dir=folder / "reports")

@@ -57,7 +57,7 @@ def test_api_keys_stay_out_of_every_crawl_output(tmp_path: Path, monkeypatch: py
         "REGWATCH_ARCHIVE_DIR": str(data / "archive"),
         "HTTPCACHE_ENABLED": "True",
     }
-    store = Store.open(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    store = Store.open(f"sqlite:///{tmp_path / 'store.sqlite'}", create=True)
     server = FaultServer(routes)
     healths = []
     with serve(server) as base_url:

@@ -16,13 +16,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from reliability_helpers import DAY1, DAY2, NEW, free_port, snapshot, tree
 from sqlalchemy import create_engine, event
-from sqlalchemy.exc import OperationalError
 
 from regwatch.notify import RetryPolicy, send_digests
 from regwatch.notify.subscribers import make_subscriber, upsert
 from regwatch.pipeline.steps import load_baseline, run_pipeline
 from regwatch.reports import writer
-from regwatch.store import Store
+from regwatch.store import Store, StoreBusy
 
 NO_WAIT = RetryPolicy(attempts=2, wait=0)  # retries without sleeping
 
@@ -129,7 +128,7 @@ def test_smtp_refusing_one_recipient_sends_the_others_once(
 def test_a_locked_sqlite_store_fails_the_run_whole_and_the_next_run_completes(tmp_path: Path) -> None:
     path = tmp_path / "store.sqlite"
     reports = tmp_path / "reports"
-    store = Store.open(f"sqlite:///{path}")
+    store = Store.open(f"sqlite:///{path}", create=True)
     load_baseline(store)
     upsert(store, [make_subscriber(email="ops@example.com")])
     run_pipeline(store, DAY1, reports_dir=reports)
@@ -142,7 +141,8 @@ def test_a_locked_sqlite_store_fails_the_run_whole_and_the_next_run_completes(tm
     writer_holding_the_lock = sqlite3.connect(path, isolation_level=None)
     writer_holding_the_lock.execute("BEGIN IMMEDIATE")  # another process writing: the write lock is taken
     try:
-        with pytest.raises(OperationalError, match="database is locked"):
+        # Publishing waits for the write lock (BEGIN IMMEDIATE), then says who holds it.
+        with pytest.raises(StoreBusy, match="another run is in progress"):
             run_pipeline(impatient, DAY2, reports_dir=reports)
     finally:
         writer_holding_the_lock.execute("ROLLBACK")
