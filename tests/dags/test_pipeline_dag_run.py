@@ -139,6 +139,7 @@ def test_a_source_without_its_key_is_a_skipped_crawl_task_and_published_as_not_c
 ) -> None:
     script = Path(__file__).with_name("not_configured_run.py")
     without_key = {k: v for k, v in env.items() if k != "REGWATCH_CONGRESS_API_KEY"}
+    Store.open(create=True).engine.dispose()  # the deployment's `regwatch init`
     done = subprocess.run(
         [str(VENV_BIN / "python"), str(script), str(DAGS), "2025-09-04T00:00:00+00:00"],
         env=without_key,
@@ -149,7 +150,7 @@ def test_a_source_without_its_key_is_a_skipped_crawl_task_and_published_as_not_c
     )
     assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-5000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    # Skipped, not green: the source was not run. publish (ALL_DONE_MIN_ONE_SUCCESS) still runs.
+    # Skipped, not green: the source was not run. publish (ALL_DONE) still runs.
     assert result["tasks"] == {
         "load_baseline[-1]": "success",
         "plan_sources[-1]": "success",
@@ -173,6 +174,7 @@ def test_a_run_whose_sources_cannot_be_planned_fails_and_publishes_nothing(env: 
     # publish's trigger rule is all_done: it must not let a run without planned sources end as a success.
     script = Path(__file__).with_name("not_configured_run.py")
     conf = json.dumps({"sources": ["no_such_spider"]})
+    Store.open(create=True).engine.dispose()  # the deployment's `regwatch init`
     done = subprocess.run(
         [str(VENV_BIN / "python"), str(script), str(DAGS), "2025-09-05T00:00:00+00:00", conf],
         env=env,

@@ -28,6 +28,12 @@ from regwatch.reports import writer
 from regwatch.store import Store
 
 
+@pytest.fixture(autouse=True)
+def _store_initialised() -> None:
+    """The deployment's `regwatch init`: these tests drive commands against a store that exists."""
+    Store.open(create=True).engine.dispose()
+
+
 def regwatch(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """`python -m regwatch ARGS` as a user runs it (the environment is the test's, plus `env`)."""
     extra = {**os.environ, **(env or {})}
@@ -187,7 +193,7 @@ class Refusing:
 def published_day_two(tmp_path: Path, subscribers: list[str]) -> str:
     """A SQLite store with subscribers and day two's alerts queued; its URL."""
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
-    store = Store.open(url)
+    store = Store.open(url, create=True)
     load_baseline(store)
     upsert(store, [make_subscriber(email=e) for e in subscribers])
     run_pipeline(store, DAY1, reports_dir=tmp_path / "reports")
@@ -316,7 +322,7 @@ def test_a_full_reports_disk_is_one_line_naming_the_file(
 def test_a_postgresql_connection_killed_mid_run_is_one_line_and_loses_nothing(
     pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    store = Store.open(pg_url)
+    store = Store.open(pg_url, create=True)
     load_baseline(store)
     upsert(store, [make_subscriber(email="ops@example.com")])
     run_pipeline(store, DAY1, reports_dir=tmp_path / "reports")

@@ -25,6 +25,12 @@ from regwatch.store import Store
 # 7 --- a source that was not run is `not configured` ------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def _store_initialised() -> None:
+    """The deployment's `regwatch init`: these tests drive commands against a store that exists."""
+    Store.open(create=True).engine.dispose()
+
+
 @pytest.fixture
 def no_keys(monkeypatch: pytest.MonkeyPatch) -> None:
     for source in ("CONGRESS", "OPENSTATES", "LEGISCAN"):
@@ -94,7 +100,7 @@ def test_a_killed_digest_send_is_reported_held_with_its_retry_time(tmp_path: Pat
         "REGWATCH_REPORTS_DIR": str(tmp_path / "reports"),
         "COLUMNS": "400",  # rich wraps stderr at 80 columns off a terminal
     }
-    store = Store.open(env["REGWATCH_DATABASE_URL"])
+    store = Store.open(env["REGWATCH_DATABASE_URL"], create=True)
     load_baseline(store)
     upsert(store, [make_subscriber(email="ops@example.com", cadence="daily")])
     run_pipeline(store, DAY1, reports_dir=tmp_path / "reports")

@@ -27,6 +27,12 @@ REGWATCH = Path(__file__).resolve().parents[2] / "regwatch"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+@pytest.fixture(autouse=True)
+def _store_initialised() -> None:
+    """The deployment's `regwatch init`: these tests drive commands against a store that exists."""
+    Store.open(create=True).engine.dispose()
+
+
 def regwatch(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "regwatch", *args], capture_output=True, text=True, check=False)
 
