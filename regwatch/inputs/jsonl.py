@@ -45,9 +45,7 @@ def parse_lines(lines: Iterable[str], name: str) -> list[Notice]:
         # to a labelling bill this way), so the file is refused rather than the later line winning.
         first = seen.setdefault(str(notice.id), (number, notice.content_hash()))
         if first[1] != notice.content_hash():
-            problems.append(
-                f"{name} lines {first[0]} and {number}: the same id {notice.id!r} with different content"
-            )
+            problems.append(f"{name} lines {first[0]} and {number}: the same id {notice.id!r} with different content")
         notices.append(notice)
     if problems:
         shown = "\n".join(problems[:20])
