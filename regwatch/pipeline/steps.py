@@ -113,15 +113,9 @@ def publish(store: Store, as_of: date, health: list[SourceHealth] | None = None)
     """
     run, rows, changes, actions = build(store, as_of, health)
     run.finished = datetime.now(UTC)
-    queued: list[int] = []
-    store.publish_run(
-        run,
-        rows,
-        changes,
-        [a.notice for a in actions if is_news(a)],
-        also=lambda conn: queued.append(queue_changes(conn, run.id, changes)),
-    )
-    return Outcome(run=run, rows=rows, changes=changes, report=None, actions=actions, queued=sum(queued))
+    news = [a.notice for a in actions if is_news(a)]
+    queued = store.publish_run(run, rows, changes, news, also=lambda conn: queue_changes(conn, run.id, changes))
+    return Outcome(run=run, rows=rows, changes=changes, report=None, actions=actions, queued=queued)
 
 
 def report(store: Store, run_id: str, reports_dir: Path | None = None, actions: list[Action] | None = None) -> Path:

@@ -134,12 +134,13 @@ class Store:
         changes: list[Change],
         news: list[str],
         *,
-        also: Callable[[Connection], object] | None = None,
-    ) -> None:
+        also: Callable[[Connection], int] | None = None,
+    ) -> int:
         """Replace the run's outputs in one transaction: readers see the old table or the new, never half.
 
         `also` writes more in that same transaction, so that it commits with the run or not at all:
-        the run's alerts (regwatch.notify.outbox.queue_changes, the transactional outbox).
+        the run's alerts (regwatch.notify.outbox.queue_changes, the transactional outbox). Returns what
+        `also` returns (the rows it added), 0 without it.
         Serialised across processes (write_transaction): two runs of one date replace each other
         whole, the later one winning, instead of colliding on the run's keys.
         """
@@ -187,8 +188,7 @@ class Store:
             ]
             for start in range(0, len(change_rows), BATCH):
                 conn.execute(insert(t.changes), change_rows[start : start + BATCH])
-            if also is not None:
-                also(conn)
+            return also(conn) if also is not None else 0
 
     def run(self, run_id: str) -> Run | None:
         with self.engine.connect() as conn:

@@ -53,6 +53,22 @@ def airflow(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess
     )
 
 
+def run_dag_script(name: str, logical_date: str, env: dict[str, str], *args: str) -> dict[str, Any]:
+    """Run a DAG script of this folder on a store made as `regwatch init` makes it; its JSON result."""
+    Store.open(create=True).engine.dispose()  # the deployment's `regwatch init`
+    done = subprocess.run(
+        [str(VENV_BIN / "python"), str(Path(__file__).with_name(name)), str(DAGS), logical_date, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-5000:]
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
 def snapshot(store: Store) -> dict[str, Any]:
     """What a re-run must leave as it was: notices, the run's changes, the outbox (timestamps aside)."""
     columns = (t.outbox.c.subscriber_id, t.outbox.c.change_id, t.outbox.c.run_id, t.outbox.c.state)
@@ -105,18 +121,7 @@ def test_pipeline_dag_runs_end_to_end_and_a_rerun_of_the_date_changes_nothing(en
 
 
 def test_a_crawl_that_fails_for_good_is_published_as_a_broken_source(env: dict[str, str]) -> None:
-    script = Path(__file__).with_name("failing_crawl_run.py")
-    Store.open(create=True).engine.dispose()  # the deployment's `regwatch init`
-    done = subprocess.run(
-        [str(VENV_BIN / "python"), str(script), str(DAGS), "2025-09-03T00:00:00+00:00"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-5000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_dag_script("failing_crawl_run.py", "2025-09-03T00:00:00+00:00", env)
     assert result["tasks"] == {
         "load_baseline[-1]": "success",
         "plan_sources[-1]": "success",
@@ -137,19 +142,8 @@ def test_a_crawl_that_fails_for_good_is_published_as_a_broken_source(env: dict[s
 def test_a_source_without_its_key_is_a_skipped_crawl_task_and_published_as_not_configured(
     env: dict[str, str],
 ) -> None:
-    script = Path(__file__).with_name("not_configured_run.py")
     without_key = {k: v for k, v in env.items() if k != "REGWATCH_CONGRESS_API_KEY"}
-    Store.open(create=True).engine.dispose()  # the deployment's `regwatch init`
-    done = subprocess.run(
-        [str(VENV_BIN / "python"), str(script), str(DAGS), "2025-09-04T00:00:00+00:00"],
-        env=without_key,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-5000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_dag_script("not_configured_run.py", "2025-09-04T00:00:00+00:00", without_key)
     # Skipped, not green: the source was not run. publish (ALL_DONE) still runs.
     assert result["tasks"] == {
         "load_baseline[-1]": "success",
@@ -172,19 +166,8 @@ def test_a_source_without_its_key_is_a_skipped_crawl_task_and_published_as_not_c
 
 def test_a_run_whose_sources_cannot_be_planned_fails_and_publishes_nothing(env: dict[str, str]) -> None:
     # publish's trigger rule is all_done: it must not let a run without planned sources end as a success.
-    script = Path(__file__).with_name("not_configured_run.py")
     conf = json.dumps({"sources": ["no_such_spider"]})
-    Store.open(create=True).engine.dispose()  # the deployment's `regwatch init`
-    done = subprocess.run(
-        [str(VENV_BIN / "python"), str(script), str(DAGS), "2025-09-05T00:00:00+00:00", conf],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-5000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_dag_script("not_configured_run.py", "2025-09-05T00:00:00+00:00", env, conf)
     assert result["run"] == "failed", result
     assert result["tasks"]["plan_sources[-1]"] == "failed"
     assert result["tasks"]["publish[-1]"] in ("failed", "upstream_failed"), result
