@@ -13,11 +13,15 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from regwatch.domain import jurisdictions
 from regwatch.domain.vocab import (
+    STATUS_MEASURES,
+    STATUS_STRICTNESS,
     ChangeKind,
+    DatePrecision,
     Measure,
     NoticeKind,
     Reliability,
     RunState,
+    Scope,
     Severity,
     Stage,
     Status,
@@ -64,11 +68,72 @@ class NoticeAction(Strict):
     description: Text = Field(min_length=1)
 
 
+class Detail(Strict):
+    """What a compliance officer reads off a provision besides its measure: limits, licences, taxes."""
+
+    age: int | None = Field(default=None, ge=0, le=99, description="minimum age to buy or possess")
+    cap: Text | None = Field(default=None, description="alkaloid cap, e.g. 7-OH <= 2% of the alkaloid fraction")
+    licence: bool = Field(default=False, description="sellers or makers need a licence or registration")
+    tax: Text | None = Field(default=None, description="a tax on the products, as the law words it")
+
+    def words(self) -> list[str]:
+        """The detail in a few words each: "21+", "7-OH <= 2% of the alkaloid fraction", "licence required"."""
+        out = [f"{self.age}+"] if self.age is not None else []
+        out += [self.cap] if self.cap else []
+        out += ["licence required"] if self.licence else []
+        out += [f"tax: {self.tax}"] if self.tax else []
+        return out
+
+
+class Provision(Strict):
+    """One thing a law does: a measure, the substances it names, what it governs, and its limits."""
+
+    measure: Measure
+    substances: list[Substance] = Field(default_factory=list)
+    scope: Scope = Scope.ALL
+    detail: Detail = Field(default_factory=Detail)
+
+    @property
+    def status(self) -> Status | None:
+        """The status this provision sets once in force, or None (news and evidence set none)."""
+        return STATUS_MEASURES.get(self.measure)
+
+    def covers(self) -> list[Substance]:
+        """Substances it reaches: those it names, and for a kratom-wide measure the alkaloids too."""
+        if Substance.KRATOM in self.substances and self.measure in STATUS_MEASURES:
+            return list(Substance)
+        return list(self.substances)
+
+    def describe(self) -> str:
+        """Scope and limits in plain words: "sale banned", "21+, licence required"."""
+        words = []
+        if self.scope is not Scope.ALL and self.measure in (Measure.BAN, Measure.RESTRICT):
+            words.append(f"{self.scope.value} {'banned' if self.measure is Measure.BAN else 'restricted'}")
+        words += self.detail.words()
+        return ", ".join(words)
+
+
+def principal(provisions: list[Provision]) -> Provision:
+    """The provision that matters most: the strictest status it sets, then news before unrelated."""
+    return max(
+        provisions,
+        key=lambda p: (
+            p.status is not None,
+            STATUS_STRICTNESS.get(p.status, -1) if p.status else 0,
+            p.measure is not Measure.UNRELATED,
+        ),
+    )
+
+
 class Curated(Strict):
     """A hand-checked reading of a notice (the baseline), used instead of the rules."""
 
     measure: Measure | None = Field(default=None, description="None: no kratom-specific law was found (status legal)")
     substances: list[Substance] = Field(default_factory=list)
+    provisions: list[Provision] = Field(
+        default_factory=list, description="every provision; when empty, one from measure and substances"
+    )
+    precision: DatePrecision = Field(default=DatePrecision.DAY, description="how much of `published` is known")
     stage: Stage
     expires: date | None = None
     undated: bool = Field(default=False, description="a status snapshot: in force since an unknown date")
@@ -158,9 +223,21 @@ class Action(Strict):
     undated: bool = Field(default=False, description="in force since an unknown date (a baseline snapshot)")
     confidence: float = Field(ge=0.0, le=1.0)
     rule: str
+    provisions: list[Provision] = Field(default_factory=list, description="every provision; measure is the principal")
+    reliability: Reliability = Reliability.UNVERIFIED
+    reported: bool = Field(default=False, description="a report of an act whose official text has not been seen")
+    precision: DatePrecision = DatePrecision.DAY
     review: list[str] = Field(default_factory=list, description="why a person should check this reading")
     retrieved: datetime | None = None
     archive: str | None = None
+    members: list[str] = Field(default_factory=list, description="every notice reporting this act (one event)")
+    urls: list[str] = Field(default_factory=list, description="their URLs, the lead's first")
+
+    @model_validator(mode="after")
+    def _principal_provision(self) -> Action:
+        if not self.provisions:
+            self.provisions = [Provision(measure=self.measure, substances=list(self.substances))]
+        return self
 
     def stage_on(self, day: date) -> Stage | None:
         """The stage reached by `day`, or None if the notice had not appeared yet."""
@@ -180,6 +257,7 @@ class PendingItem(Strict):
     measure: Measure
     stage: Stage
     notice: str
+    reported: bool = False
 
 
 class ScheduledItem(Strict):
@@ -199,6 +277,12 @@ class StatusRow(Strict):
     scheduled: list[ScheduledItem] = Field(default_factory=list)
     evidence: list[str] = Field(default_factory=list)
     last_verified: date | None = None
+    reliability: Reliability | None = Field(default=None, description="of the evidence that decides the cell")
+    detail: str = Field(default="", description="scope and limits: 'sale banned', '21+, 7-OH <= 2%'")
+    review: bool = Field(default=False, description="a person should check what decides this cell")
+    deciding: str | None = Field(default=None, description="the notice that decides the cell (its event's lead)")
+    since_precision: DatePrecision | None = None
+    lapsed: bool = Field(default=False, description="an emergency rule expired and nothing replaced it")
 
     @property
     def key(self) -> tuple[str, str]:
@@ -214,6 +298,7 @@ class Change(Strict):
     severity: Severity
     jurisdiction: JurisdictionCode | None = None
     substance: Substance | None = None
+    substances: list[Substance] = Field(default_factory=list, description="every substance the event moves")
     old_status: Status | None = None
     new_status: Status | None = None
     effective: date | None = None
@@ -223,6 +308,16 @@ class Change(Strict):
     summary: str
     notices: list[str] = Field(default_factory=list)
     evidence: list[str] = Field(default_factory=list)
+    reliability: Reliability | None = None
+    reported: bool = Field(default=False, description="reported; the official text not yet seen")
+
+    @model_validator(mode="after")
+    def _substances(self) -> Change:
+        if not self.substances and self.substance is not None:
+            self.substances = [self.substance]
+        if self.substance is None and self.substances:
+            self.substance = self.substances[0]
+        return self
 
     @staticmethod
     def make_id(*parts: Any) -> str:

@@ -2,6 +2,10 @@
 
 A pure function of the actions and the date: the same inputs always give the same table, and an
 earlier as-of date sees only what had happened by then (backfills are just earlier dates).
+
+Notices that report one legal act are folded as one event (events.py). Each act applies every provision
+it holds to the substances that provision reaches; within one act the strictest provision wins per
+substance, and acts apply in the order they took effect (on one date, the stricter last).
 """
 
 from __future__ import annotations
@@ -11,13 +15,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from regwatch.domain.models import Action, PendingItem, ScheduledItem, StatusRow
+from regwatch.domain.events import group_events
+from regwatch.domain.models import Action, PendingItem, Provision, ScheduledItem, StatusRow
 from regwatch.domain.vocab import (
     IN_FORCE_STAGES,
     PROPOSAL_STAGES,
     STATUS_MEASURES,
     STATUS_STRICTNESS,
+    DatePrecision,
     Measure,
+    Reliability,
     Stage,
     Status,
     Substance,
@@ -32,26 +39,46 @@ STALE_PROPOSAL = timedelta(days=730)
 
 @dataclass
 class _Cell:
-    """The running state of one substance while its actions are applied in date order."""
+    """The running state of one substance while acts are applied in date order."""
 
     status: Status = Status.UNKNOWN
     since: date | None = None
-    specific: bool = False  # set by an act naming this substance, not inherited from kratom
+    specific: bool = False  # set by a provision naming this substance, not inherited from kratom
+    act: Action | None = None  # the act that decides the cell
+    provision: Provision | None = None
+    lapsed: bool = False
     evidence: list[str] = field(default_factory=list)
 
 
 def covered(action: Action) -> list[Substance]:
-    """Substances an action reaches: what it names, and for kratom-wide acts the alkaloids too."""
-    if Substance.KRATOM in action.substances and action.measure in STATUS_MEASURES:
-        return list(Substance)
-    return list(action.substances)
+    """Substances any provision of an action reaches."""
+    reached = {s for p in action.provisions for s in p.covers()}
+    return [s for s in Substance if s in reached]
 
 
 def in_force_from(action: Action) -> date:
-    """The day the action takes legal effect (for an undated snapshot: the earliest date there is)."""
+    """The day the action takes legal effect (for an undated fact: the earliest date there is)."""
     if action.undated:
         return date.min
     return action.effective or action.date_of(Stage.EFFECTIVE) or action.date_of(Stage.ENACTED) or action.published
+
+
+def sets_status(action: Action) -> bool:
+    return any(p.measure in STATUS_MEASURES for p in action.provisions)
+
+
+def ruling(action: Action, substance: Substance) -> tuple[Provision, bool] | None:
+    """The provision of an act that decides a substance (the strictest reaching it) and whether it names it."""
+    best: tuple[int, bool, Provision] | None = None
+    for provision in action.provisions:
+        status = provision.status
+        if status is None or substance not in provision.covers():
+            continue
+        named = substance in provision.substances
+        rank = (STATUS_STRICTNESS[status], named)
+        if best is None or rank > best[:2]:
+            best = (*rank, provision)
+    return (best[2], best[1]) if best else None
 
 
 def fold_status(actions: Iterable[Action], as_of: date, verified: dict[str, date] | None = None) -> list[StatusRow]:
@@ -62,22 +89,24 @@ def fold_status(actions: Iterable[Action], as_of: date, verified: dict[str, date
             by_place[action.jurisdiction].append(action)
     rows: list[StatusRow] = []
     for place in sorted(by_place):
-        rows.extend(_rows_for(by_place[place], as_of, verified or {}))
+        known = any(a.source == BASELINE for a in by_place[place])
+        rows.extend(_rows_for(group_events(by_place[place]), as_of, verified or {}, known))
     return rows
 
 
-def _rows_for(acts: list[Action], as_of: date, verified: dict[str, date]) -> list[StatusRow]:
+def _rows_for(acts: list[Action], as_of: date, verified: dict[str, date], baseline: bool) -> list[StatusRow]:
     withdrawn = _withdrawn(acts, as_of)
     in_force = _in_force(acts, as_of)
     # Legal means "no kratom-specific law": only a checked baseline or a law in force shows that.
-    known = bool(in_force) or any(a.source == BASELINE for a in acts)
+    known = bool(in_force) or baseline
     cells = _fold_cells(in_force, known)
     _date_lapses(cells, acts, as_of)
     for action in acts:
         if action.measure is Measure.UNRELATED and action.source == BASELINE and action.url:
             for cell in cells.values():
-                if cell.since is None:
+                if cell.act is None:
                     cell.evidence.append(action.url)
+                    cell.act = action
     scheduled = _scheduled(acts, in_force, as_of, known)
     last_verified = _last_verified(acts, as_of, verified)
     return [
@@ -86,23 +115,66 @@ def _rows_for(acts: list[Action], as_of: date, verified: dict[str, date]) -> lis
             substance=substance,
             status=cell.status,
             since=cell.since,
+            since_precision=_precision(cell),
             pending=_pending(acts, substance, as_of, withdrawn),
             scheduled=scheduled[substance],
             evidence=list(dict.fromkeys(cell.evidence)),
             last_verified=last_verified,
+            reliability=cell.act.reliability if cell.act else None,
+            detail=_detail(cell, substance),
+            review=_needs_review(cell),
+            deciding=cell.act.notice if cell.act else None,
+            lapsed=cell.lapsed,
         )
         for substance, cell in cells.items()
     ]
 
 
+def _precision(cell: _Cell) -> DatePrecision | None:
+    if cell.since is None or cell.act is None or cell.lapsed:
+        return DatePrecision.DAY if cell.since else None
+    return cell.act.precision
+
+
+def _needs_review(cell: _Cell) -> bool:
+    act = cell.act
+    return act is not None and (bool(act.review) or act.reliability is Reliability.UNVERIFIED)
+
+
+def _detail(cell: _Cell, substance: Substance) -> str:
+    """Scope and limits in a few words: the deciding provision first, then the rest of its act."""
+    act = cell.act
+    if act is None or cell.provision is None:
+        return ""
+    words: list[str] = []
+    if cell.lapsed and act.expires is not None:
+        words.append(f"emergency rule expired {act.expires.isoformat()}; nothing replaced it")
+    for provision in sorted(act.provisions, key=lambda p: p is not cell.provision):
+        said = provision.describe()
+        if not said and provision is not cell.provision and provision.status in (Status.BANNED, Status.RESTRICTED):
+            names = [s for s in provision.substances if s is not substance]
+            said = f"{', '.join(_NAMES[s] for s in names)} {provision.status.value}" if names else ""
+        if said:
+            words.append(said)
+    if act.reported:
+        words.append("reported; official text not yet seen")
+    return "; ".join(dict.fromkeys(words))
+
+
+_NAMES = {Substance.KRATOM: "kratom", Substance.SEVEN_OH: "7-OH", Substance.SYNTHETIC: "synthetics"}
+
+
 def _date_lapses(cells: dict[Substance, _Cell], acts: list[Action], as_of: date) -> None:
-    """Where an emergency rule has lapsed since the status was set, the lapse is its date and evidence."""
+    """Where an emergency rule lapsed and nothing replaced it, the lapse dates and explains the cell.
+
+    A rule that a permanent one replaced (the cell still holds the status the lapsed rule set) is no lapse.
+    """
     for action in acts:
         lapsed = (
             action.expires is not None
             and action.expires <= as_of
             and action.binding
-            and action.measure in STATUS_MEASURES
+            and sets_status(action)
             and action.stage_on(as_of) in IN_FORCE_STAGES
             and in_force_from(action) < action.expires
         )
@@ -110,9 +182,13 @@ def _date_lapses(cells: dict[Substance, _Cell], acts: list[Action], as_of: date)
             continue
         for substance in covered(action):
             cell = cells[substance]
+            deciding = ruling(action, substance)
+            if deciding is None or deciding[0].status == cell.status:
+                continue
             if cell.since is None or cell.since < action.expires:  # type: ignore[operator]
                 cell.since = action.expires
-                cell.evidence = [action.url] if action.url else []
+                cell.act, cell.provision, cell.lapsed = action, deciding[0], True
+                cell.evidence = list(action.urls or ([action.url] if action.url else []))
 
 
 def _fold_cells(in_force: list[Action], known: bool) -> dict[Substance, _Cell]:
@@ -127,7 +203,7 @@ def _in_force(acts: list[Action], as_of: date) -> list[Action]:
         a
         for a in acts
         if a.binding
-        and a.measure in STATUS_MEASURES
+        and sets_status(a)
         and (a.undated or a.stage_on(as_of) in IN_FORCE_STAGES)
         and in_force_from(a) <= as_of
         and (a.expires is None or a.expires > as_of)
@@ -136,21 +212,30 @@ def _in_force(acts: list[Action], as_of: date) -> list[Action]:
 
 def _apply_order(action: Action) -> tuple[date, int]:
     """Date order; on one date the stricter act is applied last, so it wins."""
-    return (in_force_from(action), STATUS_STRICTNESS[STATUS_MEASURES[action.measure]])
+    strictest = max(STATUS_STRICTNESS[p.status] for p in action.provisions if p.status is not None)
+    return (in_force_from(action), strictest)
 
 
 def _apply(action: Action, cells: dict[Substance, _Cell]) -> None:
-    new = STATUS_MEASURES[action.measure]
     for substance in covered(action):
-        cell = cells[substance]
-        named = substance in action.substances
-        # A kratom-wide act does not lift a restriction aimed at one alkaloid; a ban overrides all.
-        if not named and cell.specific and action.measure is not Measure.BAN:
+        deciding = ruling(action, substance)
+        if deciding is None:
             continue
+        provision, named = deciding
+        new = provision.status
+        assert new is not None
+        cell = cells[substance]
+        # A kratom-wide act does not lift a restriction aimed at one alkaloid; a ban overrides all.
+        if not named and cell.specific and provision.measure is not Measure.BAN:
+            continue
+        if cell.status is not new or cell.act is None:
+            # The status holds since the act that set it: a later act that leaves it as it is (an
+            # amendment, a rule restating the law) becomes its evidence but does not move `since`.
+            cell.since = None if action.undated else in_force_from(action)
         cell.status = new
-        cell.since = None if action.undated else in_force_from(action)
         cell.specific = named and substance is not Substance.KRATOM
-        cell.evidence = [action.url] if action.url else []
+        cell.act, cell.provision, cell.lapsed = action, provision, False
+        cell.evidence = list(action.urls or ([action.url] if action.url else []))
 
 
 def _withdrawn(acts: list[Action], as_of: date) -> set[str]:
@@ -168,9 +253,10 @@ def _withdrawn(acts: list[Action], as_of: date) -> set[str]:
         return set()
     gone: set[str] = set()
     for p in acts:
-        if p.measure not in STATUS_MEASURES or not p.substances:
+        named = covered(p)
+        if not sets_status(p) or not named:
             continue
-        days = [latest.get((p.source, s)) for s in (None, *p.substances)]
+        days = [latest.get((p.source, s)) for s in (None, *named)]
         if any(day is not None and p.published <= day for day in days) and p.stage_on(as_of) in PROPOSAL_STAGES:
             gone.add(p.notice)
     return gone
@@ -180,15 +266,15 @@ def _pending(acts: list[Action], substance: Substance, as_of: date, withdrawn: s
     items = []
     for a in acts:
         stage = a.stage_on(as_of)
+        deciding = ruling(a, substance)
         if (
             a.binding
-            and a.measure in STATUS_MEASURES
+            and deciding is not None
             and stage in PROPOSAL_STAGES
             and a.notice not in withdrawn
-            and substance in covered(a)
             and as_of - _last_step(a, as_of) <= STALE_PROPOSAL
         ):
-            items.append(PendingItem(measure=a.measure, stage=stage, notice=a.notice))
+            items.append(PendingItem(measure=deciding[0].measure, stage=stage, notice=a.notice, reported=a.reported))
     return sorted(items, key=lambda i: i.notice)
 
 
@@ -199,12 +285,12 @@ def _last_step(action: Action, as_of: date) -> date:
 def _scheduled(
     acts: list[Action], in_force: list[Action], as_of: date, known: bool
 ) -> dict[Substance, list[ScheduledItem]]:
-    """Each future date an enacted measure takes effect, with the status it will leave per substance."""
+    """Each future date an enacted act takes effect, with the status it will leave per substance."""
     future = [
         a
         for a in acts
         if a.binding
-        and a.measure in STATUS_MEASURES
+        and sets_status(a)
         and a.stage_on(as_of) in IN_FORCE_STAGES
         and in_force_from(a) > as_of
         and (a.expires is None or a.expires > in_force_from(a))
@@ -221,7 +307,7 @@ def _scheduled(
         for action in taking_effect:
             _apply(action, cells)
         for substance in Substance:
-            deciding = [a for a in taking_effect if substance in covered(a)]
+            deciding = [a for a in taking_effect if ruling(a, substance) is not None]
             if deciding:
                 items[substance].append(
                     ScheduledItem(status=cells[substance].status, effective=day, notice=deciding[-1].notice)

@@ -21,6 +21,25 @@ class Measure(StrEnum):
     WITHDRAW = "withdraw"
     ENFORCE = "enforce"
     UNRELATED = "unrelated"
+    UNCLASSIFIED = "unclassified"
+
+
+class Scope(StrEnum):
+    """What a provision governs."""
+
+    SALE = "sale"
+    POSSESSION = "possession"
+    MANUFACTURE = "manufacture"
+    IMPORT = "import"
+    ALL = "all"
+
+
+class DatePrecision(StrEnum):
+    """How much of a date is known: a fact known only to a year is dated to its year, not to its 1st."""
+
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
 
 
 class Stage(StrEnum):
@@ -85,6 +104,7 @@ class ChangeKind(StrEnum):
     PENDING_ADVANCED = "pending_advanced"
     PENDING_DROPPED = "pending_dropped"
     NEWS = "news"
+    STATUS_CORRECTED = "status_corrected"
     SOURCE_BROKEN = "source_broken"
 
 
@@ -111,11 +131,25 @@ class OutboxState(StrEnum):
 
 
 class Reliability(StrEnum):
-    """How sure a curated fact is: primary text, secondary reporting, or unverified."""
+    """How sure a reading or a cell is: official text (primary), agreeing reporting (secondary), or unverified."""
 
-    PRIMARY = "P"
-    SECONDARY = "S"
-    UNVERIFIED = "UNVERIFIED"
+    PRIMARY = "primary"
+    SECONDARY = "secondary"
+    UNVERIFIED = "unverified"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Reliability | None:
+        # The baseline's first files, and stores written before migration 0004, spell them P, S, UNVERIFIED.
+        return _OLD_RELIABILITY.get(str(value).upper())
+
+    @property
+    def rank(self) -> int:
+        """Higher is surer: unverified 0 ... primary 2."""
+        return _RELIABILITY_RANK[self]
+
+
+_OLD_RELIABILITY = {"P": Reliability.PRIMARY, "S": Reliability.SECONDARY, "UNVERIFIED": Reliability.UNVERIFIED}
+_RELIABILITY_RANK = {Reliability.UNVERIFIED: 0, Reliability.SECONDARY: 1, Reliability.PRIMARY: 2}
 
 
 # Stages of a live proposal, in the order a bill advances through them.

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from regwatch.bulk import paused_gc
-from regwatch.domain.models import Action, Notice, StageEvent
+from regwatch.domain.models import Action, Notice, Provision, StageEvent, principal
 from regwatch.domain.vocab import IN_FORCE_STAGES, Measure, NoticeKind, Reliability, Stage, Substance
 from regwatch.normalise.dates import effective_date
 from regwatch.normalise.rules import first_match, fold_text, resolve_substances
@@ -126,19 +126,24 @@ def _from_curated(notice: Notice) -> Action:
     assert curated is not None
     measure = curated.measure or Measure.UNRELATED
     substances = curated.substances or list(Substance)
+    provisions = curated.provisions or [Provision(measure=measure, substances=substances)]
+    lead = principal(provisions)
     history = [StageEvent(date=notice.published, stage=curated.stage)]
     if curated.stage in IN_FORCE_STAGES:
         history = _with_effective([StageEvent(date=notice.published, stage=Stage.ENACTED)], notice.effective)
     why = (
         "no kratom-specific law found (curated baseline)"
         if curated.measure is None
-        else f"{measure.value} (curated baseline)"
+        else f"{', '.join(p.measure.value for p in provisions)} (curated baseline)"
     )
     return _action(
         notice,
         url=notice.url or curated.sources[0],
-        measure=measure,
-        substances=substances,
+        measure=lead.measure,
+        substances=lead.substances,
+        provisions=provisions,
+        reliability=curated.reliability,
+        precision=curated.precision,
         history=history,
         effective=notice.effective,
         expires=curated.expires,
