@@ -216,7 +216,7 @@ def init() -> None:
 def baseline_load() -> None:
     """Load the curated baseline (every state, DC, PR, US federal, 30+ nations) into the store."""
     facts, result = steps.load_baseline(_store())
-    err.print(f"baseline: {facts} facts; {result.added} added, {result.updated} updated")
+    err.print(f"baseline: {facts} facts; {result.added} added, {result.updated} updated, {result.retired} retired")
 
 
 @app.command("run")

@@ -5,22 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from regwatch.domain import jurisdictions
-from regwatch.domain.models import Action, Change, PendingItem, SourceHealth, StatusRow
-from regwatch.domain.vocab import (
-    IN_FORCE_STAGES,
-    ChangeKind,
-    Measure,
-    NoticeKind,
-    Severity,
-    Stage,
-    Status,
-    Substance,
-)
+from regwatch.domain.models import Action, Change, SourceHealth, StatusRow
+from regwatch.domain.moves import Move, pending_moves, scheduled_moves, status_moves
+from regwatch.domain.vocab import ChangeKind, Measure, Severity, Status, Substance
 
 # A ban or restriction taking effect within this window is critical (docs/vocabulary.md, Severities).
 IMMINENT = timedelta(days=30)
-_STRICT = (Status.BANNED, Status.RESTRICTED)
-_CHAMBER_STAGES = (Stage.PASSED_CHAMBER, Stage.PASSED_LEGISLATURE)
 _NEWS_MEASURES = (Measure.ENFORCE, Measure.STUDY, Measure.PROTECT, Measure.WITHDRAW)
 
 
@@ -46,31 +36,133 @@ def diff_tables(
     run: str,
     as_of: date,
     actions: dict[str, Action],
+    *,
+    previous_as_of: date | None = None,
 ) -> list[Change]:
-    """Changes from `previous` to `current`. With no previous table there is nothing to compare: none."""
+    """Changes from `previous` to `current`, one per legal event. With no previous table there is nothing to
+    compare: none (the first run on a store establishes the table).
+
+    `actions` maps every notice id to its event (events.py), so that one act reported by several notices
+    is one change. A status already in force on `previous_as_of` is no change of the law: where the table
+    said unknown it is only established, where it said something else it is a correction (`high`).
+    """
     if previous is None:
         return []
     before = {row.key: row for row in previous}
-    # Evidence URL -> notices, built once: looking each change's evidence up in every action made the
-    # diff grow with changes x notices.
-    by_url: dict[str, list[str]] = {}
-    for action in actions.values():
-        if action.url:
-            by_url.setdefault(action.url, []).append(action.notice)
-    changes: list[Change] = []
+    moves: list[Move] = []
     for row in current:
         old = before.get(row.key)
-        changes.extend(_status_change(old, row, run, by_url))
-        changes.extend(_scheduled_changes(old, row, run, as_of, actions))
-        changes.extend(_pending_changes(old, row, run, as_of, actions))
-    return changes
+        moves.extend(status_moves(old, row, actions, previous_as_of))
+        moves.extend(scheduled_moves(old, row, as_of, actions))
+        moves.extend(pending_moves(old, row, as_of, actions))
+    groups: dict[tuple[object, ...], list[Move]] = {}
+    for move in moves:
+        groups.setdefault(move.group(), []).append(move)
+    return [_change(group, run, as_of, actions) for group in groups.values()]
+
+
+def _change(moves: list[Move], run: str, as_of: date, actions: dict[str, Action]) -> Change:
+    """One change for the moves of one event: every substance it moves, the gravest move's severity."""
+    lead = max(moves, key=lambda m: (m.severity.rank, -list(Substance).index(m.substance)))
+    substances = [s for s in Substance if any(m.substance is s for m in moves)]
+    action = actions.get(lead.event) if lead.event else None
+    evidence = list(dict.fromkeys(url for m in moves for url in _evidence(m, action)))
+    notices = sorted(action.members) if action is not None and action.members else ([lead.event] if lead.event else [])
+    reported = action is not None and action.reported
+    summary = _summary(moves, lead, as_of, action)
+    if reported:
+        summary += f" (reported; official text not yet seen; {action.reliability.value} source)"  # type: ignore[union-attr]
+    identity = sorted((m.substance.value, str(m.old_status), str(m.new_status)) for m in moves)
+    return Change(
+        id=Change.make_id(lead.kind, lead.row.jurisdiction, lead.event, lead.effective, lead.stage, identity),
+        run=run,
+        kind=lead.kind,
+        severity=lead.severity,
+        jurisdiction=lead.row.jurisdiction,
+        substance=substances[0],
+        substances=substances,
+        old_status=lead.old_status,
+        new_status=lead.new_status,
+        effective=lead.effective,
+        stage=lead.stage,
+        measure=lead.measure,
+        summary=summary,
+        notices=notices,
+        evidence=evidence,
+        reliability=action.reliability if action is not None else lead.row.reliability,
+        reported=reported,
+    )
+
+
+def _evidence(move: Move, action: Action | None) -> list[str]:
+    if move.kind in (ChangeKind.STATUS_CHANGED, ChangeKind.STATUS_CORRECTED):
+        return list(move.row.evidence)
+    if action is None:
+        return []
+    return list(action.urls or ([action.url] if action.url else []))
+
+
+def _summary(moves: list[Move], lead: Move, as_of: date, action: Action | None) -> str:
+    place = jurisdictions.name(lead.row.jurisdiction)
+    title = f": {action.title}" if action is not None else ""
+    if lead.kind is ChangeKind.STATUS_CHANGED and lead.row.lapsed:
+        expired = action.expires.isoformat() if action is not None and action.expires else "its end date"
+        return f"{place}: the emergency rule on {_names(moves)} expired on {expired}; nothing replaced it" + (
+            f", so {_names(moves)} {'is' if len(moves) == 1 else 'are'} {lead.new_status.value} again"
+            if lead.new_status
+            else ""
+        )
+    if lead.kind is ChangeKind.STATUS_CHANGED:
+        since = f" from {lead.effective.isoformat()}" if lead.effective else ""
+        was = "; ".join(dict.fromkeys(f"was {m.old_status.value}" for m in moves if m.old_status))
+        return f"{place} {_moves_in_words(moves)}{since} ({was})"
+    if lead.kind is ChangeKind.STATUS_CORRECTED:
+        since = f" since {lead.effective.isoformat()}" if lead.effective else " (in force before the last run)"
+        was = "; ".join(dict.fromkeys(f"the table said {m.old_status.value}" for m in moves if m.old_status))
+        return f"Correction: {place} {_moves_in_words(moves)}{since}; {was}. The law did not change, the evidence did"
+    if lead.kind is ChangeKind.SCHEDULED_ADDED:
+        assert lead.effective is not None
+        soon = " (within 30 days)" if lead.effective - as_of <= IMMINENT else ""
+        if all(m.new_status is m.row.status for m in moves):
+            return (
+                f"{place}: new rules for {_names(moves)} take effect {lead.effective.isoformat()}{soon}, "
+                f"status stays {lead.row.status.value}{title}"
+            )
+        return f"{place} {_moves_in_words(moves)} from {lead.effective.isoformat()}{soon}"
+    if lead.kind is ChangeKind.SCHEDULED_DROPPED:
+        due = lead.effective.isoformat() if lead.effective else "?"
+        return f"{place}: the change to {lead.old_status} for {_names(moves)} due {due} is no longer scheduled"
+    noun = _NOUN[lead.measure or Measure.UNRELATED]
+    stage = (lead.stage.value if lead.stage else "no longer tracked").replace("_", " ")
+    if lead.kind is ChangeKind.PENDING_DROPPED:
+        return f"{place}: proposed {noun} of {_names(moves)} dropped ({stage})"
+    verb = stage if lead.kind is ChangeKind.PENDING_ADDED else f"advanced to {stage}"
+    return f"{place}: {noun} of {_names(moves)} {verb}{title}"
+
+
+def _names(moves: list[Move]) -> str:
+    """The substances moved, in words: "kratom and its alkaloids" when all three move."""
+    substances = [s for s in Substance if any(m.substance is s for m in moves)]
+    if len(substances) == len(Substance):
+        return "kratom and its alkaloids"
+    return " and ".join(_NAMES[s] for s in substances)
+
+
+def _moves_in_words(moves: list[Move]) -> str:
+    """What the event does to each substance: "bans kratom and its alkaloids", "regulates kratom and restricts 7-OH"."""
+    by_status: dict[Status, list[Move]] = {}
+    for move in moves:
+        if move.new_status is not None:
+            by_status.setdefault(move.new_status, []).append(move)
+    parts = [f"{_VERBS[status]} {_names(group)}" for status, group in by_status.items()]
+    return " and ".join(parts)
 
 
 def news_changes(new_notices: list[Action], run: str) -> list[Change]:
     """Enforcement, studies, withdrawals and non-binding texts seen for the first time: low news."""
     out = []
     for a in new_notices:
-        if a.measure in _NEWS_MEASURES or (not a.binding and a.measure is not Measure.UNRELATED):
+        if is_news(a):
             place = jurisdictions.name(a.jurisdiction)
             out.append(
                 Change(
@@ -92,7 +184,9 @@ def news_changes(new_notices: list[Action], run: str) -> list[Change]:
 
 def is_news(action: Action) -> bool:
     """Whether an action is reported as news rather than as a change of status."""
-    return action.measure in _NEWS_MEASURES or (not action.binding and action.measure is not Measure.UNRELATED)
+    return action.measure in _NEWS_MEASURES or (
+        not action.binding and action.measure not in (Measure.UNRELATED, Measure.UNCLASSIFIED)
+    )
 
 
 def broken_source_changes(health: list[SourceHealth], run: str, as_of: date) -> list[Change]:
@@ -111,199 +205,6 @@ def broken_source_changes(health: list[SourceHealth], run: str, as_of: date) -> 
     ]
 
 
-def _status_change(old: StatusRow | None, new: StatusRow, run: str, by_url: dict[str, list[str]]) -> list[Change]:
-    old_status = old.status if old else Status.UNKNOWN
-    if old_status == new.status:
-        return []
-    if old_status is Status.UNKNOWN and new.status is Status.LEGAL:
-        severity = Severity.LOW
-    elif new.status in _STRICT:
-        severity = Severity.CRITICAL
-    elif old_status in _STRICT:
-        severity = Severity.HIGH  # a ban or restriction lifted: sellers may act on it at once
-    else:
-        severity = Severity.MEDIUM
-    place = jurisdictions.name(new.jurisdiction)
-    since = f" from {new.since.isoformat()}" if new.since else ""
-    return [
-        Change(
-            id=Change.make_id("status", new.jurisdiction, new.substance, old_status, new.status, new.since),
-            run=run,
-            kind=ChangeKind.STATUS_CHANGED,
-            severity=severity,
-            jurisdiction=new.jurisdiction,
-            substance=new.substance,
-            old_status=old_status,
-            new_status=new.status,
-            effective=new.since,
-            summary=f"{place} {_verb(new.status, new.substance)}{since} (was {old_status.value})",
-            notices=_notices_for(new.evidence, by_url),
-            evidence=list(new.evidence),
-        )
-    ]
-
-
-def _scheduled_changes(
-    old: StatusRow | None, new: StatusRow, run: str, as_of: date, actions: dict[str, Action]
-) -> list[Change]:
-    before = {(s.notice, s.effective) for s in old.scheduled} if old else set()
-    after = {(s.notice, s.effective) for s in new.scheduled}
-    place = jurisdictions.name(new.jurisdiction)
-    out = []
-    for item in new.scheduled:
-        if (item.notice, item.effective) in before:
-            continue
-        if item.status is new.status:
-            severity = Severity.LOW  # an amendment that leaves the status as it is (a new age limit, say)
-        elif item.status in _STRICT:
-            severity = Severity.CRITICAL
-        elif item.status is Status.LEGAL:
-            severity = Severity.HIGH
-        else:
-            severity = Severity.MEDIUM
-        soon = " (within 30 days)" if item.effective - as_of <= IMMINENT else ""
-        out.append(
-            _about(
-                ChangeKind.SCHEDULED_ADDED,
-                severity,
-                new,
-                item.notice,
-                run,
-                actions,
-                summary=_scheduled_summary(place, item.status, new, item.effective, soon, actions.get(item.notice)),
-                new_status=item.status,
-                effective=item.effective,
-                old_status=new.status,
-            )
-        )
-    for item in old.scheduled if old else []:
-        now_in_force = new.since == item.effective and new.status == item.status
-        if (item.notice, item.effective) not in after and not now_in_force:
-            out.append(
-                _about(
-                    ChangeKind.SCHEDULED_DROPPED,
-                    Severity.MEDIUM,
-                    new,
-                    item.notice,
-                    run,
-                    actions,
-                    summary=f"{place}: the change to {item.status.value} for {new.substance.value} "
-                    f"due {item.effective.isoformat()} is no longer scheduled",
-                    new_status=new.status,
-                    effective=item.effective,
-                    old_status=item.status,
-                )
-            )
-    return out
-
-
-def _scheduled_summary(
-    place: str, status: Status, row: StatusRow, effective: date, soon: str, action: Action | None
-) -> str:
-    if status is row.status:
-        what = f": {action.title}" if action else ""
-        return (
-            f"{place}: new rules for {row.substance.value} take effect {effective.isoformat()}{soon}, "
-            f"status stays {status.value}{what}"
-        )
-    return f"{place} {_verb(status, row.substance)} from {effective.isoformat()}{soon}"
-
-
-def _pending_changes(
-    old: StatusRow | None, new: StatusRow, run: str, as_of: date, actions: dict[str, Action]
-) -> list[Change]:
-    before = {p.notice: p for p in old.pending} if old else {}
-    after = {p.notice: p for p in new.pending}
-    place = jurisdictions.name(new.jurisdiction)
-    out = []
-    for notice, item in after.items():
-        prior = before.get(notice)
-        if prior is None:
-            severity = _pending_severity(item, new.jurisdiction, actions.get(notice))
-            kind, verb = ChangeKind.PENDING_ADDED, f"{item.stage.value.replace('_', ' ')}"
-        elif prior.stage != item.stage:
-            severity = Severity.HIGH if item.stage in _CHAMBER_STAGES else Severity.LOW
-            kind, verb = ChangeKind.PENDING_ADVANCED, f"advanced to {item.stage.value.replace('_', ' ')}"
-        else:
-            continue
-        title = actions[notice].title if notice in actions else notice
-        out.append(
-            _about(
-                kind,
-                severity,
-                new,
-                notice,
-                run,
-                actions,
-                stage=item.stage,
-                measure=item.measure,
-                summary=f"{place}: {_NOUN[item.measure]} of {_NAMES[new.substance]} {verb}: {title}",
-            )
-        )
-    for notice, item in before.items():
-        action = actions.get(notice)
-        stage = action.stage_on(as_of) if action else None
-        if notice in after or stage in IN_FORCE_STAGES:
-            continue  # still pending, or it became law: the status or scheduled change reports that
-        severity = Severity.MEDIUM if item.measure in (Measure.BAN, Measure.RESTRICT, Measure.UNBAN) else Severity.LOW
-        ended = stage.value if stage else "no longer tracked"
-        out.append(
-            _about(
-                ChangeKind.PENDING_DROPPED,
-                severity,
-                new,
-                notice,
-                run,
-                actions,
-                stage=stage,
-                measure=item.measure,
-                summary=f"{place}: proposed {_NOUN[item.measure]} of {_NAMES[new.substance]} dropped ({ended})",
-            )
-        )
-    return out
-
-
-def _pending_severity(item: PendingItem, place: str, action: Action | None) -> Severity:
-    if item.stage in _CHAMBER_STAGES:
-        return Severity.HIGH
-    if action is not None and action.kind is NoticeKind.EMERGENCY_RULE:
-        return Severity.HIGH
-    if place == "US" and item.stage is Stage.PROPOSED and item.measure in (Measure.BAN, Measure.RESTRICT):
-        return Severity.HIGH  # a federal notice of intent to schedule
-    if item.measure in (Measure.BAN, Measure.RESTRICT, Measure.UNBAN):
-        return Severity.MEDIUM
-    return Severity.LOW
-
-
-def _about(
-    kind: ChangeKind,
-    severity: Severity,
-    row: StatusRow,
-    notice: str,
-    run: str,
-    actions: dict[str, Action],
-    summary: str,
-    **fields: object,
-) -> Change:
-    action = actions.get(notice)
-    return Change(
-        id=Change.make_id(kind, row.jurisdiction, row.substance, notice, fields.get("stage"), fields.get("effective")),
-        run=run,
-        kind=kind,
-        severity=severity,
-        jurisdiction=row.jurisdiction,
-        substance=row.substance,
-        summary=summary,
-        notices=[notice],
-        evidence=[action.url] if action and action.url else [],
-        **fields,
-    )
-
-
-def _notices_for(urls: list[str], by_url: dict[str, list[str]]) -> list[str]:
-    return sorted(notice for url in set(urls) for notice in by_url.get(url, ()))
-
-
 _NAMES = {Substance.KRATOM: "kratom", Substance.SEVEN_OH: "7-OH", Substance.SYNTHETIC: "synthetic alkaloids"}
 _NOUN = {
     Measure.BAN: "ban",
@@ -315,6 +216,7 @@ _NOUN = {
     Measure.WITHDRAW: "withdrawal",
     Measure.ENFORCE: "enforcement",
     Measure.UNRELATED: "notice",
+    Measure.UNCLASSIFIED: "notice",
 }
 _VERBS = {
     Status.BANNED: "bans",
@@ -323,7 +225,3 @@ _VERBS = {
     Status.LEGAL: "makes legal",
     Status.UNKNOWN: "has no known status for",
 }
-
-
-def _verb(status: Status, substance: Substance) -> str:
-    return f"{_VERBS[status]} {_NAMES[substance]}"

@@ -83,10 +83,7 @@ def ruling(action: Action, substance: Substance) -> tuple[Provision, bool] | Non
 
 def fold_status(actions: Iterable[Action], as_of: date, verified: dict[str, date] | None = None) -> list[StatusRow]:
     """The status table on `as_of`, one row per jurisdiction and substance, sorted."""
-    by_place: dict[str, list[Action]] = defaultdict(list)
-    for action in actions:
-        if action.undated or (action.published <= as_of and action.stage_on(as_of) is not None):
-            by_place[action.jurisdiction].append(action)
+    by_place = _visible(actions, as_of)
     rows: list[StatusRow] = []
     for place in sorted(by_place):
         known = any(a.source == BASELINE for a in by_place[place])
@@ -94,11 +91,31 @@ def fold_status(actions: Iterable[Action], as_of: date, verified: dict[str, date
     return rows
 
 
+def events_by_notice(actions: Iterable[Action], as_of: date) -> dict[str, Action]:
+    """Every notice id -> the event it belongs to on `as_of` (as the fold groups them); a notice not yet
+    visible on that date maps to its own reading."""
+    actions = list(actions)
+    out = {a.notice: a for a in actions}
+    for event in group_events(a for acts in _visible(actions, as_of).values() for a in acts):
+        out.update(dict.fromkeys(event.members, event))
+    return out
+
+
+def _visible(actions: Iterable[Action], as_of: date) -> dict[str, list[Action]]:
+    """Actions that had appeared by `as_of`, by jurisdiction (undated facts hold at every date)."""
+    by_place: dict[str, list[Action]] = defaultdict(list)
+    for action in actions:
+        if action.undated or (action.published <= as_of and action.stage_on(as_of) is not None):
+            by_place[action.jurisdiction].append(action)
+    return by_place
+
+
 def _rows_for(acts: list[Action], as_of: date, verified: dict[str, date], baseline: bool) -> list[StatusRow]:
     withdrawn = _withdrawn(acts, as_of)
     in_force = _in_force(acts, as_of)
-    # Legal means "no kratom-specific law": only a checked baseline or a law in force shows that.
-    known = bool(in_force) or baseline
+    # Legal means "no kratom-specific law": only a checked baseline or a law in force (or one that was in
+    # force and has lapsed) shows that.
+    known = bool(in_force) or baseline or any(_lapsed(a, as_of) for a in acts)
     cells = _fold_cells(in_force, known)
     _date_lapses(cells, acts, as_of)
     for action in acts:
@@ -170,15 +187,7 @@ def _date_lapses(cells: dict[Substance, _Cell], acts: list[Action], as_of: date)
     A rule that a permanent one replaced (the cell still holds the status the lapsed rule set) is no lapse.
     """
     for action in acts:
-        lapsed = (
-            action.expires is not None
-            and action.expires <= as_of
-            and action.binding
-            and sets_status(action)
-            and action.stage_on(as_of) in IN_FORCE_STAGES
-            and in_force_from(action) < action.expires
-        )
-        if not lapsed:
+        if not _lapsed(action, as_of):
             continue
         for substance in covered(action):
             cell = cells[substance]
@@ -189,6 +198,18 @@ def _date_lapses(cells: dict[Substance, _Cell], acts: list[Action], as_of: date)
                 cell.since = action.expires
                 cell.act, cell.provision, cell.lapsed = action, deciding[0], True
                 cell.evidence = list(action.urls or ([action.url] if action.url else []))
+
+
+def _lapsed(action: Action, as_of: date) -> bool:
+    """Whether an act with an end date (an emergency rule) was in force and has ended by `as_of`."""
+    return (
+        action.expires is not None
+        and action.expires <= as_of
+        and action.binding
+        and sets_status(action)
+        and action.stage_on(as_of) in IN_FORCE_STAGES
+        and in_force_from(action) < action.expires
+    )
 
 
 def _fold_cells(in_force: list[Action], known: bool) -> dict[Substance, _Cell]:

@@ -15,9 +15,10 @@ from regwatch import settings
 from regwatch.bulk import paused_gc
 from regwatch.domain.changes import broken_source_changes, diff_tables, is_news, most_severe_first, news_changes
 from regwatch.domain.models import Action, Change, Run, SourceHealth, StatusRow
-from regwatch.domain.status import fold_status
+from regwatch.domain.status import events_by_notice, fold_status
 from regwatch.domain.vocab import RunState
 from regwatch.evidence.replay import replaying
+from regwatch.inputs.baseline import SOURCE as BASELINE_SOURCE
 from regwatch.inputs.baseline import baseline_notices
 from regwatch.normalise import classify_all
 from regwatch.notify import queue_alerts as queue_for_subscribers
@@ -39,9 +40,13 @@ class Outcome:
 
 
 def load_baseline(store: Store) -> tuple[int, IngestResult]:
-    """Load the curated baseline (idempotent: unchanged facts change nothing); the number of facts and what changed."""
+    """Load the curated baseline (idempotent: unchanged facts change nothing); the number of facts and what changed.
+
+    The stored baseline becomes exactly the shipped one: a fact corrected or removed in the files
+    (its history is in git) is retired from the store, so a wrong old reading cannot outlive its fix.
+    """
     notices = baseline_notices()
-    return len(notices), store.ingest(notices)
+    return len(notices), store.replace_source(BASELINE_SOURCE, notices)
 
 
 def crawl_sources(
@@ -83,12 +88,13 @@ def build(
         if h.ok:
             verified[h.source] = as_of
     rows = fold_status(actions, as_of, verified)
+    events = events_by_notice(actions, as_of)
     by_id = {a.notice: a for a in actions}
     previous = store.previous_run(as_of)
     news_ids = sorted(a.notice for a in actions if is_news(a))
     changes: list[Change] = []
     if previous is not None:
-        changes = diff_tables(store.rows(previous.id), rows, run_id, as_of, by_id)
+        changes = diff_tables(store.rows(previous.id), rows, run_id, as_of, events, previous_as_of=previous.as_of)
         seen = set(store.news_of(previous.id))
         changes += news_changes([by_id[i] for i in news_ids if i not in seen], run_id)
     changes += broken_source_changes(health, run_id, as_of)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ class IngestResult:
     updated: int
     unchanged: int
     kept: list[str] = field(default_factory=list)  # ids kept at their earlier version: see Notice.continues
+    retired: int = 0  # notices of a replaced set (the baseline) that the new set no longer holds
 
 
 class Store:
@@ -99,6 +101,24 @@ class Store:
             log.warning("notice %s: kept the earlier version; a later one says something else under its id", notice_id)
         unchanged = len(incoming) - added - updated - kept_known
         return IngestResult(added=added, updated=updated, unchanged=unchanged, kept=kept)
+
+    def replace_source(self, source: str, notices: list[Notice], now: datetime | None = None) -> IngestResult:
+        """Make the store's notices of `source` exactly `notices`: ingest them, then remove the ones of that
+        source they no longer hold (a corrected baseline fact gets a new id; the wrong one must not stay).
+
+        One transaction for the removal; the ingest is idempotent, so a failure between the two leaves
+        at worst the old facts beside the new, which the next load removes.
+        """
+        result = self.ingest(notices, now)
+        keep = {str(n.id) for n in notices}
+        with write_transaction(self.engine) as conn:
+            stored = conn.execute(select(t.notices.c.id).where(t.notices.c.source == source)).scalars().all()
+            gone = sorted(set(stored) - keep)
+            for start in range(0, len(gone), BATCH):
+                conn.execute(delete(t.notices).where(t.notices.c.id.in_(gone[start : start + BATCH])))
+        for notice_id in gone:
+            log.info("notice %s: retired (no longer in the %s set)", notice_id, source)
+        return dataclasses.replace(result, retired=len(gone))
 
     def notices(self, until: date | None = None) -> Iterator[Notice]:
         """Every stored notice (published on or before `until`, when given), in id order.

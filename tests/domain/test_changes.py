@@ -44,7 +44,7 @@ def test_no_previous_table_reports_nothing() -> None:
 
 
 def test_ban_taking_effect_is_critical_with_evidence() -> None:
-    new = row(Status.BANNED, since=AS_OF, evidence=["https://example.org/hb1649"])
+    new = row(Status.BANNED, since=AS_OF, evidence=["https://example.org/hb1649"], deciding="hb1649")
     [change] = diff_tables([row()], [new], "r", AS_OF, {"hb1649": action("hb1649")})
     assert (change.kind, change.severity, change.old_status, change.new_status, change.effective) == (
         ChangeKind.STATUS_CHANGED,

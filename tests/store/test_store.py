@@ -97,3 +97,13 @@ def test_migrations_create_every_table(store: Store) -> None:
 def test_unreachable_database_is_a_clear_error() -> None:
     with pytest.raises(StoreUnavailable, match=r"cannot open the store at postgresql\+psycopg://u:\*\*\*@127.0.0.1:1/"):
         Store.open("postgresql+psycopg://u:secret@127.0.0.1:1/none")
+
+
+def test_replacing_a_source_retires_what_the_new_set_no_longer_holds(store: Store) -> None:
+    first = [notice(source="baseline", identifier=f"H {n}") for n in (1, 2, 3)]
+    store.ingest([notice(identifier="H 9")])  # another source's notice is never touched
+    assert store.replace_source("baseline", first).added == 3
+    corrected = [first[0], notice(source="baseline", identifier="H 4")]
+    result = store.replace_source("baseline", corrected)
+    assert (result.added, result.unchanged, result.retired) == (1, 1, 2)
+    assert sorted(str(n.identifier) for n in store.notices()) == ["H 1", "H 4", "H 9"]

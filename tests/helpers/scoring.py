@@ -1,0 +1,99 @@
+"""Scoring the classifier on an evaluation table: measures, dangerous confusions, languages, and the status
+each law leaves per substance. Used by tests/normalise/test_fresh_corpus.py, and run by hand to take a
+figure once: `python tests/helpers/scoring.py tests/data/classification_fresh3.jsonl`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from regwatch.domain.models import Notice
+from regwatch.domain.status import fold_status
+from regwatch.domain.vocab import IN_FORCE_STAGES, Stage
+from regwatch.normalise.classify import classify
+
+# A ban or restriction read as anything that lets a seller go ahead, or the reverse.
+STRICT = {"ban", "restrict"}
+LENIENT = {"unban", "regulate", "protect", "study", "unrelated"}
+LATE = date(2030, 1, 1)  # laws are read as in force on a date after every text in the tables
+
+
+@dataclass
+class Score:
+    items: int = 0
+    right: int = 0
+    confusions: Counter[tuple[str, str]] = field(default_factory=Counter)
+    foreign: int = 0
+    foreign_right: int = 0
+    cells: int = 0
+    cells_right: int = 0
+    wrong_cells: list[str] = field(default_factory=list)
+    wrong: list[str] = field(default_factory=list)
+    review: int = 0
+
+    @property
+    def dangerous(self) -> dict[tuple[str, str], int]:
+        return {
+            pair: n
+            for pair, n in self.confusions.items()
+            if (pair[0] in STRICT and pair[1] in LENIENT) or (pair[0] in LENIENT and pair[1] in STRICT)
+        }
+
+    def lines(self) -> list[str]:
+        return [
+            f"measures right: {self.right}/{self.items} ({self.right / max(self.items, 1):.1%})",
+            f"not English: {self.foreign_right}/{self.foreign}",
+            f"dangerous confusions (expected, got): {dict(self.dangerous)}",
+            f"status cells right: {self.cells_right}/{self.cells}",
+            f"sent to review: {self.review}",
+            f"all confusions: {dict(self.confusions.most_common())}",
+        ]
+
+
+def load(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def notice_of(item: dict[str, Any]) -> Notice:
+    fields = {k: item[k] for k in ("jurisdiction", "kind", "title", "text", "url", "published") if k in item}
+    return Notice.model_validate({**fields, "id": item["id"], "source": item.get("source", "eval")})
+
+
+def score(items: list[dict[str, Any]]) -> Score:
+    out = Score()
+    for item in items:
+        action = classify(notice_of(item))
+        expected, got = item["expect"]["measure"], action.measure.value
+        out.items += 1
+        out.review += bool(action.review)
+        foreign = item.get("language", "en") != "en"
+        out.foreign += foreign
+        if got == expected:
+            out.right += 1
+            out.foreign_right += foreign
+        else:
+            out.confusions[(expected, got)] += 1
+            out.wrong.append(f"{item['id']}: expected {expected}, got {got} ({action.rule[:80]})")
+        after = item["expect"].get("status_after")
+        if after and Stage(item["expect"].get("stage", "published")) in IN_FORCE_STAGES:
+            rows = {r.substance.value: r.status.value for r in fold_status([action], max(LATE, action.published))}
+            for substance, status in after.items():
+                out.cells += 1
+                if rows.get(substance, "unknown") == status:
+                    out.cells_right += 1
+                else:
+                    out.wrong_cells.append(f"{item['id']} {substance}: expected {status}, got {rows.get(substance)}")
+    return out
+
+
+if __name__ == "__main__":
+    result = score(load(Path(sys.argv[1])))
+    print("\n".join(result.lines()))
+    if "-v" in sys.argv:
+        print("\n".join(["", *result.wrong, "", *result.wrong_cells]))
