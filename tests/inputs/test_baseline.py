@@ -8,10 +8,11 @@ import pytest
 
 from regwatch.domain import jurisdictions
 from regwatch.domain.status import fold_status
-from regwatch.domain.vocab import Status
+from regwatch.domain.vocab import Measure, Status, Substance
 from regwatch.errors import BadInput
 from regwatch.inputs.baseline import _parse, baseline_notices, to_notice
 from regwatch.normalise import classify
+from regwatch.normalise.classify import classify_all
 
 US_STATES_DC_PR = [
     c for c in jurisdictions.us_states_and_territories() if c not in ("US-AS", "US-GU", "US-MP", "US-UM", "US-VI")
@@ -69,7 +70,7 @@ def test_unknown_key_is_an_error_naming_it() -> None:
         "published": date(2026, 1, 1),
         "measure": None,
         "stage": "published",
-        "reliability": "P",
+        "reliability": "primary",
         "sources": ["https://example.org"],
         "colour": "red",
     }
@@ -80,7 +81,48 @@ def test_unknown_key_is_an_error_naming_it() -> None:
 def test_a_bad_entry_names_the_file_and_the_entry() -> None:
     text = (
         "- jurisdiction: US-XX\n  title: t\n  published: 2026-01-01\n  stage: published\n"
-        "  reliability: P\n  sources: [https://example.org]\n"
+        "  reliability: primary\n  sources: [https://example.org]\n"
     )
     with pytest.raises(BadInput, match=r"baseline/states.yaml entry 1 \(US-XX\): .*'US-XX' is not an ISO 3166-2"):
         _parse("states.yaml", text)
+
+
+def test_every_jurisdiction_shows_before_and_after_its_first_law(notices: list) -> None:
+    places = {n.jurisdiction for n in notices}
+    for day in (date(2024, 1, 1), date(2026, 11, 28)):
+        rows = fold_status(classify_all(notices), day)
+        assert places - {r.jurisdiction for r in rows} == set(), day
+
+
+def test_no_fact_is_dated_by_the_day_it_was_checked(notices: list) -> None:
+    # An unknown start is `published: unknown` (undated), never the check date.
+    checks = {date(2026, 11, 24), date(2026, 11, 28)}
+    assert [n.id for n in notices if n.published in checks and not n.curated.undated] == []
+    assert all(n.curated.reliability.value in ("primary", "secondary", "unverified") for n in notices)
+
+
+def _entry(notices: list, jurisdiction: str, identifier_part: str):
+    return next(n for n in notices if n.jurisdiction == jurisdiction and identifier_part in (n.identifier or ""))
+
+
+def test_consumer_protection_acts_state_their_provisions(notices: list) -> None:
+    for place, bill in (("US-KY", "KRS 217.2202"), ("US-TX", "SB 497"), ("US-OK", "63 O.S. 1-1432.4")):
+        provisions = _entry(notices, place, bill).curated.provisions
+        seven = next(p for p in provisions if p.substances == [Substance.SEVEN_OH])
+        assert seven.measure is Measure.RESTRICT and "2%" in (seven.detail.cap or ""), place
+        assert any(p.measure is Measure.RESTRICT and p.substances == [Substance.SYNTHETIC] for p in provisions), place
+    kentucky = _entry(notices, "US-KY", "HB 293").curated.provisions
+    assert next(p for p in kentucky if p.measure is Measure.REGULATE).detail.age == 21
+
+
+def test_issue_18_cells(notices: list) -> None:
+    rows = {(r.jurisdiction, r.substance.value): r for r in fold_status(classify_all(notices), date(2026, 11, 28))}
+    # CDPH (2025-10-24): kratom and 7-OH illegal to sell or manufacture for consumption.
+    assert (rows["US-CA", "kratom"].status, rows["US-CA", "kratom"].since) == (Status.BANNED, date(2025, 10, 24))
+    # Decatur's ordinance names mitragynine pseudoindoxyl besides kratom and 7-OH.
+    assert rows["US-MS:decatur", "synthetic"].status is Status.BANNED
+    # The synthetic notice 2026-13581 was carried out by the order 2026-17429: one event, no longer pending.
+    assert rows["US", "synthetic"].status is Status.RESTRICTED
+    assert rows["US", "kratom"].status is Status.LEGAL
+    for number in ("2026-20942", "2026-20943"):
+        assert _entry(notices, "US", number).curated.stage.value == "proposed"
