@@ -71,8 +71,8 @@ def crawl_sources(
 
 
 def normalise(store: Store, as_of: date) -> list[Action]:
-    """Every stored notice published by `as_of`, read by the rules."""
-    return classify_all(store.notices(until=as_of))
+    """Every stored notice published by `as_of` (and every baseline fact: the fold dates those), read by the rules."""
+    return classify_all(store.notices(until=as_of, every_date=(BASELINE_SOURCE,)))
 
 
 @paused_gc()  # reads, folds and diffs the whole store: see regwatch.bulk

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Row, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -120,15 +120,17 @@ class Store:
             log.info("notice %s: retired (no longer in the %s set)", notice_id, source)
         return dataclasses.replace(result, retired=len(gone))
 
-    def notices(self, until: date | None = None) -> Iterator[Notice]:
+    def notices(self, until: date | None = None, *, every_date: tuple[str, ...] = ()) -> Iterator[Notice]:
         """Every stored notice (published on or before `until`, when given), in id order.
 
+        Notices of the sources in `every_date` come whatever their date: the baseline's undated facts
+        (in force since an unknown date) carry the day they were checked, yet hold at every earlier date.
         A stored notice that today's model refuses (written before a check was added) is logged and
         skipped: one bad notice must never stop a run.
         """
         query = select(t.notices.c.id, t.notices.c.payload).order_by(t.notices.c.id)
         if until is not None:
-            query = query.where(t.notices.c.published <= until)
+            query = query.where(or_(t.notices.c.published <= until, t.notices.c.source.in_(every_date)))
         with self.engine.connect() as conn:
             for row in conn.execute(query.execution_options(yield_per=2000)):
                 try:
