@@ -114,12 +114,14 @@ def _summary(moves: list[Move], lead: Move, as_of: date, action: Action | None) 
         )
     if lead.kind is ChangeKind.STATUS_CHANGED:
         since = f" from {lead.effective.isoformat()}" if lead.effective else ""
-        was = "; ".join(dict.fromkeys(f"was {m.old_status.value}" for m in moves if m.old_status))
-        return f"{place} {_moves_in_words(moves)}{since} ({was})"
+        return f"{place} {_moves_in_words(moves)}{since} (was {_before_in_words(moves)})"
     if lead.kind is ChangeKind.STATUS_CORRECTED:
         since = f" since {lead.effective.isoformat()}" if lead.effective else " (in force before the last run)"
-        was = "; ".join(dict.fromkeys(f"the table said {m.old_status.value}" for m in moves if m.old_status))
-        return f"Correction: {place} {_moves_in_words(moves)}{since}; {was}. The law did not change, the evidence did"
+        was = _before_in_words(moves)
+        return (
+            f"Correction: {place} {_moves_in_words(moves)}{since}; the table said {was}. "
+            "The law did not change, the evidence did"
+        )
     if lead.kind is ChangeKind.SCHEDULED_ADDED:
         assert lead.effective is not None
         soon = " (within 30 days)" if lead.effective - as_of <= IMMINENT else ""
@@ -146,6 +148,17 @@ def _names(moves: list[Move]) -> str:
     if len(substances) == len(Substance):
         return "kratom and its alkaloids"
     return " and ".join(_NAMES[s] for s in substances)
+
+
+def _before_in_words(moves: list[Move]) -> str:
+    """The statuses before: "legal", or "regulated for kratom, restricted for 7-OH" when they differ."""
+    by_status: dict[Status, list[Move]] = {}
+    for move in moves:
+        if move.old_status is not None:
+            by_status.setdefault(move.old_status, []).append(move)
+    if len(by_status) == 1:
+        return next(iter(by_status)).value
+    return ", ".join(f"{status.value} for {_names(group)}" for status, group in by_status.items())
 
 
 def _moves_in_words(moves: list[Move]) -> str:

@@ -104,8 +104,9 @@ def scheduled_moves(old: StatusRow | None, new: StatusRow, as_of: date, actions:
         out.append(Move(ChangeKind.SCHEDULED_ADDED, severity, new, event, new.status, item.status, item.effective))
     for item in old.scheduled if old else []:
         event = event_of(item.notice, actions)
-        now_in_force = new.since == item.effective and new.status == item.status
-        if (event, item.effective) not in after and not now_in_force:
+        # Its day came: it is in force now (the status change, if any, reports it), not dropped.
+        took_effect = item.effective <= as_of and new.status == item.status
+        if (event, item.effective) not in after and not took_effect:
             out.append(
                 Move(ChangeKind.SCHEDULED_DROPPED, Severity.MEDIUM, new, event, item.status, new.status, item.effective)
             )
