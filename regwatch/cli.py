@@ -33,6 +33,7 @@ from regwatch.pipeline import steps
 from regwatch.pipeline.steps import Outcome
 from regwatch.redact import redact, redact_url
 from regwatch.reports.writer import changes_csv, status_csv, status_json
+from regwatch.review.cli import explain, review_app
 from regwatch.store import Store, StoreUnavailable
 
 app = typer.Typer(
@@ -44,6 +45,8 @@ baseline_app = typer.Typer(help="The curated, cited baseline of kratom law.", no
 app.add_typer(baseline_app, name="baseline")
 app.add_typer(subscribers_app, name="subscribers")
 app.add_typer(digest_app, name="digest")
+app.add_typer(review_app, name="review")
+app.command("explain")(explain)
 # Titles, summaries, health messages, ids and dates come from sources and users: printed as they are, never
 # read as Rich markup (`[/x]` crashed the CLI) nor emoji codes; colour is given with `style` instead.
 out = Console(soft_wrap=True, markup=False, emoji=False, highlight=False)

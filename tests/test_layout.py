@@ -31,8 +31,10 @@ ALLOWED = {
         "domain", "inputs", "normalise", "evidence", "store", "scraping", "reports", "notify",
         "settings", "redact", "errors", "bulk",
     },
+    "review": {"domain", "normalise", "store", "pipeline", "errors"},
     "cli": {
-        "domain", "inputs", "normalise", "store", "reports", "notify", "pipeline", "settings", "redact", "errors",
+        "domain", "inputs", "normalise", "store", "reports", "notify", "pipeline", "review", "settings", "redact",
+        "errors",
     },
     "__main__": {"cli"},
     "data": set(),

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from regwatch.domain import jurisdictions
 from regwatch.domain.models import Action, Change, SourceHealth, StatusRow
-from regwatch.domain.moves import Move, pending_moves, scheduled_moves, status_moves
+from regwatch.domain.moves import Move, conflict_moves, pending_moves, scheduled_moves, status_moves
 from regwatch.domain.vocab import ChangeKind, Measure, Severity, Status, Substance
 
 # A ban or restriction taking effect within this window is critical (docs/vocabulary.md, Severities).
@@ -53,6 +53,7 @@ def diff_tables(
     for row in current:
         old = before.get(row.key)
         moves.extend(status_moves(old, row, actions, previous_as_of))
+        moves.extend(conflict_moves(old, row, actions))
         moves.extend(scheduled_moves(old, row, as_of, actions))
         moves.extend(pending_moves(old, row, as_of, actions))
     groups: dict[tuple[object, ...], list[Move]] = {}
@@ -95,7 +96,7 @@ def _change(moves: list[Move], run: str, as_of: date, actions: dict[str, Action]
 
 
 def _evidence(move: Move, action: Action | None) -> list[str]:
-    if move.kind in (ChangeKind.STATUS_CHANGED, ChangeKind.STATUS_CORRECTED):
+    if move.kind in (ChangeKind.STATUS_CHANGED, ChangeKind.STATUS_CORRECTED, ChangeKind.CONFLICT):
         return list(move.row.evidence)
     if action is None:
         return []
@@ -105,6 +106,14 @@ def _evidence(move: Move, action: Action | None) -> list[str]:
 def _summary(moves: list[Move], lead: Move, as_of: date, action: Action | None) -> str:
     place = jurisdictions.name(lead.row.jurisdiction)
     title = f": {action.title}" if action is not None else ""
+    if lead.kind is ChangeKind.CONFLICT:
+        others = sorted({n for m in moves for n in m.row.conflict})
+        said = f"{lead.new_status.value} " if lead.new_status else ""
+        return (
+            f"{place}: sources disagree on {_names(moves)}: the table says {said}on the evidence of "
+            f"{lead.row.deciding}; {', '.join(others)} read{'s' if len(others) == 1 else ''} it otherwise. "
+            "Under review until an analyst decides"
+        )
     if lead.kind is ChangeKind.STATUS_CHANGED and lead.row.lapsed:
         expired = action.expires.isoformat() if action is not None and action.expires else "its end date"
         return f"{place}: the emergency rule on {_names(moves)} expired on {expired}; nothing replaced it" + (

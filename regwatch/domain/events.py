@@ -20,7 +20,16 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from regwatch.domain.models import Action, StageEvent
-from regwatch.domain.vocab import IN_FORCE_STAGES, PROPOSAL_STAGES, STATUS_MEASURES, NoticeKind, Stage
+from regwatch.domain.vocab import (
+    IN_FORCE_STAGES,
+    PROPOSAL_STAGES,
+    STATUS_MEASURES,
+    STATUS_STRICTNESS,
+    NoticeKind,
+    Stage,
+    Status,
+    Substance,
+)
 
 # A Federal Register document number ("2016-20803"), in an identifier or a federalregister.gov URL.
 _FR_DOC = re.compile(r"(?<![\d-])((?:19|20)\d{2}-\d{4,5})(?![\d-])")
@@ -140,9 +149,10 @@ def _closest(report: Action, candidates: list[int], acts: list[Action], window: 
     return min(near)[2] if near else None
 
 
-def _lead_order(action: Action) -> tuple[bool, bool, int, float, date, str]:
-    """Best reading first: hand-checked, official, surest, most confident, earliest."""
+def _lead_order(action: Action) -> tuple[bool, bool, bool, int, float, date, str]:
+    """Best reading first: decided by an analyst, hand-checked, official, surest, most confident, earliest."""
     return (
+        not action.decided,
         action.source != "baseline",
         action.reported,
         -action.reliability.rank,
@@ -173,8 +183,27 @@ def merge(members: list[Action]) -> Action:
             "urls": urls,
             "url": urls[0] if urls else None,
             "review": list(dict.fromkeys(r for m in members for r in m.review)),
+            "dissent": {} if lead.decided else _dissent(lead, ordered[1:]),
         }
     )
+
+
+def _dissent(lead: Action, others: list[Action]) -> dict[Substance, list[str]]:
+    """Per substance, the members that read it to another status than the lead (a conflict until decided)."""
+    out: dict[Substance, list[str]] = {}
+    for substance in Substance:
+        mine = _status_for(lead, substance)
+        for other in others:
+            theirs = _status_for(other, substance)
+            if mine is not None and theirs is not None and theirs != mine and not other.decided:
+                out.setdefault(substance, []).append(other.notice)
+    return out
+
+
+def _status_for(action: Action, substance: Substance) -> Status | None:
+    """The strictest status an act's provisions give a substance (None: it sets none)."""
+    statuses = [p.status for p in action.provisions if p.status is not None and substance in p.covers()]
+    return max(statuses, key=STATUS_STRICTNESS.__getitem__) if statuses else None
 
 
 def _merged_history(members: list[Action]) -> list[StageEvent]:

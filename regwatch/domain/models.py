@@ -230,7 +230,11 @@ class Action(Strict):
     review: list[str] = Field(default_factory=list, description="why a person should check this reading")
     retrieved: datetime | None = None
     archive: str | None = None
+    decided: bool = Field(default=False, description="an analyst's decision replaced the rules' reading")
     members: list[str] = Field(default_factory=list, description="every notice reporting this act (one event)")
+    dissent: dict[Substance, list[str]] = Field(
+        default_factory=dict, description="per substance, members of the event whose own reading differs"
+    )
     urls: list[str] = Field(default_factory=list, description="their URLs, the lead's first")
 
     @model_validator(mode="after")
@@ -283,6 +287,9 @@ class StatusRow(Strict):
     deciding: str | None = Field(default=None, description="the notice that decides the cell (its event's lead)")
     since_precision: DatePrecision | None = None
     lapsed: bool = Field(default=False, description="an emergency rule expired and nothing replaced it")
+    conflict: list[str] = Field(
+        default_factory=list, description="notices that read this cell differently on the same date, until decided"
+    )
 
     @property
     def key(self) -> tuple[str, str]:

@@ -45,7 +45,7 @@ class Move:
 
     def group(self) -> tuple[object, ...]:
         """Moves with one group are one change: the same kind of step of one event in one place."""
-        if self.kind in (ChangeKind.STATUS_CHANGED, ChangeKind.STATUS_CORRECTED):
+        if self.kind in (ChangeKind.STATUS_CHANGED, ChangeKind.STATUS_CORRECTED, ChangeKind.CONFLICT):
             return (self.kind, self.row.jurisdiction, self.event, self.effective, self.row.lapsed)
         return (self.kind, self.row.jurisdiction, self.event, self.effective, self.stage)
 
@@ -83,6 +83,13 @@ def status_moves(
     else:
         severity = Severity.MEDIUM
     return [Move(ChangeKind.STATUS_CHANGED, severity, new, event, old_status, new.status, new.since)]
+
+
+def conflict_moves(old: StatusRow | None, new: StatusRow, actions: dict[str, Action]) -> list[Move]:
+    """A conflict the last table did not show: sources read this cell differently until someone decides."""
+    if not set(new.conflict) - set(old.conflict if old else []):
+        return []
+    return [Move(ChangeKind.CONFLICT, Severity.HIGH, new, event_of(new.deciding, actions), new_status=new.status)]
 
 
 def scheduled_moves(old: StatusRow | None, new: StatusRow, as_of: date, actions: dict[str, Action]) -> list[Move]:

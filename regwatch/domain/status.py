@@ -124,6 +124,7 @@ def _rows_for(acts: list[Action], as_of: date, verified: dict[str, date], baseli
                 if cell.act is None:
                     cell.evidence.append(action.url)
                     cell.act = action
+    conflicts = _conflicts(cells, in_force)
     scheduled = _scheduled(acts, in_force, as_of, known)
     last_verified = _last_verified(acts, as_of, verified)
     return [
@@ -139,12 +140,33 @@ def _rows_for(acts: list[Action], as_of: date, verified: dict[str, date], baseli
             last_verified=last_verified,
             reliability=cell.act.reliability if cell.act else None,
             detail=_detail(cell, substance),
-            review=_needs_review(cell),
+            review=_needs_review(cell) or bool(conflicts[substance]),
             deciding=cell.act.notice if cell.act else None,
             lapsed=cell.lapsed,
+            conflict=conflicts[substance],
         )
         for substance, cell in cells.items()
     ]
+
+
+def _conflicts(cells: dict[Substance, _Cell], in_force: list[Action]) -> dict[Substance, list[str]]:
+    """Per substance, notices that read the cell differently from its deciding act on the same date: members
+    of its own event that disagree, or another source's act taking effect the same day with another status.
+    An analyst's decision on either side settles it."""
+    out: dict[Substance, list[str]] = {s: [] for s in Substance}
+    for substance, cell in cells.items():
+        act = cell.act
+        if act is None or cell.provision is None or cell.lapsed:
+            continue
+        found = list(act.dissent.get(substance, []))
+        for other in in_force:
+            if other is act or other.source == act.source or act.decided or other.decided:
+                continue
+            theirs = ruling(other, substance)
+            if theirs is not None and in_force_from(other) == in_force_from(act) and theirs[0].status != cell.status:
+                found.append(other.notice)
+        out[substance] = sorted(set(found))
+    return out
 
 
 def _precision(cell: _Cell) -> DatePrecision | None:

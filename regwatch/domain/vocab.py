@@ -104,8 +104,18 @@ class ChangeKind(StrEnum):
     PENDING_ADVANCED = "pending_advanced"
     PENDING_DROPPED = "pending_dropped"
     NEWS = "news"
+    CONFLICT = "conflict"
     STATUS_CORRECTED = "status_corrected"
     SOURCE_BROKEN = "source_broken"
+
+
+class ReviewReason(StrEnum):
+    """Why a reading waits for a person (regwatch review list)."""
+
+    CONFLICT = "conflict"
+    UNCLASSIFIED = "unclassified"
+    UNVERIFIED = "unverified"
+    LOW_CONFIDENCE = "low_confidence"
 
 
 class Cadence(StrEnum):

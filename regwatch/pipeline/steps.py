@@ -15,6 +15,7 @@ from regwatch import settings
 from regwatch.bulk import paused_gc
 from regwatch.domain.changes import broken_source_changes, diff_tables, is_news, most_severe_first, news_changes
 from regwatch.domain.models import Action, Change, Run, SourceHealth, StatusRow
+from regwatch.domain.review import apply_decisions
 from regwatch.domain.status import events_by_notice, fold_status
 from regwatch.domain.vocab import RunState
 from regwatch.evidence.replay import replaying
@@ -71,8 +72,10 @@ def crawl_sources(
 
 
 def normalise(store: Store, as_of: date) -> list[Action]:
-    """Every stored notice published by `as_of` (and every baseline fact: the fold dates those), read by the rules."""
-    return classify_all(store.notices(until=as_of, every_date=(BASELINE_SOURCE,)))
+    """Every stored notice published by `as_of` (and every baseline fact: the fold dates those), read by the
+    rules, with the analysts' decisions in force applied (regwatch.domain.review)."""
+    readings = classify_all(store.notices(until=as_of, every_date=(BASELINE_SOURCE,)))
+    return apply_decisions(readings, store.decisions())
 
 
 @paused_gc()  # reads, folds and diffs the whole store: see regwatch.bulk

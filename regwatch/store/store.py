@@ -16,6 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from regwatch.domain.changes import most_severe_first
 from regwatch.domain.models import Change, Notice, Run, SourceHealth, StatusRow
+from regwatch.domain.review import Decision
 from regwatch.errors import explain
 from regwatch.redact import redact_url
 from regwatch.store import tables as t
@@ -137,6 +138,23 @@ class Store:
                     yield Notice.model_validate(row.payload)
                 except ValidationError as exc:
                     log.warning("stored notice %s skipped: %s", row.id, explain(exc))
+
+    def add_decision(self, decision: Decision) -> None:
+        """Record an analyst's decision (append-only: nothing ever updates or deletes one)."""
+        row = {
+            "notice": decision.notice,
+            "by": decision.by,
+            "at": decision.at,
+            "payload": decision.model_dump(mode="json"),
+        }
+        with write_transaction(self.engine) as conn:
+            conn.execute(insert(t.decisions).values(**row))
+
+    def decisions(self) -> list[Decision]:
+        """Every decision in the order it was made."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.decisions.c.payload).order_by(t.decisions.c.seq))
+            return [Decision.model_validate(r.payload) for r in rows]
 
     def notice(self, notice_id: str) -> Notice | None:
         with self.engine.connect() as conn:

@@ -101,3 +101,15 @@ outbox = Table(
     Column("claimed", DateTime(timezone=True)),  # when a send marked the row `sending` (0002)
     UniqueConstraint("subscriber_id", "change_id", name="uq_outbox_subscriber_change"),
 )
+
+# Analyst decisions (migration 0005): append-only. The store has no method that updates or deletes a row,
+# and the database refuses both (triggers), so the audit trail cannot be rewritten.
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("notice", String(ID_LENGTH), nullable=False, index=True),
+    Column("by", String(200), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("payload", JSON, nullable=False),
+)

@@ -1,0 +1,194 @@
+"""`regwatch review list|decide|undo|log` and `regwatch explain`: registered on the main app in regwatch/cli.py."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from regwatch.domain import jurisdictions, places
+from regwatch.domain.explain import explain as explain_row
+from regwatch.domain.models import Provision
+from regwatch.domain.review import Decision, parse_provision, review_queue
+from regwatch.domain.status import events_by_notice, fold_status
+from regwatch.domain.vocab import Stage, Substance
+from regwatch.errors import BadInput
+from regwatch.normalise.classify import classify
+from regwatch.pipeline import steps
+from regwatch.store import Store
+
+review_app = typer.Typer(help="Check, correct and sign off the rules' readings, on the record.", no_args_is_help=True)
+# Titles and reasons come from sources and people: printed as they are, never read as Rich markup.
+out = Console(soft_wrap=True, markup=False, emoji=False, highlight=False)
+err = Console(stderr=True, soft_wrap=True, markup=False, emoji=False, highlight=False)
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+By = Annotated[str, typer.Option("--by", help="Who decides (recorded in the log).")]
+Reason = Annotated[str, typer.Option("--reason", help="Why (recorded in the log).")]
+
+
+def _fmt(given: Format | None) -> Format:
+    return given or (Format.table if sys.stdout.isatty() else Format.json)
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+@review_app.command("list")
+def list_items(format: Annotated[Format | None, typer.Option("--format", help="table or json")] = None) -> None:
+    """Readings waiting for a person, most consequential first."""
+    store = Store.open()
+    day = _today()
+    actions = steps.normalise(store, day)
+    rows = fold_status(actions, day, store.verified(day))
+    items = review_queue(actions, rows)
+    if _fmt(format) is Format.json:
+        sys.stdout.write(json.dumps([i.model_dump(mode="json") for i in items], indent=2) + "\n")
+        return
+    table = Table(title=f"Review queue: {len(items)} open")
+    for column in ("notice", "jurisdiction", "reason", "measure", "confidence", "title"):
+        table.add_column(column)
+    for i in items:
+        table.add_row(i.notice, i.jurisdiction, i.reason.value, i.measure.value, f"{i.confidence:.2f}", i.title)
+    out.print(table)
+
+
+@review_app.command()
+def decide(
+    notice: Annotated[str, typer.Argument(help="The notice id (see `regwatch review list`).")],
+    provision: Annotated[
+        list[str], typer.Option("--provision", help="MEASURE[:SUBSTANCE,...], e.g. ban:kratom; repeat.")
+    ],
+    by: By,
+    reason: Reason,
+    stage: Annotated[Stage | None, typer.Option("--stage", help="The stage the notice reached.")] = None,
+    effective: Annotated[str | None, typer.Option("--effective", help="YYYY-MM-DD it takes effect.")] = None,
+) -> None:
+    """Replace the rules' reading of NOTICE from now on (recorded; undo with `regwatch review undo`)."""
+    try:
+        provisions = [parse_provision(p) for p in provision]
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
+    day = _day(effective)
+    store = Store.open()
+    before = _reading(store, notice)
+    _record(
+        store,
+        Decision(
+            notice=notice,
+            by=by,
+            at=datetime.now(UTC),
+            reason=reason,
+            provisions=provisions,
+            stage=stage,
+            effective=day,
+            before=before,
+            after=provisions,
+        ),
+    )
+    err.print(f"{notice}: decided by {by}: {_words(before)} -> {_words(provisions)}")
+
+
+@review_app.command()
+def undo(
+    notice: Annotated[str, typer.Argument(help="The notice id.")],
+    by: By,
+    reason: Reason,
+) -> None:
+    """Return NOTICE to the rules' reading (recorded as a new entry; the earlier decision stays in the log)."""
+    store = Store.open()
+    before = _reading(store, notice)
+    stored = store.notice(notice)
+    assert stored is not None  # _reading checked it
+    rules = classify(stored).provisions
+    _record(store, Decision(notice=notice, by=by, at=datetime.now(UTC), reason=reason, before=before, after=rules))
+    err.print(f"{notice}: undone by {by}: {_words(before)} -> {_words(rules)} (the rules' reading)")
+
+
+@review_app.command()
+def log(format: Annotated[Format | None, typer.Option("--format", help="table or json")] = None) -> None:
+    """Every decision in the order it was made. Nothing in it is ever changed or removed."""
+    entries = [
+        {
+            "notice": d.notice,
+            "by": d.by,
+            "at": d.at.isoformat(),
+            "reason": d.reason,
+            "before": [p.model_dump(mode="json") for p in d.before],
+            "after": [p.model_dump(mode="json") for p in d.after],
+        }
+        for d in Store.open().decisions()
+    ]
+    if _fmt(format) is Format.json:
+        sys.stdout.write(json.dumps(entries, indent=2) + "\n")
+        return
+    table = Table(title=f"Review log: {len(entries)} decision(s)")
+    for column in ("at", "notice", "by", "before", "after", "reason"):
+        table.add_column(column)
+    for d in Store.open().decisions():
+        table.add_row(d.at.isoformat(timespec="seconds"), d.notice, d.by, _words(d.before), _words(d.after), d.reason)
+    out.print(table)
+
+
+def explain(
+    jurisdiction: Annotated[str, typer.Argument(help="A code (US-LA, TH) or a name (Louisiana).")],
+    substance: Annotated[Substance | None, typer.Option("--substance", help="kratom, 7-oh or synthetic.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD (default today).")] = None,
+) -> None:
+    """Why each cell of JURISDICTION says what it says, in plain words with citations."""
+    code = places.resolve(jurisdiction)
+    day = _day(as_of) or _today()
+    store = Store.open()
+    actions = steps.normalise(store, day)
+    rows = [r for r in fold_status(actions, day, store.verified(day)) if r.jurisdiction == code]
+    rows = [r for r in rows if substance is None or r.substance is substance]
+    if not rows:
+        raise BadInput(f"{jurisdictions.label(code)}: no stored notice names it, so it has no status on {day}")
+    events = events_by_notice(actions, day)
+    out.print(f"{jurisdictions.label(code)}, as of {day.isoformat()}:")
+    for row in rows:
+        out.print(f"- {row.substance.value}: {explain_row(row, events)}")
+
+
+def _day(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BadInput(f"{text!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+def _reading(store: Store, notice: str) -> list[Provision]:
+    """The reading in force for a stored notice (its latest decision, else the rules'); BadInput if unknown."""
+    stored = store.notice(notice)
+    if stored is None:
+        raise BadInput(f"notice {notice!r} is not in the store (see `regwatch review list` for ids)")
+    decided = [d for d in store.decisions() if d.notice == notice]
+    return decided[-1].after if decided else classify(stored).provisions
+
+
+def _record(store: Store, decision: Decision) -> None:
+    store.add_decision(decision)
+
+
+def _words(provisions: list[Provision]) -> str:
+    return (
+        "; ".join(
+            p.measure.value + (":" + ",".join(s.value for s in p.substances) if p.substances else "")
+            for p in provisions
+        )
+        or "nothing"
+    )
