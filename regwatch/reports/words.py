@@ -13,6 +13,12 @@ REPORTED = "reported; official text not yet seen"
 UNDER_REVIEW = "under review"
 UNVERIFIED = "unverified"
 LAPSED = "emergency rule lapsed"
+# What each reliability means, for readers of the reports: only a primary cell may claim official text.
+RELIABILITY_MEANS = {
+    Reliability.PRIMARY: "primary: official text",
+    Reliability.SECONDARY: "secondary: agreeing reports, official text not seen",
+    Reliability.UNVERIFIED: "unverified: weak, single or conflicting sources",
+}
 
 
 def dated(day: date | None, precision: DatePrecision | None = None) -> str:
@@ -38,6 +44,11 @@ def since(row: StatusRow) -> str:
 def reliability(value: Reliability | None) -> str:
     """ "primary", "secondary", "unverified", or "" where the fold has not said."""
     return value.value if value is not None else ""
+
+
+def evidence(value: Reliability | None) -> str:
+    """The reliability with what it means: "primary: official text"; "" where the fold has not said."""
+    return RELIABILITY_MEANS[value] if value is not None else ""
 
 
 def cell_marks(row: StatusRow) -> list[str]:
