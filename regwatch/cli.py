@@ -12,7 +12,6 @@ from typing import Annotated
 import typer
 from pydantic import BaseModel
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
@@ -32,7 +31,8 @@ from regwatch.notify.cli import digest_app, subscribers_app
 from regwatch.pipeline import steps
 from regwatch.pipeline.steps import Outcome
 from regwatch.redact import redact, redact_url
-from regwatch.reports.writer import changes_csv, status_csv, status_json
+from regwatch.reports.terminal import changes_table, status_table
+from regwatch.reports.writer import changes_csv, changes_json, status_csv, status_json
 from regwatch.review.cli import explain, review_app
 from regwatch.store import Store, StoreUnavailable
 
@@ -153,28 +153,7 @@ def status(
     elif fmt is Format.csv:
         sys.stdout.write(status_csv(rows))
     else:
-        table = Table(title=f"Status as of {day}")
-        for column in (
-            "jurisdiction",
-            "substance",
-            "status",
-            "since",
-            "pending",
-            "scheduled",
-            "last verified",
-        ):
-            table.add_column(column)
-        for r in rows:
-            table.add_row(
-                r.jurisdiction,
-                r.substance.value,
-                r.status.value,
-                str(r.since or ""),
-                ", ".join(f"{p.measure.value} ({p.stage.value})" for p in r.pending),
-                ", ".join(f"{s.status.value} from {s.effective}" for s in r.scheduled),
-                str(r.last_verified or ""),
-            )
-        out.print(table)
+        out.print(status_table(rows, day))
 
 
 @app.command()
@@ -190,17 +169,12 @@ def changes(
     found = store.changes(chosen.id)
     fmt = _default_format(format)
     if fmt is Format.json:
-        print(json.dumps([c.model_dump(mode="json") for c in found], indent=2))
+        sys.stdout.write(changes_json(found))
         return
     if fmt is Format.csv:
         sys.stdout.write(changes_csv(found))
         return
-    table = Table(title=f"Changes in run {chosen.id}")
-    for column in ("severity", "kind", "jurisdiction", "substance", "summary"):
-        table.add_column(column)
-    for c in found:
-        table.add_row(c.severity.value, c.kind.value, c.jurisdiction or "", c.substance or "", c.summary)
-    out.print(table)
+    out.print(changes_table(found, chosen.id))
 
 
 @app.command()

@@ -108,6 +108,9 @@ def test_status_json_contract(tmp_path: Path) -> None:
         "scheduled",
         "evidence",
         "last_verified",
+        "reliability",
+        "detail",
+        "review",
     }
     assert kratom["scheduled"] == [
         {"status": "banned", "effective": "2025-08-01", "notice": kratom["scheduled"][0]["notice"]}

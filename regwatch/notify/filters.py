@@ -11,7 +11,10 @@ def wants(subscriber: Subscriber, change: Change) -> bool:
     """Whether `change` passes every filter of `subscriber` (an empty filter lets everything through)."""
     if change.severity.rank < subscriber.min_severity.rank:
         return False
-    if subscriber.substances and change.substance is not None and change.substance not in subscriber.substances:
+    # One legal event moves several substances (a ban of kratom covers 7-OH and synthetics): a subscriber
+    # to any one of them is told.
+    moved = change.substances or ([change.substance] if change.substance is not None else [])
+    if subscriber.substances and moved and not set(moved) & set(subscriber.substances):
         return False
     if subscriber.jurisdictions and change.jurisdiction is not None:
         return any(jurisdictions.matches(p, change.jurisdiction) for p in subscriber.jurisdictions)

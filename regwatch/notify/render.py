@@ -25,6 +25,7 @@ from regwatch.domain.changes import most_severe_first
 from regwatch.domain.models import Change
 from regwatch.domain.vocab import ChangeKind
 from regwatch.notify.subscribers import Subscriber
+from regwatch.reports import words
 from regwatch.reports.render import web_url
 
 # Long enough for "[regwatch] CRITICAL: <place> bans <substance> from <date> (+N more)" with a
@@ -61,7 +62,10 @@ class Item:
     severity: str
     kind: str
     place: str
-    substance: str
+    substances: str  # every substance the change moves: "kratom, 7-oh, synthetic"
+    substance_label: str  # "Substance" or "Substances"
+    reliability: str  # "primary", "secondary", "unverified"; "" where not known
+    reported: str  # "reported; official text not yet seen", or ""
     old_status: str
     new_status: str
     effective: str
@@ -83,7 +87,8 @@ def subject(changes: list[Change]) -> str:
     if len(headline) > SUBJECT_TEXT_MAX:
         headline = headline[: SUBJECT_TEXT_MAX - 1].rstrip() + "\u2026"
     more = f" (+{len(changes) - 1} more)" if len(changes) > 1 else ""
-    return f"[regwatch] {top.severity.value.upper()}: {headline}{more}"
+    reported = " (reported)" if top.reported else ""  # a report of an act is not the act: the subject says so
+    return f"[regwatch] {top.severity.value.upper()}{reported}: {headline}{more}"
 
 
 def item(change: Change) -> Item:
@@ -99,7 +104,10 @@ def item(change: Change) -> Item:
         severity=change.severity.value.upper(),
         kind=change.kind.value.replace("_", " "),
         place=one_line(place),
-        substance=change.substance.value if change.substance else "all substances",
+        substances=words.substances(change) or "all substances",
+        substance_label="Substances" if len(change.substances) > 1 else "Substance",
+        reliability=words.reliability(change.reliability),
+        reported=words.REPORTED if change.reported else "",
         old_status=change.old_status.value if change.old_status else "",
         new_status=change.new_status.value if change.new_status else "",
         effective=change.effective.isoformat() if change.effective else "",

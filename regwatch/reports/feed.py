@@ -10,9 +10,11 @@ from feedgen.feed import FeedGenerator
 from regwatch.domain import jurisdictions
 from regwatch.domain.changes import most_severe_first
 from regwatch.domain.models import Change, Run
+from regwatch.reports import words
 from regwatch.reports.pages import page_href
 from regwatch.reports.render import web_url
 
+SUBSTANCE_SCHEME = "urn:regwatch:substance"
 FEED_ID = "urn:regwatch:changes"  # one feed across runs: readers keep entries by id, so it must not move
 
 
@@ -65,7 +67,8 @@ def render_feed(run: Run, changes: list[Change], base_url: str | None = None) ->
 def _add_entry(fg: FeedGenerator, change: Change, updated: datetime, prefix: str) -> None:
     entry = fg.add_entry(_Entry(), order="append")  # keep the caller's order: most severe first
     entry.id(entry_id(change))
-    entry.title(f"[{change.severity.value}] {change.summary}")
+    reported = f" ({words.REPORTED})" if change.reported else ""
+    entry.title(f"[{change.severity.value}] {change.summary}{reported}")
     entry.updated(updated)
     page = page_href(change.jurisdiction) if change.jurisdiction else "index.html#failed"
     entry.link(href=prefix + page, rel="alternate", type="text/html")
@@ -78,10 +81,12 @@ def _add_entry(fg: FeedGenerator, change: Change, updated: datetime, prefix: str
     entry.category(term=change.kind.value, label=f"kind: {change.kind.value}")
     if change.jurisdiction:
         entry.category(term=change.jurisdiction, label=jurisdictions.label(change.jurisdiction))
+    for substance in change.substances:  # every substance the event moves, so a reader can filter on any
+        entry.category(term=substance.value, label=f"substance: {substance.value}", scheme=SUBSTANCE_SCHEME)
 
 
 def _describe(change: Change) -> str:
-    """A plain-text summary: what changed, from what to what, and when it takes effect."""
+    """A plain-text summary: what changed, from what to what, when, for which substances, and how sure it is."""
     parts = [change.summary]
     if change.old_status or change.new_status:
         old = change.old_status.value if change.old_status else "-"
@@ -91,8 +96,13 @@ def _describe(change: Change) -> str:
         parts.append(f"Stage: {change.stage.value}.")
     if change.effective:
         parts.append(f"Effective: {change.effective.isoformat()}.")
-    if change.substance:
-        parts.append(f"Substance: {change.substance.value}.")
+    if change.substances:
+        label = "Substances" if len(change.substances) > 1 else "Substance"
+        parts.append(f"{label}: {words.substances(change)}.")
+    if change.reported:
+        parts.append(f"{words.REPORTED[0].upper()}{words.REPORTED[1:]}.")
+    if change.reliability:
+        parts.append(f"Reliability: {words.evidence(change.reliability)}.")
     return " ".join(parts)
 
 

@@ -13,7 +13,7 @@ from regwatch.domain import jurisdictions
 from regwatch.domain.changes import most_severe_first
 from regwatch.domain.models import Action, Change, Run, StatusRow
 from regwatch.domain.vocab import Measure, Severity, Status, Substance
-from regwatch.reports import sections, tilemap
+from regwatch.reports import sections, tilemap, words
 from regwatch.reports.pages import JurisdictionPage, archived_copy, page_href
 
 _HTML_TEMPLATES = (".html.j2", ".svg.j2")
@@ -36,6 +36,15 @@ def environment() -> Environment:
     env.filters["md_url"] = markdown_url
     env.filters["web_url"] = web_url
     env.filters["url_label"] = url_label
+    env.filters["since"] = words.since
+    env.filters["dated"] = words.dated
+    env.filters["reliability"] = words.reliability
+    env.filters["evidence"] = words.evidence
+    env.filters["marks"] = words.cell_marks
+    env.filters["status_words"] = words.status_words
+    env.filters["substances"] = words.substances
+    env.filters["change_evidence"] = words.change_evidence
+    env.globals["REPORTED"] = words.REPORTED
     env.globals["STYLES"] = tilemap.STATUS_STYLES
     env.globals["Status"] = Status
     env.globals["Measure"] = Measure

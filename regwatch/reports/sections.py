@@ -43,6 +43,7 @@ class PendingBill:
     stage: Stage
     substances: list[Substance]
     action: Action | None
+    reported: bool = False  # known only from a report: its official text not yet seen
 
 
 def upcoming(
@@ -108,7 +109,7 @@ def split_places(
 
 
 def _bill(row: StatusRow, item: PendingItem, action: Action | None) -> PendingBill:
-    return PendingBill(item.notice, row.jurisdiction, item.measure, item.stage, [row.substance], action)
+    return PendingBill(item.notice, row.jurisdiction, item.measure, item.stage, [row.substance], action, item.reported)
 
 
 def _advance(stage: Stage) -> int:

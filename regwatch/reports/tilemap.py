@@ -7,7 +7,8 @@ from datetime import date
 
 from regwatch.domain import jurisdictions
 from regwatch.domain.models import StatusRow
-from regwatch.domain.vocab import Status, Substance
+from regwatch.domain.vocab import Reliability, Status, Substance
+from regwatch.reports import words
 
 # The common US tile grid (the layout NPR and others popularised): (column, row) per state, 11 x 8.
 # Alaska and Hawaii sit in the west corners, DC beside Maryland, Puerto Rico to the south-east.
@@ -70,6 +71,10 @@ class Tile:
     last_verified: date | None
     pending: bool
     scheduled: bool
+    since_text: str = ""  # `since` as far as it is known: "2019", "2019-07" or "2019-07-01"
+    detail: str = ""
+    reliability: Reliability | None = None
+    marks: tuple[str, ...] = ()  # under review, unverified, lapsed: the tile shows "?" and its title says which
 
     @property
     def label(self) -> str:
@@ -96,6 +101,10 @@ def tiles(rows: list[StatusRow], substance: Substance) -> list[Tile]:
                 last_verified=status_row.last_verified if status_row else None,
                 pending=bool(status_row and status_row.pending),
                 scheduled=bool(status_row and status_row.scheduled),
+                since_text=words.since(status_row) if status_row else "",
+                detail=status_row.detail if status_row else "",
+                reliability=status_row.reliability if status_row else None,
+                marks=tuple(words.cell_marks(status_row)) if status_row else (),
             )
         )
     return out

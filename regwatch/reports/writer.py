@@ -19,19 +19,22 @@ from pathlib import Path
 from regwatch import settings
 from regwatch.domain.changes import most_severe_first
 from regwatch.domain.models import Action, Change, Run, StatusRow
-from regwatch.reports import sections, tilemap
+from regwatch.reports import sections, tilemap, words
 from regwatch.reports.feed import render_feed
 from regwatch.reports.pages import PAGES_DIR, jurisdiction_pages, page_name
 from regwatch.reports.render import render_index, render_markdown, render_page
 
-CSV_FIELDS = ["jurisdiction", "substance", "status", "since", "pending", "scheduled", "evidence", "last_verified"]
+CSV_FIELDS = [
+    "jurisdiction", "substance", "status", "since", "pending", "scheduled", "evidence", "last_verified", "reliability",
+    "detail", "review",
+]  # fmt: skip
 STAGING_PREFIX = ".staging-"  # a writer's private folder in the reports root, until its folders are swapped in
 _LIBC = ctypes.CDLL(None, use_errno=True)
 _AT_FDCWD, _RENAME_EXCHANGE = -100, 2  # from <fcntl.h> and <linux/fs.h>
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as the start of a formula
 CHANGES_CSV_FIELDS = [
-    "id", "run", "severity", "kind", "jurisdiction", "substance", "old_status", "new_status", "effective", "stage",
-    "measure", "source", "summary", "notices", "evidence",
+    "id", "run", "severity", "kind", "jurisdiction", "substance", "substances", "old_status", "new_status", "effective",
+    "stage", "measure", "source", "summary", "notices", "evidence", "reliability", "reported",
 ]  # fmt: skip
 
 
@@ -80,7 +83,7 @@ def render_files(
     files: dict[str, str | bytes] = {
         "status.json": status_json(rows),
         "status.csv": status_csv(rows),
-        "changes.json": json.dumps([c.model_dump(mode="json") for c in changes], indent=2) + "\n",
+        "changes.json": changes_json(changes),
         "report.md": render_markdown(run, rows, ordered, actions, horizon),
         "index.html": render_index(run, rows, ordered, actions, horizon),
         "feed.xml": render_feed(run, ordered, base_url),
@@ -90,11 +93,33 @@ def render_files(
     return files
 
 
+def status_row(row: StatusRow) -> dict[str, object]:
+    """One row as `regwatch status --format json` prints it: the keys of the README's contract, in its order.
+
+    `since` keeps its precision ("2019", "2019-07" or "2019-07-01", ISO 8601's reduced forms); `reliability`
+    is null where the fold has not decided it. A pending item says whether it is known only from a report.
+    """
+    return {
+        "jurisdiction": row.jurisdiction,
+        "substance": row.substance.value,
+        "status": row.status.value,
+        "since": words.since(row) or None,
+        "pending": [p.model_dump(mode="json") for p in row.pending],
+        "scheduled": [s.model_dump(mode="json") for s in row.scheduled],
+        "evidence": list(row.evidence),
+        "last_verified": row.last_verified.isoformat() if row.last_verified else None,
+        "reliability": words.reliability(row.reliability) or None,
+        "detail": row.detail,
+        "review": row.review,
+    }
+
+
 def status_json(rows: list[StatusRow]) -> str:
-    return json.dumps([r.model_dump(mode="json") for r in rows], indent=2) + "\n"
+    return json.dumps([status_row(r) for r in rows], indent=2) + "\n"
 
 
 def status_csv(rows: list[StatusRow]) -> str:
+    """The status rows one per line: the JSON keys, lists joined with "; " (pending, scheduled) or spaces."""
     return write_csv(
         CSV_FIELDS,
         (
@@ -102,15 +127,23 @@ def status_csv(rows: list[StatusRow]) -> str:
                 "jurisdiction": row.jurisdiction,
                 "substance": row.substance.value,
                 "status": row.status.value,
-                "since": row.since.isoformat() if row.since else "",
-                "pending": "; ".join(f"{p.measure.value} {p.stage.value} {p.notice}" for p in row.pending),
+                "since": words.since(row),
+                "pending": "; ".join(words.pending(p) for p in row.pending),
                 "scheduled": "; ".join(f"{s.status.value} {s.effective} {s.notice}" for s in row.scheduled),
                 "evidence": " ".join(row.evidence),
                 "last_verified": row.last_verified.isoformat() if row.last_verified else "",
+                "reliability": words.reliability(row.reliability),
+                "detail": row.detail,
+                "review": _text(row.review),
             }
             for row in rows
         ),
     )
+
+
+def changes_json(changes: list[Change]) -> str:
+    """The changes as `regwatch changes --format json` prints them: every field, `substances` listing all."""
+    return json.dumps([c.model_dump(mode="json") for c in changes], indent=2) + "\n"
 
 
 def changes_csv(changes: list[Change]) -> str:
@@ -120,7 +153,9 @@ def changes_csv(changes: list[Change]) -> str:
 
 
 def _text(value: object) -> str:
-    """A JSON value as one cell: lists joined with spaces, null empty."""
+    """A JSON value as one cell: lists joined with spaces, booleans as JSON spells them, null empty."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, list):
         return " ".join(str(v) for v in value)
     return "" if value is None else str(value)

@@ -69,8 +69,8 @@ def test_one_digest_per_subscriber_most_severe_first_with_every_fact(queued: Sto
         "San Diego, California (US-CA:san-diego)",
         "source openstates",
         "legal -> banned",
-        "Effective: 2025-08-01",
-        "Substance: 7-oh",
+        "Effective:   2025-08-01",
+        "Substance:   7-oh",
         "https://legis.la.gov/Legis/BillInfo.aspx?s=25RS&b=SB154",
     ):
         assert fact in text

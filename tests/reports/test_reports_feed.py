@@ -40,14 +40,14 @@ def test_feed_entries_are_the_changes_most_severe_first(written: Path) -> None:
             "title": "[critical] Indiana bans kratom (was unknown)",
             "updated": stamp,
             "links": [("alternate", "j/US-IN.html"), ("related", "https://example.org/in-ban")],
-            "categories": ["critical", "status_changed", "US-IN"],
+            "categories": ["critical", "status_changed", "US-IN", "kratom"],
         },
         {
             "id": "urn:regwatch:change:c-fl",
             "title": "[critical] Florida restricts 7-OH from 2025-08-15",
             "updated": stamp,
             "links": [("alternate", "j/US-FL.html"), ("related", "https://www.flrules.org/64ER25-7")],
-            "categories": ["critical", "scheduled_added", "US-FL"],
+            "categories": ["critical", "scheduled_added", "US-FL", "7-oh"],
         },
         {
             "id": "urn:regwatch:change:c-broken",
@@ -61,7 +61,7 @@ def test_feed_entries_are_the_changes_most_severe_first(written: Path) -> None:
             "title": "[medium] Texas would ban kratom",
             "updated": stamp,
             "links": [("alternate", "j/US-TX.html")],  # its javascript: evidence is not a link
-            "categories": ["medium", "pending_added", "US-TX"],
+            "categories": ["medium", "pending_added", "US-TX", "kratom"],
         },
         {
             "id": "urn:regwatch:change:c-news",

@@ -176,6 +176,6 @@ def test_report_md_has_the_same_sections_in_order(written: Path) -> None:
     severities = [line.split("|")[1].strip() for line in changes.splitlines() if line.startswith("| ")][1:]
     assert severities == ["critical", "critical", "high", "medium", "low"]
     assert (
-        "| critical | Florida (US-FL) | 7-oh | Florida restricts 7-OH from 2025-08-15 | regulated -> restricted |"
-        in report
+        "| critical | Florida (US-FL) | 7-oh | Florida restricts 7-OH from 2025-08-15 |  | regulated -> restricted | "
+        "2025-08-15 | <https://www.flrules.org/64ER25-7> |" in report
     )

@@ -49,10 +49,12 @@ def test_status_timeline_and_sources(written: Path) -> None:
             "2014-07-01",
             "—",
             "—",
+            "—",
+            "—",
             "2025-07-31",
             "example.org/in-ban iga.in.gov/code",
         ],
-        ["7-oh", "BAN banned", "2014-07-01", "—", "—", "2025-07-31", "example.org/in-ban"],
+        ["7-oh", "BAN banned", "2014-07-01", "—", "—", "—", "—", "2025-07-31", "example.org/in-ban"],
     ]
     assert doc.xpath('//section[@id="status"]//td[@class="evidence"]/a/@href') == [
         "https://example.org/in-ban",
@@ -84,10 +86,10 @@ def test_status_timeline_and_sources(written: Path) -> None:
 def test_pending_and_scheduled_on_the_page(written: Path) -> None:
     florida = page(written, "US-FL")
     seven_oh = florida.xpath('//section[@id="status"]//tbody/tr')[1]
-    assert text(seven_oh.xpath("./td")[3]) == "restricted from 2025-08-15: Emergency rule 64ER25-7 on 7-OH"
+    assert text(seven_oh.xpath("./td")[5]) == "restricted from 2025-08-15: Emergency rule 64ER25-7 on 7-OH"
     texas = page(written, "US-TX")
     kratom = texas.xpath('//section[@id="status"]//tbody/tr')[0]
-    assert text(kratom.xpath("./td")[2]) == "ban at introduced: HB 1234 Kratom Consumer Protection Act"
+    assert text(kratom.xpath("./td")[4]) == "ban at introduced: HB 1234 Kratom Consumer Protection Act"
     assert "1 further notice classified as unrelated" in text(texas.xpath('//section[@id="timeline"]')[0])
     assert "failed this run" in text(texas.xpath('//header/p[@class="alert"]')[0])  # openstates covers US-*
     assert not page(written, "TH").xpath('//header/p[@class="alert"]')

@@ -90,10 +90,13 @@ def test_status_json_and_csv_keep_the_status_command_format(sample: Sample) -> N
             "substance": "kratom",
             "status": "legal",
             "since": None,
-            "pending": [{"measure": "ban", "stage": "introduced", "notice": "tx-hb"}],
+            "pending": [{"measure": "ban", "stage": "introduced", "notice": "tx-hb", "reported": False}],
             "scheduled": [],
             "evidence": ["javascript:alert(3)"],
             "last_verified": "2025-06-30",
+            "reliability": None,
+            "detail": "",
+            "review": False,
         }
     ]
     florida = [r for r in sample.rows if r.jurisdiction == "US-FL"][1:]
@@ -107,6 +110,9 @@ def test_status_json_and_csv_keep_the_status_command_format(sample: Sample) -> N
             "scheduled": "restricted 2025-08-15 fl-7oh",
             "evidence": "",
             "last_verified": "2025-07-31",
+            "reliability": "",
+            "detail": "",
+            "review": "false",
         }
     ]
     assert status_csv([]).strip() == ",".join(CSV_FIELDS)
