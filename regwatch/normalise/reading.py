@@ -83,8 +83,10 @@ class Reading:
         return " ".join(words)
 
 
+@lru_cache(maxsize=16384)
 def read(title: str, text: str, kind: NoticeKind) -> Reading:
-    """The provisions of a notice, read clause by clause."""
+    """The provisions of a notice, read clause by clause (cached: bills share titles and summaries, and a
+    run reads many versions of one bill; callers must not mutate the reading or its provisions)."""
     whole = fold_text(f"{title}. {text}")
     for rule in measure_rules():
         if rule.notice_only and (hit := rule.matches(whole, kind)) is not None:
