@@ -110,7 +110,8 @@ def ingest(file: Annotated[Path, typer.Argument(help="JSON Lines file, one Notic
 
 @app.command()
 def classify(file: Annotated[Path, typer.Argument(help="JSON Lines file, one Notice per line.")]) -> None:
-    """Print, per notice, how the rules read it: measure, substances, stage, effective date, rule."""
+    """Print, per notice, how the rules read it: principal measure and substances, stage, effective date,
+    rule, every provision, and whether a person should review it."""
     for notice in read_notices(file):
         action = normalise.classify(notice)
         stage = action.history[-1].stage
@@ -124,6 +125,9 @@ def classify(file: Annotated[Path, typer.Argument(help="JSON Lines file, one Not
                     "effective": action.effective.isoformat() if action.effective else None,
                     "confidence": action.confidence,
                     "rule": action.rule,
+                    "provisions": [p.model_dump(mode="json") for p in action.provisions],
+                    "language": None,
+                    "review": bool(action.review),
                 }
             )
         )

@@ -85,7 +85,18 @@ def test_classify_prints_one_json_line_per_notice(tmp_path: Path) -> None:
     result = regwatch("classify", str(jsonl(tmp_path / "n.jsonl", GOOD)))
     [line] = result.stdout.splitlines()
     got = json.loads(line)
-    assert set(got) == {"id", "measure", "substances", "stage", "effective", "confidence", "rule"}
+    assert set(got) == {
+        "id",
+        "measure",
+        "substances",
+        "stage",
+        "effective",
+        "confidence",
+        "rule",
+        "provisions",
+        "language",
+        "review",
+    }
     assert (got["measure"], got["substances"], got["stage"], got["effective"]) == (
         "ban",
         ["kratom"],

@@ -1,4 +1,5 @@
-"""Notice -> Action: what a notice does (measure, substances), where it stands, and which rule said so."""
+"""Notice -> Action: what a notice does (its provisions, the principal one giving measure and substances),
+where it stands, how far its source is to be trusted, and which rules said so."""
 
 from __future__ import annotations
 
@@ -9,12 +10,30 @@ from datetime import date, timedelta
 
 from regwatch.bulk import paused_gc
 from regwatch.domain.models import Action, Notice, Provision, StageEvent, principal
-from regwatch.domain.vocab import IN_FORCE_STAGES, Measure, NoticeKind, Reliability, Stage, Substance
+from regwatch.domain.vocab import IN_FORCE_STAGES, STATUS_MEASURES, Measure, NoticeKind, Reliability, Stage, Substance
 from regwatch.normalise.dates import effective_date
-from regwatch.normalise.rules import first_match, fold_text, resolve_substances
+from regwatch.normalise.details import reported_stage
+from regwatch.normalise.reading import read
+from regwatch.normalise.rules import fold_text
 from regwatch.normalise.stages import history_from_actions
 
 CURATED_CONFIDENCE = {Reliability.PRIMARY: 0.95, Reliability.SECONDARY: 0.8, Reliability.UNVERIFIED: 0.55}
+# How far a rule reading can be trusted, by the source it came from (the one table of it): official texts
+# and their faithful copies are primary, trackers secondary, anything else unverified.
+SOURCE_RELIABILITY = {
+    "federal_register": Reliability.PRIMARY,
+    "congress": Reliability.PRIMARY,
+    "openstates": Reliability.PRIMARY,
+    "legiscan": Reliability.PRIMARY,
+    "fda": Reliability.PRIMARY,
+    "dea": Reliability.PRIMARY,
+    "wikipedia": Reliability.SECONDARY,
+    "clinicaltrials": Reliability.SECONDARY,
+}
+# A reading less sure than this goes to review.
+REVIEW_BELOW = 0.6
+# Kinds that report an act rather than make one: they take the stage they report (reports.yaml).
+REPORT_KINDS = {NoticeKind.PRESS_RELEASE, NoticeKind.ADVISORY, NoticeKind.GUIDANCE, NoticeKind.OTHER}
 
 _PROPOSAL = re.compile(r"notice of intent|proposed rule|notice of proposed|\bproposes?\b|proposal to")
 _FINAL = re.compile(r"temporary (scheduling )?order|final rule|\bis (hereby )?(placed|added)\b|order placing")
@@ -38,36 +57,60 @@ def classify_all(notices: Iterable[Notice]) -> list[Action]:
 
 
 def classify(notice: Notice) -> Action:
-    """Read one notice into an Action, naming the rule that decided its measure."""
+    """Read one notice into an Action: every provision, the principal one first, naming the rules."""
     if notice.curated is not None:
         return _from_curated(notice)
     folded = fold_text(f"{notice.title}. {notice.text}")
-    rule, pattern = first_match(folded, notice.kind)
-    substances = resolve_substances(rule.substances, folded)
+    reading = read(notice.title, notice.text, notice.kind)
+    lead = reading.principal.provision
     binding = not (notice.kind is NoticeKind.RESOLUTION or _URGES.search(fold_text(notice.title)))
     effective = notice.effective or effective_date(folded)
-    history = _history(notice, folded, effective, rule.measure)
+    reported = _reported(notice, folded, lead.measure)
+    history = _history(notice, folded, effective, lead.measure, reported[0] if reported else None)
+    confidence = reading.confidence if binding else min(reading.confidence, 0.7)
+    rule = reading.explain() + ("" if binding else " Non-binding resolution: enacts nothing.")
+    if reported:
+        rule += f" Reports an act: stage {reported[0].value} ({reported[1]})."
     return _action(
         notice,
-        measure=rule.measure,
-        substances=substances,
+        measure=lead.measure,
+        substances=lead.substances,
+        provisions=reading.provisions,
+        reliability=SOURCE_RELIABILITY.get(notice.source, Reliability.UNVERIFIED),
+        reported=reported is not None,
         history=history,
         effective=effective,
         binding=binding,
-        confidence=rule.confidence if binding else min(rule.confidence, 0.7),
-        rule=f"{rule.name}: {rule.description} (matched /{pattern}/)"
-        + ("" if binding else " Non-binding resolution: enacts nothing."),
-        review=_review(notice, effective),
+        confidence=confidence,
+        rule=rule,
+        review=_review(notice, effective, lead.measure, confidence),
     )
 
 
-def _review(notice: Notice, effective: date | None) -> list[str]:
+def _reported(notice: Notice, folded: str, measure: Measure) -> tuple[Stage, str] | None:
+    """The stage a report (press release, advisory, guidance, other) says the act it reports has reached.
+
+    Only for provisions that set a status: news of enforcement or of a withdrawal stays `published`.
+    """
+    if notice.kind not in REPORT_KINDS or measure not in STATUS_MEASURES or notice.actions:
+        return None
+    return reported_stage(folded)
+
+
+def _review(notice: Notice, effective: date | None, measure: Measure, confidence: float) -> list[str]:
     """What a person should check in this reading (logged, naming the notice); empty when nothing."""
-    if effective is None or notice.published - effective <= EFFECTIVE_LONG_BEFORE:
-        return []
-    why = f"effective {effective.isoformat()} is over a year before publication on {notice.published.isoformat()}"
-    log.warning("notice %s: %s; marked for review", notice.id, why)
-    return [why]
+    why = []
+    if effective is not None and notice.published - effective > EFFECTIVE_LONG_BEFORE:
+        why.append(
+            f"effective {effective.isoformat()} is over a year before publication on {notice.published.isoformat()}"
+        )
+    if measure is Measure.UNCLASSIFIED:
+        why.append("names kratom or its alkaloids, but no rule recognises what it does (unclassified)")
+    elif measure is not Measure.UNRELATED and confidence < REVIEW_BELOW:
+        why.append(f"low confidence ({confidence:.2f} < {REVIEW_BELOW})")
+    for reason in why:
+        log.warning("notice %s: %s; marked for review", notice.id, reason)
+    return why
 
 
 def _action(notice: Notice, **reading: object) -> Action:
@@ -89,11 +132,16 @@ def _action(notice: Notice, **reading: object) -> Action:
     )
 
 
-def _history(notice: Notice, folded: str, effective: date | None, measure: Measure) -> list[StageEvent]:
-    """The stage history: the kind gives the first stage, dated actions the rest."""
+def _history(
+    notice: Notice, folded: str, effective: date | None, measure: Measure, reported: Stage | None = None
+) -> list[StageEvent]:
+    """The stage history: the kind (or, for a report, the stage it reports) gives the first stage, dated
+    actions the rest."""
     first_day = min([notice.published, *(a.date for a in notice.actions)])
-    if measure in (Measure.WITHDRAW, Measure.UNRELATED):
+    if measure in (Measure.WITHDRAW, Measure.UNRELATED, Measure.UNCLASSIFIED):
         start = StageEvent(date=first_day, stage=Stage.PUBLISHED)
+    elif reported is not None:
+        start = StageEvent(date=first_day, stage=reported)
     elif notice.kind in (NoticeKind.BILL, NoticeKind.RESOLUTION):
         start = StageEvent(date=first_day, stage=Stage.INTRODUCED)
     elif notice.kind in _LAW_KINDS:

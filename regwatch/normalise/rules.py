@@ -1,4 +1,4 @@
-"""Measure rules: loaded from data/rules/measures.yaml, applied in order, first match wins."""
+"""Measure rules: loaded from data/rules/measures.yaml, applied in order, first match wins (in one clause)."""
 
 from __future__ import annotations
 
@@ -10,18 +10,28 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from regwatch.domain.vocab import Measure, NoticeKind, Substance
+from regwatch.domain.vocab import Measure, NoticeKind, Scope, Substance
 from regwatch.normalise.prefilter import Search, holds_one
 
 SubstanceMode = Literal["mentioned", "mentioned-or-kratom", "mentioned-or-7oh"] | list[Substance]
 
 
+# "non-kratom substance" (KCPA wording for an adulterant) names no kratom: folded to "other substance", so
+# that no kratom term is found in it (a clause about "a controlled substance" that is "nonkratom" must not
+# read as kratom scheduled).
+_NON_KRATOM = re.compile(r"\bnon ?-? ?kratom\b")
+
+
 def fold_text(text: str) -> str:
     """Lower-case and fold white space, as every rule pattern expects."""
-    return " ".join(text.lower().replace("\u2011", "-").replace("\u2013", "-").split())
+    folded = " ".join(text.lower().replace("\u2011", "-").replace("\u2013", "-").split())
+    return _NON_KRATOM.sub("other", folded) if "kratom" in folded else folded
 
 
 class RuleExample(BaseModel):
+    """A real text (with its citation) and what it reads as: `measure` and `substances` of the rule that
+    decides it, or, with `provisions`, every provision of the whole reading (clause by clause)."""
+
     model_config = ConfigDict(extra="forbid")
     text: str
     kind: NoticeKind = NoticeKind.OTHER
@@ -38,6 +48,9 @@ class Pattern(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     pattern: str
     needs: tuple[str, ...] = ()
+    first_clause: bool = Field(
+        default=False, description="searched only in a notice's first clause (its title), never in later ones"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -75,6 +88,25 @@ class MeasureRule(BaseModel):
     none: list[Pattern] = Field(default_factory=list)
     kinds: list[NoticeKind] = Field(default_factory=list)
     substances: SubstanceMode = "mentioned"
+    scope: Scope | Literal["read"] = Field(
+        default="read", description="what the provision governs; `read`: from the verbs of its clause (details.yaml)"
+    )
+    notice_only: bool = Field(
+        default=False, description="decides for a whole notice only, not for one clause of it (no-kratom-term)"
+    )
+    escalates: bool | list[str] = Field(
+        default=False,
+        description="a clause it reads may set a stricter status than the notice read whole (true), or only "
+        "than a notice read whole by the rules it names (see reading.py)",
+    )
+
+    def may_escalate(self, over: MeasureRule) -> bool:
+        """Whether a clause this rule reads may outrank, by strictness, a whole-notice reading by `over`."""
+        return self.escalates is True or (isinstance(self.escalates, list) and over.name in self.escalates)
+
+    defers: bool = Field(
+        default=False, description="its provision is dropped when another clause sets a status for the same substances"
+    )
     confidence: float = Field(ge=0, le=1)
     examples: list[RuleExample] = Field(min_length=1)
 
@@ -84,14 +116,19 @@ class MeasureRule(BaseModel):
         self._none = tuple(Search(p.pattern, p.needs) for p in self.none)
         self._all = tuple(Search(p.pattern, p.needs) for p in self.all)
         self._any = tuple(Search(p.pattern, p.needs) for p in self.any)
+        self._later = tuple(Search(p.pattern, p.needs) for p in self.any if not p.first_clause)
         # The rule fires only through one of its `any` patterns: a text with none of their needles is
         # out at once (None when some pattern declares none, and every text must be searched).
         needles = [s.needs for s in self._any]
         known = bool(needles) and all(needles)
         self._any_needles = tuple(sorted({n for ns in needles for n in ns})) if known else None
 
-    def matches(self, folded: str, kind: NoticeKind) -> str | None:
-        """The pattern that made the rule fire (for the explanation), or None."""
+    def matches(self, folded: str, kind: NoticeKind, first: bool = True) -> str | None:
+        """The pattern that made the rule fire (for the explanation), or None.
+
+        `first` says the text is a notice's first clause (or the whole notice); later clauses are not
+        searched with the patterns marked `first_clause`.
+        """
         if self.kinds and kind not in self.kinds:
             return None
         if self._any_needles is not None and not holds_one(self._any_needles, folded):
@@ -105,7 +142,7 @@ class MeasureRule(BaseModel):
                 return None
         if not self._any:
             return "(default)" if not self.all else self.all[0].pattern
-        for search in self._any:
+        for search in self._any if first else self._later:
             if search.found(folded):
                 return search.text
         return None
@@ -123,9 +160,18 @@ def substance_patterns() -> dict[Substance, tuple[re.Pattern[str], ...]]:
     return {Substance(k): tuple(re.compile(p) for p in v) for k, v in raw.items()}
 
 
+# "any synthetic alkaloid, including synthetic mitragynine, synthetic 7-hydroxymitragynine" (KCPA wording)
+# names synthetic alkaloids only: where a text speaks of synthetic alkaloids or synthetically derived
+# compounds, "synthetic <alkaloid>" is read as a synthetic, not as the natural alkaloid it imitates.
+_SYNTHETIC_TOPIC = ("synthetic alkaloid", "synthetically derived")
+_SYNTHETIC_FORM = re.compile(r"\bsynthetic(?:ally derived)? (?:7 ?-? ?hydroxymitragynine|7-?oh\b|mitragynine)")
+
+
 def substances_named(folded: str) -> list[Substance]:
     """The substances a folded text names, in vocabulary order."""
     patterns = substance_patterns()
+    if holds_one(_SYNTHETIC_TOPIC, folded):
+        folded = _SYNTHETIC_FORM.sub("synthetic alkaloid", folded)
     return [s for s in Substance if any(p.search(folded) for p in patterns.get(s, ()))]
 
 
@@ -142,10 +188,16 @@ def resolve_substances(mode: SubstanceMode, folded: str) -> list[Substance]:
     return named
 
 
-def first_match(folded: str, kind: NoticeKind) -> tuple[MeasureRule, str]:
-    """The first rule that fires on a text, and the pattern that fired."""
+def first_match(folded: str, kind: NoticeKind, first: bool = True, clause: bool = False) -> tuple[MeasureRule, str]:
+    """The first rule that fires on a text, and the pattern that fired.
+
+    `clause`: the text is one clause of a notice that names kratom, so the rules that decide only for a
+    whole notice are skipped; `first`: it is the notice's first clause (its title) or the whole notice.
+    """
     for rule in measure_rules():
-        hit = rule.matches(folded, kind)
+        if clause and rule.notice_only:
+            continue
+        hit = rule.matches(folded, kind, first)
         if hit is not None:
             return rule, hit
     raise LookupError("no measure rule matched; measures.yaml must end with a catch-all rule")

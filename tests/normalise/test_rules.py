@@ -6,6 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from regwatch.normalise.prefilter import is_plain_text
+from regwatch.normalise.reading import read
 from regwatch.normalise.rules import Pattern, first_match, fold_text, measure_rules, resolve_substances
 from regwatch.normalise.stages import classify_action, stage_rules
 
@@ -17,6 +18,12 @@ STAGE_EXAMPLES = [(rule.name, rule.stage, text) for rule in stage_rules() for te
     ("rule_name", "example"), MEASURE_EXAMPLES, ids=[f"{n}:{i}" for i, (n, _) in enumerate(MEASURE_EXAMPLES)]
 )
 def test_measure_rule_example(rule_name: str, example: object) -> None:
+    if "provisions" in example.expect:  # type: ignore[attr-defined]
+        reading = read("", example.text, example.kind)  # type: ignore[attr-defined]
+        got_provisions = [p.model_dump(mode="json", exclude_defaults=True) for p in reading.provisions]
+        assert got_provisions == example.expect["provisions"]  # type: ignore[attr-defined]
+        assert rule_name in {f.rule.name for f in reading.found}
+        return
     folded = fold_text(example.text)  # type: ignore[attr-defined]
     rule, _ = first_match(folded, example.kind)  # type: ignore[attr-defined]
     got = {"measure": rule.measure.value, "substances": [s.value for s in resolve_substances(rule.substances, folded)]}

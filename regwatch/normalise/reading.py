@@ -1,0 +1,199 @@
+"""A notice's title and text -> its provisions, clause by clause.
+
+The notice read whole (first match, as the rules were tuned) gives a base provision. Each clause
+(clauses.py) is then read with the same rules, first match wins inside it; every provision found is kept
+with the scope and detail read from its clause, except that a clause may set a stricter status than the
+base only through a rule marked `escalates` (a 7-OH cap or synthetic ban inside a consumer protection act,
+a Schedule I placement in the body of a bill titled as a regulation): descriptive clauses of news ("kratom
+is banned in six states") must not turn a report into a ban. Provisions of one measure and scope are merged
+(their substances joined, their details merged), except that a provision carrying an alkaloid cap stays
+apart from one without it: "7-OH <= 2%" is not a limit on synthetic alkaloids. A withdrawal takes back
+every provision it quotes, and a repeal the bans it quotes ("removes mitragynine from Schedule I"). The
+principal provision (models.principal: the strictest status) comes first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from regwatch.domain.models import Detail, Provision, principal
+from regwatch.domain.vocab import STATUS_MEASURES, STATUS_STRICTNESS, Measure, NoticeKind, Scope, Substance
+from regwatch.normalise.clauses import clauses
+from regwatch.normalise.details import detail_of, merge_details, scope_of
+from regwatch.normalise.rules import (
+    MeasureRule,
+    first_match,
+    fold_text,
+    measure_rules,
+    resolve_substances,
+    substances_named,
+)
+
+# Measures with a scope and limits worth reading; the others (news) govern nothing.
+_GOVERNING = (Measure.BAN, Measure.RESTRICT, Measure.REGULATE)
+# Among provisions that set no status, which leads: a withdrawal is what a notice that quotes a ban does.
+_NEWS_ORDER = (Measure.WITHDRAW, Measure.ENFORCE, Measure.PROTECT, Measure.STUDY)
+
+
+@dataclass
+class Found:
+    """One provision and the rule, pattern and clause that gave it."""
+
+    provision: Provision
+    rule: MeasureRule
+    pattern: str
+    clause: str
+    also: list[str] = field(default_factory=list)
+
+    def why(self) -> str:
+        return f"{self.rule.name}: {self.rule.description} (matched /{self.pattern}/)"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Every provision of a notice, the principal first, with the findings that gave them."""
+
+    found: list[Found]
+    taken_back: list[Found]
+
+    @property
+    def provisions(self) -> list[Provision]:
+        return [f.provision for f in self.found]
+
+    @property
+    def principal(self) -> Found:
+        return self.found[0]
+
+    @property
+    def confidence(self) -> float:
+        return self.principal.rule.confidence
+
+    def explain(self) -> str:
+        """The principal rule, then the other provisions and what a withdrawal or repeal took back."""
+        words = [self.principal.why()]
+        if len(self.found) > 1:
+            words.append("Also: " + "; ".join(f"{_short(f.provision)} ({f.rule.name})" for f in self.found[1:]) + ".")
+        if self.taken_back:
+            words.append(
+                "Taken back (quoted by a withdrawal or repeal): "
+                + "; ".join(_short(f.provision) for f in self.taken_back)
+                + "."
+            )
+        return " ".join(words)
+
+
+@lru_cache(maxsize=16384)
+def read(title: str, text: str, kind: NoticeKind) -> Reading:
+    """The provisions of a notice, read clause by clause (cached: bills share titles and summaries, and a
+    run reads many versions of one bill; callers must not mutate the reading or its provisions)."""
+    whole = fold_text(f"{title}. {text}")
+    for rule in measure_rules():
+        if rule.notice_only and (hit := rule.matches(whole, kind)) is not None:
+            substances = resolve_substances(rule.substances, whole)
+            return Reading([Found(Provision(measure=rule.measure, substances=substances), rule, hit, whole)], [])
+    named = substances_named(whole)
+    found: list[Found] = []
+    for number, clause in enumerate(clauses(title, text)):
+        folded = fold_text(clause.text)
+        rule, pattern = _clause_rule(folded, kind, number == 0)
+        if rule.measure in (Measure.UNRELATED, Measure.UNCLASSIFIED):
+            continue
+        found.append(Found(_provision(rule, folded, fold_text(clause.stem), named), rule, pattern, folded))
+    base_rule, base_pattern = first_match(whole, kind, clause=True)
+    if base_rule.measure not in (Measure.UNRELATED, Measure.UNCLASSIFIED):
+        base = Found(_provision(base_rule, whole, "", named), base_rule, base_pattern, whole)
+        found = [f for f in found if f.rule.may_escalate(base_rule) or _strictness(f) <= _strictness(base)]
+        if all(f.provision.measure is not base.provision.measure for f in found):
+            found = [base, *found]  # the clauses refine the base reading where they read its measure
+    if not found:
+        rule = measure_rules()[-1]
+        return Reading([Found(Provision(measure=rule.measure, substances=named), rule, "(default)", whole)], [])
+    merged = _merge(found)
+    kept, taken_back = _take_back(merged)
+    lead = principal([f.provision for f in kept])
+    ordered = sorted(kept, key=_order)
+    first = next(f for f in ordered if f.provision is lead or f.provision == lead)
+    return Reading([first, *(f for f in ordered if f is not first)], taken_back)
+
+
+def _strictness(f: Found) -> int:
+    status = f.provision.status
+    return STATUS_STRICTNESS[status] if status is not None else -1
+
+
+@lru_cache(maxsize=65536)
+def _clause_rule(folded: str, kind: NoticeKind, first: bool) -> tuple[MeasureRule, str]:
+    # Generated and real corpora repeat clauses ("Referred to committee", act names): each is read once.
+    return first_match(folded, kind, first=first, clause=True)
+
+
+def _provision(rule: MeasureRule, folded: str, stem: str, named: list[Substance]) -> Provision:
+    substances = resolve_substances(rule.substances, folded)
+    if not substances and rule.substances == "mentioned":
+        substances = list(named)  # a clause that names nothing speaks of what the notice names
+    if rule.measure not in _GOVERNING:
+        return Provision(measure=rule.measure, substances=substances)
+    if rule.scope != "read":
+        scope = Scope(rule.scope)
+    else:
+        scope = scope_of(folded) or (scope_of(stem) if stem else None) or Scope.ALL
+    detail = detail_of(folded)
+    if rule.measure is Measure.REGULATE:
+        detail = Detail(age=detail.age, licence=detail.licence, tax=detail.tax)
+    elif rule.measure is Measure.RESTRICT:
+        detail = Detail(cap=detail.cap)
+    else:
+        detail = Detail()
+    return Provision(measure=rule.measure, substances=substances, scope=scope, detail=detail)
+
+
+def _merge(found: list[Found]) -> list[Found]:
+    """One provision per measure, scope and cap: substances joined in vocabulary order, details merged."""
+    groups: dict[tuple[Measure, Scope, str | None], Found] = {}
+    for f in found:
+        p = f.provision
+        key = (p.measure, p.scope, p.detail.cap)
+        if key not in groups:
+            groups[key] = f
+            continue
+        lead = groups[key]
+        joined = set(lead.provision.substances) | set(p.substances)
+        lead.provision = Provision(
+            measure=p.measure,
+            substances=[s for s in Substance if s in joined],
+            scope=p.scope,
+            detail=merge_details(lead.provision.detail, p.detail),
+        )
+        lead.also.append(f.rule.name)
+    return list(groups.values())
+
+
+def _take_back(found: list[Found]) -> tuple[list[Found], list[Found]]:
+    """Drop what a withdrawal or a repeal in the same notice quotes: it is taken back, not enacted."""
+    measures = {f.provision.measure for f in found}
+    decided = {s for f in found if f.provision.status is not None and not f.rule.defers for s in f.provision.substances}
+    deferring = [f for f in found if f.rule.defers and set(f.provision.substances) <= decided]
+    found = [f for f in found if f not in deferring]
+    if Measure.WITHDRAW in measures:
+        gone = [f for f in found if f.provision.measure in STATUS_MEASURES]
+    elif Measure.UNBAN in measures:
+        freed = {s for f in found if f.provision.measure is Measure.UNBAN for s in f.provision.covers()}
+        gone = [f for f in found if f.provision.measure is Measure.BAN and freed & set(f.provision.covers())]
+    else:
+        gone = []
+    return [f for f in found if f not in gone], gone
+
+
+def _order(f: Found) -> tuple[int, int]:
+    status = f.provision.status
+    if status is not None:
+        return (0, -STATUS_STRICTNESS[status])
+    measure = f.provision.measure
+    return (1, _NEWS_ORDER.index(measure) if measure in _NEWS_ORDER else len(_NEWS_ORDER))
+
+
+def _short(p: Provision) -> str:
+    words = [p.measure.value, ",".join(s.value for s in p.substances) or "-"]
+    described = p.describe()
+    return " ".join(words) + (f" ({described})" if described else "")
