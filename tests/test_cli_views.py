@@ -164,18 +164,18 @@ def test_status_command_in_every_format(tmp_path: Path) -> None:
         "scheduled": [],
         "evidence": ["https://legis.la.gov/sb154"],
         "last_verified": None,
-        "reliability": "unverified",  # a bill read by the rules alone, from one tracker
+        "reliability": "primary",  # a legislature's own record, through Open States
         "detail": "",
-        "review": True,
+        "review": False,
     }
     printed = regwatch("status", *day, "--format", "csv").stdout.splitlines()
     assert printed[:2] == [
         "jurisdiction,substance,status,since,pending,scheduled,evidence,last_verified,reliability,detail,review",
-        "US-LA,kratom,banned,2025-08-01,,,https://legis.la.gov/sb154,,unverified,,true",
+        "US-LA,kratom,banned,2025-08-01,,,https://legis.la.gov/sb154,,primary,,false",
     ]
     table = table_rows(regwatch("status", *day, "--format", "table").stdout)
     assert table[0] == [
-        "US-LA", "kratom", "banned (under review, unverified)", "2025-08-01", "", "unverified", "", "", "",
+        "US-LA", "kratom", "banned", "2025-08-01", "", "primary", "", "", "",
     ]  # fmt: skip
 
 

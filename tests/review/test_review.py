@@ -140,7 +140,8 @@ def test_explain_cites_the_deciding_notice_and_its_source(store: Store) -> None:
         "Kentucky (US-KY), as of 2026-11-28:",
         (
             "- kratom: Regulated since 2024-07-15 under AN ACT relating to kratom and making an appropriation: kratom "
-            "products sold only to persons 21 and older (HB 1), enacted 2024-04-09. Source: apps.legislature.ky.gov "
+            "products sold only to persons 21 and older (HB 1), enacted 2024-04-09 (licence required; 21+). Source: "
+            "apps.legislature.ky.gov "
             "(primary). No proposal pending."
         ),
     ]
