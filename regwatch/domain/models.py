@@ -114,15 +114,28 @@ class Provision(Strict):
 
 
 def principal(provisions: list[Provision]) -> Provision:
-    """The provision that matters most: the strictest status it sets, then news before unrelated."""
-    return max(
-        provisions,
-        key=lambda p: (
-            p.status is not None,
-            STATUS_STRICTNESS.get(p.status, -1) if p.status else 0,
-            p.measure is not Measure.UNRELATED,
-        ),
-    )
+    """The provision that matters most: the strictest status it sets; among those that set none, the one that
+    says most (a withdrawal, then enforcement, protection, a study; an unclassified or unrelated reading last).
+    Ties keep the first given."""
+    return max(enumerate(provisions), key=lambda ip: (_weight(ip[1]), -ip[0]))[1]
+
+
+# Measures that set no status, from the most to the least telling.
+_NEWS_WEIGHT = [
+    Measure.UNRELATED,
+    Measure.UNCLASSIFIED,
+    Measure.STUDY,
+    Measure.PROTECT,
+    Measure.ENFORCE,
+    Measure.WITHDRAW,
+]
+
+
+def _weight(provision: Provision) -> tuple[int, int]:
+    status = provision.status
+    if status is not None:
+        return (1, STATUS_STRICTNESS[status])
+    return (0, _NEWS_WEIGHT.index(provision.measure))
 
 
 class Curated(Strict):
@@ -230,6 +243,7 @@ class Action(Strict):
     review: list[str] = Field(default_factory=list, description="why a person should check this reading")
     retrieved: datetime | None = None
     archive: str | None = None
+    language: str | None = Field(default=None, description="ISO 639-1 code of the text's language, when detected")
     decided: bool = Field(default=False, description="an analyst's decision replaced the rules' reading")
     members: list[str] = Field(default_factory=list, description="every notice reporting this act (one event)")
     dissent: dict[Substance, list[str]] = Field(
