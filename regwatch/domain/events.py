@@ -177,7 +177,7 @@ def merge(members: list[Action]) -> Action:
             "undated": all(m.undated for m in members),
             "effective": lead.effective or next((m.effective for m in ordered if m.effective), None),
             "published": min(m.published for m in dated),
-            "reported": all(m.reported for m in members),
+            "reported": _reported_further(members),
             "reliability": max((m.reliability for m in members), key=lambda r: r.rank),
             "members": sorted(m.notice for m in members),
             "urls": urls,
@@ -204,6 +204,14 @@ def _status_for(action: Action, substance: Substance) -> Status | None:
     """The strictest status an act's provisions give a substance (None: it sets none)."""
     statuses = [p.status for p in action.provisions if p.status is not None and substance in p.covers()]
     return max(statuses, key=STATUS_STRICTNESS.__getitem__) if statuses else None
+
+
+def _reported_further(members: list[Action]) -> bool:
+    """Whether a report carries the act further than any official document of it (a release announcing
+    the order that follows a notice of intent): the event's stage is then only reported."""
+    official = [_rank(e.stage) for m in members if not m.reported for e in m.history]
+    reported = [_rank(e.stage) for m in members if m.reported for e in m.history]
+    return bool(reported) and (not official or max(reported) > max(official))
 
 
 def _merged_history(members: list[Action]) -> list[StageEvent]:

@@ -412,3 +412,19 @@ def test_the_official_order_joins_the_release_and_raises_nothing_new() -> None:
     events = events_by_notice([release, order], date(2026, 9, 1))
     assert events["dea:release"].members == ["dea:release", "fr:order"]
     assert diff_tables(first, second, "r", date(2026, 9, 1), events, previous_as_of=date(2026, 8, 27)) == []
+
+
+def test_a_release_announcing_the_order_after_a_notice_of_intent_stays_reported_until_the_order_is_seen() -> None:
+    intent = fr_copy("federal_register", "fr:intent", identifier="2026-13580", published=date(2026, 10, 9),
+                     history=[StageEvent(date=date(2026, 10, 9), stage=Stage.PROPOSED)])  # fmt: skip
+    release = dea_release().model_copy(update={"published": date(2026, 12, 1), "effective": date(2026, 12, 1),
+        "history": [StageEvent(date=date(2026, 12, 1), stage=Stage.ENACTED),
+                    StageEvent(date=date(2026, 12, 1), stage=Stage.EFFECTIVE)]})  # fmt: skip
+    events = events_by_notice([intent, release], date(2026, 12, 2))
+    assert events["dea:release"].members == ["dea:release", "fr:intent"]
+    assert (events["dea:release"].reported, events["dea:release"].stage_on(date(2026, 12, 2))) == (
+        True,
+        Stage.EFFECTIVE,
+    )
+    row = {r.substance: r for r in fold_status([intent, release], date(2026, 12, 2))}[OH]
+    assert (row.status, row.pending) == (Status.RESTRICTED, [])
