@@ -23,6 +23,7 @@ class CdphSpider(AgencyReleaseSpider):
     jurisdiction = "US-CA"
     list_template = "div.ms-rtestate-field"
     item_links = "div.ms-rtestate-field a"
+    known_urls = ("https://www.cdph.ca.gov/Programs/OPA/Pages/NR25-024.aspx",)
     title_css = "div.ms-rtestate-field h1"
     date_css = "div.ms-rtestate-field p.news-date"
     body_css = "div.ms-rtestate-field p:not(.news-date)"
@@ -32,3 +33,5 @@ class CdphSpider(AgencyReleaseSpider):
         year = self.clock().year
         for list_year in (year, year - 1):
             yield self.first_page(LIST.format(year=list_year), callback=self.parse, cb_kwargs={"page": 1})
+        for url in self.known_urls:
+            yield self.request(url, callback=self.parse_detail)

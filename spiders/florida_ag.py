@@ -22,6 +22,9 @@ class FloridaAgSpider(AgencyReleaseSpider):
     list_template = "div.view-news-releases"
     item_links = "div.view-news-releases div.views-row h3 a"
     next_link = "li.pager__item--next a"
+    known_urls = (
+        "https://www.myfloridalegal.com/newsrelease/attorney-general-james-uthmeier-issues-emergency-rule-schedule-7-oh",
+    )
     title_css = "h1.page-title"
     date_css = "div.field--name-field-release-date time, div.field--name-field-release-date"
     body_css = "div.field--name-body p"

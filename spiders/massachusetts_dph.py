@@ -23,6 +23,7 @@ class MassachusettsDphSpider(AgencyReleaseSpider):
     list_template = "section.ma__press-listing"
     item_links = "section.ma__press-listing .ma__press-teaser__title a"
     next_link = "a.ma__pagination__next"
+    known_urls = ("https://www.mass.gov/news/dph-commissioner-orders-temporary-placement-of-kratom-in-schedule-i",)
     title_css = "h1.ma__page-header__title"
     date_css = "span.ma__press-status__date"
     body_css = "div.ma__rich-text p"

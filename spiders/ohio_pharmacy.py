@@ -22,6 +22,9 @@ class OhioPharmacySpider(AgencyReleaseSpider):
     list_template = "ul.news-list"
     item_links = "ul.news-list li.news-list__item a"
     next_link = "li.pager__item--next a"
+    known_urls = (
+        "https://www.pharmacy.ohio.gov/news/2025/12/board-adopts-emergency-rule-on-mitragynine-related-compounds",
+    )
     title_css = "h1.page-title"
     date_css = "div.news-article__date time, div.news-article__date"
     body_css = "div.news-article__body p"

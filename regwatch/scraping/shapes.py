@@ -123,6 +123,14 @@ class AgencyReleaseSpider(HtmlListDetailSpider):
     kinds: ClassVar[tuple[tuple[re.Pattern[str], NoticeKind], ...]] = ()
     identifier: ClassVar[re.Pattern[str] | None] = None
     identifier_prefix: ClassVar[str] = ""  # how the act is cited ("OAC "), so notices of one act share a key
+    # Pages fetched every run as well as through the list: the list's first pages hold only recent news, and
+    # an agency may publish nothing on kratom for months (a run that finds nothing is a broken source).
+    known_urls: ClassVar[tuple[str, ...]] = ()
+
+    def first_requests(self) -> Iterable[Request]:
+        yield from super().first_requests()
+        for url in self.known_urls:
+            yield self.request(url, callback=self.parse_detail)
 
     def parse_detail(self, response: Response) -> Iterator[dict[str, Any]]:
         """A release or notice: kept only if its paragraphs name kratom or 7-OH."""

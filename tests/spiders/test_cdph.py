@@ -13,11 +13,12 @@ from spiders.cdph import LIST, CdphSpider
 RELEASE = "https://www.cdph.ca.gov/Programs/OPA/Pages/NR25-024.aspx"
 
 
-def test_asks_this_years_list_and_last_years() -> None:
+def test_asks_this_years_list_last_years_and_the_known_release() -> None:
     assert [r.url for r in first_requests(make_spider(CdphSpider))] == [
-        LIST.format(year=2026),
+        LIST.format(year=2026),  # the test clock says 2026
         LIST.format(year=2025),
-    ]  # the test clock says 2026
+        RELEASE,
+    ]
 
 
 def test_list_follows_only_the_kratom_release() -> None:
