@@ -265,3 +265,49 @@ def clinicaltrials(first_url: str) -> list[Page]:
               "2026-02-02", "NOT_YET_RECRUITING", "United States"),
     ]  # fmt: skip
     return [(first_url, {"studies": studies})]
+
+
+def fr_filing(number: str, filed: str, publish: str, title: str, doc_type: str, docket: str) -> dict:
+    """One public-inspection filing with the `fields[]` the spider asks for (filing time made up)."""
+    slug = "-".join(title.lower().replace(":", "").replace(",", "").split())[:90]
+    return {
+        "agencies": [DEA_AGENCY], "agency_names": ["Drug Enforcement Administration"], "docket_numbers": [docket],
+        "document_number": number, "editorial_note": None, "filed_at": f"{filed}T08:45:00.000-04:00",
+        "filing_type": "regular", "html_url": f"{FR}/public-inspection/{number}/{slug}",
+        "pdf_url": f"https://public-inspection.federalregister.gov/{number}.pdf", "publication_date": publish,
+        "title": title, "type": doc_type,
+    }  # fmt: skip
+
+
+def federal_register_inspection(desk_url: str, search_url: str) -> list[Page]:
+    """The public inspection desk as it stood on 2026-07-01, when DEA filed its two notices of intent (published
+    2026-07-06, the documents of federal_register()), and the search answer listing the same two filings."""
+    filings = [
+        fr_filing(
+            "2026-13580", "2026-07-01", "2026-07-06",
+            "Schedules of Controlled Substances: Temporary Placement of 7-Hydroxymitragynine in Schedule I",
+            "Proposed Rule", "Docket No. DEA-1500",
+        ),
+        fr_filing(
+            "2026-13581", "2026-07-01", "2026-07-06",
+            "Schedules of Controlled Substances: Temporary Placement of Mitragynine Pseudoindoxyl, MGM-15, and "
+            "MGM-16 in Schedule I",
+            "Proposed Rule", "Docket No. DEA-1501",
+        ),
+    ]  # fmt: skip
+    return [(desk_url, {"count": len(filings), "results": filings}),
+            (search_url, {"count": len(filings), "total_pages": 1, "results": filings})]  # fmt: skip
+
+
+def fda_warning_letters(search_urls: list[str], letters: str) -> list[Page]:
+    """fda.gov's warning-letter DataTables answers: both searches find the 2025-06-25 letter to Shaman Botanicals,
+    LLC on 7-OH products (subject wording and MARCS-CMS number made up)."""
+    row = [
+        '<time datetime="2025-07-15T04:00:00Z">07/15/2025</time>',
+        '<time datetime="2025-06-25T04:00:00Z">06/25/2025</time>',
+        f'<a href="{letters}/shaman-botanicals-llc-709999-06252025">Shaman Botanicals, LLC</a>',
+        "Center for Food Safety and Applied Nutrition (CFSAN)",
+        "Unapproved New Drugs/Misbranded/Adulterated Dietary Supplement/7-OH",
+        "", "", "",
+    ]  # fmt: skip
+    return [(url, {"draw": 1, "recordsTotal": 3664, "recordsFiltered": 1, "data": [row]}) for url in search_urls]

@@ -26,7 +26,21 @@ import api as demo_api
 
 from regwatch.evidence.records import Archive, Capture
 from regwatch.evidence.writer import ArchiveWriter
-from spiders import clinicaltrials, congress, dea, fda, federal_register, legiscan, openstates, wikipedia
+from spiders import (
+    cdph,
+    clinicaltrials,
+    congress,
+    dea,
+    fda,
+    fda_warning_letters,
+    federal_register,
+    florida_ag,
+    legiscan,
+    massachusetts_dph,
+    ohio_pharmacy,
+    openstates,
+    wikipedia,
+)
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE.parent / "regwatch" / "data" / "demo" / "demo.warc.gz"
@@ -49,6 +63,9 @@ def pages() -> list[tuple[str, bytes, str]]:
 
     api: list[tuple[str, Any]] = []
     api += demo_api.federal_register(federal_register.FederalRegisterSpider.start_urls[0])
+    api += demo_api.federal_register_inspection(*federal_register.FederalRegisterSpider.start_urls[1:])
+    letters = "https://www.fda.gov/inspections-compliance-enforcement-and-criminal-investigations/warning-letters"
+    api += demo_api.fda_warning_letters(fda_warning_letters.FdaWarningLettersSpider.start_urls, letters)
     api += demo_api.congress(congress.RECENT)
     api += demo_api.openstates(openstates.OpenStatesSpider.start_urls[0])
     search = legiscan_url(op="getSearch", state="ALL", query="kratom", page="1")
@@ -72,6 +89,18 @@ def pages() -> list[tuple[str, bytes, str]]:
         (f"{dea.DeaSpider.list_urls[0]}?page=1", html("dea_press_list_1.html"), HTML_TYPE),
         (f"{dea_site}/2026/07/01/dea-temporarily-schedule-7-oh-and-related-substances-protect-public",
          html("dea_7oh_temporary_scheduling.html"), HTML_TYPE),
+        (f"{letters}/shaman-botanicals-llc-709999-06252025", html("fda_warning_letter_7oh.html"), HTML_TYPE),
+        # CDPH lists one page a year; the spider asks for this year's and last year's (2026 and 2025 here).
+        (cdph.LIST.format(year=2026), html("cdph_news_list_2026.html"), HTML_TYPE),
+        (cdph.LIST.format(year=2025), html("cdph_news_list_2025.html"), HTML_TYPE),
+        (cdph.CdphSpider.known_urls[0], html("cdph_kratom_7oh_illegal.html"), HTML_TYPE),
+        (ohio_pharmacy.OhioPharmacySpider.list_urls[0], html("ohio_pharmacy_news_list.html"), HTML_TYPE),
+        (ohio_pharmacy.OhioPharmacySpider.known_urls[0], html("ohio_pharmacy_emergency_rule.html"), HTML_TYPE),
+        (florida_ag.FloridaAgSpider.list_urls[0], html("florida_ag_news_list.html"), HTML_TYPE),
+        (florida_ag.FloridaAgSpider.known_urls[0], html("florida_ag_emergency_rule_7oh.html"), HTML_TYPE),
+        (massachusetts_dph.MassachusettsDphSpider.list_urls[0], html("massachusetts_dph_news_list.html"), HTML_TYPE),
+        (massachusetts_dph.MassachusettsDphSpider.known_urls[0], html("massachusetts_dph_order_kratom.html"),
+         HTML_TYPE),
     ]  # fmt: skip
     return found
 

@@ -1,18 +1,22 @@
 """Base spiders per source shape, so each source is a few declarative lines plus its field mapping:
-a paginated JSON API, an HTML list of links to detail pages, and a MediaWiki parse-API section."""
+a paginated JSON API, an HTML list of links to detail pages (and, on it, an agency's list of releases or
+rule notices read by selectors alone), and a MediaWiki parse-API section."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from datetime import date
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 from scrapy import Request
 from scrapy.http import Response
 
+from regwatch.domain.vocab import NoticeKind
+from regwatch.scraping.html import kratom_text, page_date, paragraphs
 from regwatch.scraping.spider import RegwatchSpider
-from regwatch.scraping.text import clean, mentions_kratom
+from regwatch.scraping.text import clean, excerpt, mentions_kratom
 
 
 class JsonApiSpider(RegwatchSpider):
@@ -100,6 +104,77 @@ class HtmlListDetailSpider(RegwatchSpider):
 
     def parse_detail(self, response: Response) -> Iterator[dict[str, Any]]:
         raise NotImplementedError
+
+
+class AgencyReleaseSpider(HtmlListDetailSpider):
+    """An agency's list of news releases or rule notices whose pages are read by selectors alone: a source
+    is its URLs, its selectors, its jurisdiction and how a page's words decide its kind.
+
+    `kinds` is read top to bottom against the page title, then its kratom text: the first pattern found
+    gives the kind, else `default_kind`. `identifier` finds the citation of the act a page makes or
+    announces (a rule number); a release gets none, since a release number names no legal act.
+    """
+
+    jurisdiction: ClassVar[str] = ""
+    title_css: ClassVar[str] = ""  # the release's title; the detail template too unless one is set
+    date_css: ClassVar[str] = ""  # elements whose text (or `datetime` attribute) is the published date
+    body_css: ClassVar[str] = ""  # the paragraphs of the release
+    default_kind: ClassVar[NoticeKind] = NoticeKind.PRESS_RELEASE
+    kinds: ClassVar[tuple[tuple[re.Pattern[str], NoticeKind], ...]] = ()
+    identifier: ClassVar[re.Pattern[str] | None] = None
+    identifier_prefix: ClassVar[str] = ""  # how the act is cited ("OAC "), so notices of one act share a key
+    # Pages fetched every run as well as through the list: the list's first pages hold only recent news, and
+    # an agency may publish nothing on kratom for months (a run that finds nothing is a broken source).
+    known_urls: ClassVar[tuple[str, ...]] = ()
+
+    def first_requests(self) -> Iterable[Request]:
+        yield from super().first_requests()
+        for url in self.known_urls:
+            yield self.request(url, callback=self.parse_detail)
+
+    def parse_detail(self, response: Response) -> Iterator[dict[str, Any]]:
+        """A release or notice: kept only if its paragraphs name kratom or 7-OH."""
+        if not self.template_ok(response, self.detail_template or self.title_css):
+            return
+        body = paragraphs(response.css(self.body_css))
+        text = kratom_text(body)
+        if not text:
+            self.logger.debug("not about kratom: %s", self.live_url(response))
+            return
+        published = page_date(response.css(self.date_css))
+        if published is None:
+            self.layout_error(response, f"no date in {self.date_css!r}")
+            return
+        title = clean(" ".join(response.css(f"{self.title_css} ::text").getall()))
+        yield self.notice(
+            response,
+            kind=self.kind_of(title, text),
+            jurisdiction=self.jurisdiction,
+            title=excerpt(title, 300),
+            text=text,
+            published=published.isoformat(),
+            identifier=self.identifier_of(f"{title} {text}"),
+            effective=self.effective_of(published, " ".join(body)),
+        )
+
+    def kind_of(self, title: str, text: str) -> NoticeKind:
+        """The kind the page's own words give it: the title decides before the text."""
+        for words in (title, text):
+            for pattern, kind in self.kinds:
+                if pattern.search(words):
+                    return kind
+        return self.default_kind
+
+    def effective_of(self, published: date, page_text: str) -> str | None:
+        """The day the act takes effect when the source's own law fixes it from publication (`page_text`
+        is every paragraph, not only the kratom ones); None leaves it to the normaliser, which reads
+        effective dates written in the text."""
+        return None
+
+    def identifier_of(self, text: str) -> str | None:
+        """The citation of the act, as `identifier_prefix` + the first match of `identifier`."""
+        match = self.identifier.search(text) if self.identifier else None
+        return f"{self.identifier_prefix}{match.group(0)}" if match else None
 
 
 class MediaWikiSpider(RegwatchSpider):

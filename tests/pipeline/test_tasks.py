@@ -60,7 +60,7 @@ def test_digest_due(cadence: Cadence, last_sent: datetime | None, due: bool) -> 
 def test_plan_sources_defaults_to_every_spider_and_checks_names() -> None:
     assert tasks.plan_sources(None) == list(spider_names())
     assert tasks.plan_sources(["dea", "fda", "dea"], replay="demo") == ["dea", "fda"]
-    with pytest.raises(BadInput, match="unknown source.*'fbi'.*the spiders are: clinicaltrials, congress"):
+    with pytest.raises(BadInput, match="unknown source.*'fbi'.*the spiders are: cdph, clinicaltrials, congress"):
         tasks.plan_sources(["dea", "fbi"])
     with pytest.raises(BadInput, match="no-such.warc"):
         tasks.plan_sources(None, replay="/no-such.warc")

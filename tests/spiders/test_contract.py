@@ -26,7 +26,12 @@ KEYS = {name: settings.api_key_variable(name) for name in keyed_sources()}
 def routes(name: str) -> list[tuple[str, Path]]:
     """URL pattern -> fixture file, per spider (first match wins; other URLs get no answer)."""
     table = {
-        "federal_register": [("page=2", "documents_kratom_page2.json"), ("documents.json", "documents_kratom.json")],
+        "federal_register": [
+            ("public-inspection-documents/current.json", "public_inspection_current.json"),
+            (r"public-inspection-documents\.json\?", "public_inspection_search.json"),
+            ("page=2", "documents_kratom_page2.json"),
+            ("/documents.json", "documents_kratom.json"),
+        ],
         "fda": [
             ("fda-and-kratom$", "fda_and_kratom.html"),
             ("importalert_1137", "import_alert_54_15.html"),
@@ -52,6 +57,23 @@ def routes(name: str) -> list[tuple[str, Path]]:
             ("section=3", "section_legal_status.json"),
             ("prop=revisions", "revision.json"),
         ],
+        "fda_warning_letters": [
+            ("search_api_fulltext=kratom", "listing_kratom.json"),
+            ("search_api_fulltext=7-hydroxymitragynine", "listing_7oh.json"),
+            ("shaman-botanicals-llc", "letter_7oh.html"),
+            ("example-botanicals-inc", "letter_unrelated.html"),
+        ],
+        "cdph": [
+            ("New-Release-2025", "news_list_2025.html"),
+            ("New-Release-2026", "news_list_2026.html"),
+            ("NR25-024", "release_kratom.html"),
+        ],
+        "ohio_pharmacy": [("emergency-rule-on-mitragynine", "emergency_rule.html"), ("/news$", "news_list.html")],
+        "florida_ag": [
+            ("emergency-rule-schedule-7-oh", "emergency_rule_7oh.html"),
+            ("/newsrelease$", "news_list.html"),
+        ],
+        "massachusetts_dph": [("temporary-placement-of-kratom", "order_kratom.html"), ("/news$", "news_list.html")],
         "clinicaltrials": [("pageToken=", "studies_kratom_page2.json"), (r"/studies\?", "studies_kratom.json")],
     }
     return [(pattern, fixture(name, file)) for pattern, file in table[name]]
