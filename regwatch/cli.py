@@ -126,7 +126,7 @@ def classify(file: Annotated[Path, typer.Argument(help="JSON Lines file, one Not
                     "confidence": action.confidence,
                     "rule": action.rule,
                     "provisions": [p.model_dump(mode="json") for p in action.provisions],
-                    "language": None,
+                    "language": action.language,
                     "review": bool(action.review),
                 }
             )

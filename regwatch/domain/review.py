@@ -120,27 +120,27 @@ def _history(action: Action, decision: Decision) -> list[StageEvent]:
 
 
 def review_queue(actions: Iterable[Action], rows: Iterable[StatusRow]) -> list[ReviewItem]:
-    """Open review items, most consequential first: conflicts, then unclassified texts, unverified evidence
-    deciding a cell, and low-confidence readings; within each, readings that would ban or restrict first."""
+    """Open review items, one per notice, most consequential first: conflicts, then unclassified texts,
+    unverified evidence, and low-confidence readings; within each, readings that would ban or restrict first."""
     by_notice = {a.notice: a for a in actions}
-    items: dict[tuple[str, ReviewReason], ReviewItem] = {}
+    items: dict[str, ReviewItem] = {}
 
     def add(action: Action, reason: ReviewReason) -> None:
-        items.setdefault((action.notice, reason), _item(action, reason))
+        items.setdefault(action.notice, _item(action, reason))
 
     for row in rows:
         for notice in row.conflict:
             if notice in by_notice and not by_notice[notice].decided:
                 add(by_notice[notice], ReviewReason.CONFLICT)
-        deciding = by_notice.get(row.deciding or "")
-        if deciding is not None and deciding.reliability is Reliability.UNVERIFIED and not deciding.decided:
-            add(deciding, ReviewReason.UNVERIFIED)
     for action in by_notice.values():
-        if action.decided:
+        if action.decided or action.measure is Measure.UNRELATED:
             continue
         if action.measure is Measure.UNCLASSIFIED:
             add(action, ReviewReason.UNCLASSIFIED)
-        elif action.measure is not Measure.UNRELATED and action.confidence < LOW_CONFIDENCE:
+        elif action.reliability is Reliability.UNVERIFIED:
+            add(action, ReviewReason.UNVERIFIED)
+        elif action.confidence < LOW_CONFIDENCE and not action.rule.startswith("baseline:"):
+            # A curated fact's confidence follows its reliability: unverified ones are listed as such above.
             add(action, ReviewReason.LOW_CONFIDENCE)
     return sorted(items.values(), key=_consequence)
 
