@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from regwatch.domain import jurisdictions
+from regwatch.domain.explain import explain
 from regwatch.domain.models import Action, Change, SourceHealth, StatusRow
 from regwatch.domain.moves import Move, conflict_moves, pending_moves, scheduled_moves, status_moves
 from regwatch.domain.vocab import ChangeKind, Measure, Severity, Status, Substance
 
 # A ban or restriction taking effect within this window is critical (docs/vocabulary.md, Severities).
 IMMINENT = timedelta(days=30)
+_CELL_KINDS = (ChangeKind.STATUS_CHANGED, ChangeKind.STATUS_CORRECTED, ChangeKind.CONFLICT)
 _NEWS_MEASURES = (Measure.ENFORCE, Measure.STUDY, Measure.PROTECT, Measure.WITHDRAW)
 
 
@@ -92,6 +94,7 @@ def _change(moves: list[Move], run: str, as_of: date, actions: dict[str, Action]
         evidence=evidence,
         reliability=action.reliability if action is not None else lead.row.reliability,
         reported=reported,
+        explanation=explain(lead.row, actions) if lead.kind in _CELL_KINDS else "",
     )
 
 

@@ -331,6 +331,7 @@ class Change(Strict):
     evidence: list[str] = Field(default_factory=list)
     reliability: Reliability | None = None
     reported: bool = Field(default=False, description="reported; the official text not yet seen")
+    explanation: str = Field(default="", description="why the cell now says what it says, with its source")
 
     @model_validator(mode="after")
     def _substances(self) -> Change:

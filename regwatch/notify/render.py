@@ -70,6 +70,7 @@ class Item:
     new_status: str
     effective: str
     summary: str
+    why: str  # the cell's explanation with its source (regwatch explain), or ""
     links: list[str]  # http(s) evidence: rendered as links
     other_evidence: list[str]  # anything else (archive ids, odd schemes): rendered as text
 
@@ -112,6 +113,7 @@ def item(change: Change) -> Item:
         new_status=change.new_status.value if change.new_status else "",
         effective=change.effective.isoformat() if change.effective else "",
         summary=one_line(change.summary),
+        why=one_line(change.explanation),
         links=[link for e in evidence if (link := web_url(e))],
         other_evidence=[e for e in evidence if web_url(e) is None],
     )

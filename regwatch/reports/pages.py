@@ -7,6 +7,7 @@ from datetime import date
 from urllib.parse import quote
 
 from regwatch.domain import jurisdictions
+from regwatch.domain.explain import explain
 from regwatch.domain.models import Action, Change, SourceHealth, StatusRow
 from regwatch.domain.vocab import Measure, Substance
 
@@ -37,6 +38,7 @@ class JurisdictionPage:
     sources: list[Action]
     evidence_only: list[str]
     failed: list[SourceHealth]
+    why: list[tuple[Substance, str]]  # each row explained in words, with its source (domain/explain.py)
 
 
 def page_name(code: str) -> str:
@@ -81,11 +83,16 @@ def jurisdiction_pages(
     changes: list[Change],
     actions: list[Action],
     health: list[SourceHealth],
+    events: dict[str, Action] | None = None,
 ) -> list[JurisdictionPage]:
-    """A page for every code given and every jurisdiction that has a row, a change or an action."""
+    """A page for every code given and every jurisdiction that has a row, a change or an action.
+
+    `events` maps notice ids to their events (domain/status.events_by_notice), for the explanations.
+    """
     every = set(codes) | {r.jurisdiction for r in rows} | {a.jurisdiction for a in actions}
     every |= {c.jurisdiction for c in changes if c.jurisdiction}
-    return [_page(code, every, rows, changes, actions, health) for code in sorted(every)]
+    known = events if events is not None else {a.notice: a for a in actions}
+    return [_page(code, every, rows, changes, actions, health, known) for code in sorted(every)]
 
 
 def _page(
@@ -95,6 +102,7 @@ def _page(
     changes: list[Change],
     actions: list[Action],
     health: list[SourceHealth],
+    events: dict[str, Action],
 ) -> JurisdictionPage:
     own = [a for a in actions if a.jurisdiction == code]
     own_rows = sorted((r for r in rows if r.jurisdiction == code), key=lambda r: list(Substance).index(r.substance))
@@ -113,6 +121,7 @@ def _page(
         sources=sorted(own, key=lambda a: (a.source, a.published, a.notice)),
         evidence_only=evidence_only,
         failed=[h for h in health if not h.ok and not h.skipped and _covers(h, code)],
+        why=[(r.substance, explain(r, events)) for r in own_rows],
     )
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from regwatch import settings
 from regwatch.domain.changes import most_severe_first
 from regwatch.domain.models import Action, Change, Run, StatusRow
+from regwatch.domain.status import events_by_notice
 from regwatch.reports import sections, tilemap, words
 from regwatch.reports.feed import render_feed
 from regwatch.reports.pages import PAGES_DIR, jurisdiction_pages, page_name
@@ -88,7 +89,8 @@ def render_files(
         "index.html": render_index(run, rows, ordered, actions, horizon),
         "feed.xml": render_feed(run, ordered, base_url),
     }
-    for page in jurisdiction_pages(list(tilemap.GRID), rows, ordered, actions, run.health):
+    events = events_by_notice(actions, run.as_of)
+    for page in jurisdiction_pages(list(tilemap.GRID), rows, ordered, actions, run.health, events):
         files[f"{PAGES_DIR}/{page_name(page.code)}"] = render_page(run, page, actions, archive_url)
     return files
 

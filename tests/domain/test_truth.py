@@ -220,6 +220,9 @@ def test_one_event_that_moves_three_substances_is_one_change() -> None:
             "Kansas bans kratom and its alkaloids from 2026-07-01 (was legal)",
         )
     ]
+    assert changes[0].explanation == (
+        "Banned since 2026-07-01 under Act ks, enacted 2026-04-01. Source: example.org (primary). No proposal pending."
+    )
 
 
 def test_a_second_run_alerts_nothing_that_was_already_in_force() -> None:

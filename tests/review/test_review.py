@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +17,8 @@ from regwatch.cli import app
 from regwatch.domain.models import Notice
 from regwatch.domain.vocab import ChangeKind, Severity, Status
 from regwatch.errors import BadInput
-from regwatch.pipeline.steps import publish
+from regwatch.notify.render import item
+from regwatch.pipeline.steps import publish, run_pipeline
 from regwatch.store import Store
 
 runner = CliRunner()
@@ -145,3 +147,13 @@ def test_explain_cites_the_deciding_notice_and_its_source(store: Store) -> None:
             "(primary). No proposal pending."
         ),
     ]
+
+
+def test_reports_and_digests_explain_each_cell(store: Store, tmp_path: Path) -> None:
+    publish(store, date(2024, 1, 1))
+    outcome = run_pipeline(store, TODAY, reports_dir=tmp_path)
+    [change] = [c for c in outcome.changes if c.kind is ChangeKind.STATUS_CHANGED]
+    assert change.explanation.startswith("Regulated since 2024-07-15 under AN ACT relating to kratom")
+    assert item(change).why == change.explanation
+    page = (tmp_path / TODAY.isoformat() / "j" / "US-KY.html").read_text(encoding="utf-8")
+    assert "<strong>kratom</strong>: Regulated since 2024-07-15 under AN ACT relating to kratom" in page
