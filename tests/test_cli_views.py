@@ -226,6 +226,7 @@ def test_changes_command_lists_substances_reliability_and_reported() -> None:
         "evidence": ["https://example.org/ky"],
         "reliability": "secondary",
         "reported": True,
+        "explanation": "",
     }
     assert list(csv.DictReader(io.StringIO(regwatch("changes", "--format", "csv").stdout))) == [
         {

@@ -100,8 +100,9 @@ def test_a_list_page_with_20000_links_stops_at_the_request_cap(tmp_path: Path) -
     server = GeneratingServer(routes={LIST_PAGE: [ok(page, HTML)]})
     health = crawl("dea", server, tmp_path)
     cap = scrapy_settings.CLOSESPIDER_PAGECOUNT
-    # A few requests already in flight when the cap is reached still complete.
-    assert cap <= len(server.seen) <= cap + 10, len(server.seen)
+    # Requests already scheduled when the cap is reached still complete: on a loaded 2-core machine the
+    # close takes effect up to a few dozen responses late (1014 seen). Without the cap it would be 20,000.
+    assert cap <= len(server.seen) <= cap + 50, len(server.seen)
     assert not health.ok
     assert f"stopped after {cap} responses" in health.message and "CLOSESPIDER_PAGECOUNT" in health.message, (
         health.message
