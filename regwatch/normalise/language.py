@@ -10,21 +10,77 @@ Callers detect only texts that name kratom in some script (classify.py): most no
 
 from __future__ import annotations
 
+import re
 from functools import cache, lru_cache
 
 from lingua import IsoCode639_1, LanguageDetector, LanguageDetectorBuilder
 
 # The languages lingua chooses among (Latin and Cyrillic scripts; the others are told by their script).
 # Norwegian is Bokmål or Nynorsk in lingua, reported as "nb"/"nn".
-DETECTED = (
-    "en ms id vi da sv nb nn fi de nl fr pl lt lv et ro it es pt cs sk is hu tr ru uk".split()
-)
+DETECTED = [
+    "en",
+    "ms",
+    "id",
+    "vi",
+    "da",
+    "sv",
+    "nb",
+    "nn",
+    "fi",
+    "de",
+    "nl",
+    "fr",
+    "pl",
+    "lt",
+    "lv",
+    "et",
+    "ro",
+    "it",
+    "es",
+    "pt",
+    "cs",
+    "sk",
+    "is",
+    "hu",
+    "tr",
+    "ru",
+    "uk",
+]
 ENGLISH = "en"
 # How much text the detector reads: the title and the opening lines decide; longer texts only cost time.
 SAMPLE = 600
 # A Latin-script reading less sure than this stays English: the English rules are the broadest, and a
 # short English title misread as Dutch would lose them.
 MIN_CONFIDENCE = 0.5
+
+# English function words. A Latin-script text where they make a good share of the words is English, and
+# lingua is not asked: it would load every Latin language's models (hundreds of MB) to say so, for the
+# English notices that are nearly all of them. No other watched language writes these words.
+_ENGLISH_WORDS = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "is",
+        "are",
+        "for",
+        "that",
+        "with",
+        "by",
+        "on",
+        "from",
+        "this",
+        "which",
+        "be",
+        "has",
+        "have",
+        "was",
+        "were",
+    ]
+)
+_WORD = re.compile(r"[a-z]+")
+ENGLISH_SHARE = 0.1
 
 # Unicode ranges whose script names one language among those watched.
 _SCRIPTS = (
@@ -71,7 +127,16 @@ def detect(text: str) -> str:
     script = by_script(sample)
     if script is not None:
         return script
+    if looks_english(sample):
+        return ENGLISH
     values = detector().compute_language_confidence_values(sample)
     if not values or values[0].value < MIN_CONFIDENCE:
         return ENGLISH
     return values[0].language.iso_code_639_1.name.lower()
+
+
+def looks_english(sample: str) -> bool:
+    """Whether English function words make at least ENGLISH_SHARE of a text's words (three at least)."""
+    words = _WORD.findall(sample.lower())
+    hits = sum(1 for w in words if w in _ENGLISH_WORDS)
+    return hits >= 3 and hits >= ENGLISH_SHARE * len(words)
