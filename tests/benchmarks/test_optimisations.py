@@ -31,9 +31,7 @@ from regwatch.normalise.rules import Pattern, all_rules, first_match, fold_text,
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 # Every pattern of measures.yaml and languages/*.yaml that declares its needs, once each.
-DECLARED = list(
-    {p.pattern: p for rule in all_rules() for p in (*rule.none, *rule.all, *rule.any) if p.needs}.values()
-)
+DECLARED = list({p.pattern: p for rule in all_rules() for p in (*rule.none, *rule.all, *rule.any) if p.needs}.values())
 
 
 @cache

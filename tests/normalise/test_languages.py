@@ -15,7 +15,9 @@ EXAMPLES = [
 ]
 
 
-@pytest.mark.parametrize(("code", "rule_name", "example"), EXAMPLES, ids=[f"{c}:{n}:{i}" for i, (c, n, _) in enumerate(EXAMPLES)])
+@pytest.mark.parametrize(
+    ("code", "rule_name", "example"), EXAMPLES, ids=[f"{c}:{n}:{i}" for i, (c, n, _) in enumerate(EXAMPLES)]
+)
 def test_language_rule_example(code: str, rule_name: str, example: object) -> None:
     assert example.source and example.source.startswith("http")  # type: ignore[attr-defined]
     reading = read("", example.text, example.kind, code)  # type: ignore[attr-defined]
@@ -24,7 +26,9 @@ def test_language_rule_example(code: str, rule_name: str, example: object) -> No
     assert (found.rule.name, got) == (rule_name, example.expect)  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize(("code", "rule_name", "example"), EXAMPLES, ids=[f"{c}:{n}:{i}" for i, (c, n, _) in enumerate(EXAMPLES)])
+@pytest.mark.parametrize(
+    ("code", "rule_name", "example"), EXAMPLES, ids=[f"{c}:{n}:{i}" for i, (c, n, _) in enumerate(EXAMPLES)]
+)
 def test_language_examples_are_detected_in_their_language(code: str, rule_name: str, example: object) -> None:
     assert names_kratom(fold_text(example.text))  # type: ignore[attr-defined]
     assert detect(example.text) == code  # type: ignore[attr-defined]
@@ -77,7 +81,9 @@ def test_a_script_names_its_language_alone(text: str, code: str | None) -> None:
 def test_a_language_without_rules_abstains() -> None:
     # German has names but no rule yet: a German text naming kratom is unclassified (review), not guessed
     # by the English rules.
-    reading = read("Kratom – Drogenhandel in rechtlicher Grauzone", "Kratom ist in Deutschland legal.", NoticeKind.OTHER, "de")
+    reading = read(
+        "Kratom – Drogenhandel in rechtlicher Grauzone", "Kratom ist in Deutschland legal.", NoticeKind.OTHER, "de"
+    )
     assert reading.principal.provision.measure is Measure.UNCLASSIFIED
     assert reading.principal.provision.substances == [Substance.KRATOM]
 
