@@ -13,8 +13,9 @@ from regwatch.domain.models import Action, Notice, Provision, StageEvent, princi
 from regwatch.domain.vocab import IN_FORCE_STAGES, STATUS_MEASURES, Measure, NoticeKind, Reliability, Stage, Substance
 from regwatch.normalise.dates import effective_date
 from regwatch.normalise.details import reported_stage
+from regwatch.normalise.language import detect
 from regwatch.normalise.reading import read
-from regwatch.normalise.rules import fold_text
+from regwatch.normalise.rules import fold_text, names_kratom
 from regwatch.normalise.stages import history_from_actions
 
 CURATED_CONFIDENCE = {Reliability.PRIMARY: 0.95, Reliability.SECONDARY: 0.8, Reliability.UNVERIFIED: 0.55}
@@ -61,7 +62,9 @@ def classify(notice: Notice) -> Action:
     if notice.curated is not None:
         return _from_curated(notice)
     folded = fold_text(f"{notice.title}. {notice.text}")
-    reading = read(notice.title, notice.text, notice.kind)
+    # The language is detected only where kratom is named in some script: the rest is unrelated in any tongue.
+    language = detect(f"{notice.title}. {notice.text}") if names_kratom(folded) else None
+    reading = read(notice.title, notice.text, notice.kind, language or "en")
     lead = reading.principal.provision
     binding = not (notice.kind is NoticeKind.RESOLUTION or _URGES.search(fold_text(notice.title)))
     effective = notice.effective or effective_date(folded)
@@ -84,6 +87,7 @@ def classify(notice: Notice) -> Action:
         confidence=confidence,
         rule=rule,
         review=_review(notice, effective, lead.measure, confidence),
+        language=language,
     )
 
 

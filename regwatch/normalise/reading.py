@@ -25,6 +25,7 @@ from regwatch.normalise.rules import (
     MeasureRule,
     first_match,
     fold_text,
+    language_rules,
     measure_rules,
     resolve_substances,
     substances_named,
@@ -83,10 +84,17 @@ class Reading:
         return " ".join(words)
 
 
+ENGLISH = "en"
+
+
 @lru_cache(maxsize=16384)
-def read(title: str, text: str, kind: NoticeKind) -> Reading:
+def read(title: str, text: str, kind: NoticeKind, language: str = ENGLISH) -> Reading:
     """The provisions of a notice, read clause by clause (cached: bills share titles and summaries, and a
-    run reads many versions of one bill; callers must not mutate the reading or its provisions)."""
+    run reads many versions of one bill; callers must not mutate the reading or its provisions).
+
+    A text in another language is read by that language's rules (`read_in`), not by the English ones."""
+    if language != ENGLISH:
+        return read_in(language, title, text, kind)
     whole = fold_text(f"{title}. {text}")
     for rule in measure_rules():
         if rule.notice_only and (hit := rule.matches(whole, kind)) is not None:
@@ -115,6 +123,27 @@ def read(title: str, text: str, kind: NoticeKind) -> Reading:
     ordered = sorted(kept, key=_order)
     first = next(f for f in ordered if f.provision is lead or f.provision == lead)
     return Reading([first, *(f for f in ordered if f is not first)], taken_back)
+
+
+def read_in(language: str, title: str, text: str, kind: NoticeKind) -> Reading:
+    """A notice in `language` read whole by that language's rules (languages/<code>.yaml), first match wins.
+
+    When none fires, or the language has no rules, the reading is `unclassified` (it goes to review): the
+    English rules are not tried on it, since an English word inside a foreign text ("7-Hydroxymitragynine",
+    a quoted title) says nothing of what the foreign sentence around it does.
+    """
+    whole = fold_text(f"{title}. {text}")
+    named = substances_named(whole)
+    if not named:  # names nothing of kratom in any script: unrelated, as in English
+        rule = measure_rules()[0]
+        return Reading([Found(Provision(measure=rule.measure, substances=[]), rule, "(no kratom term)", whole)], [])
+    for rule in language_rules(language):
+        hit = rule.matches(whole, kind)
+        if hit is not None:
+            return Reading([Found(_provision(rule, whole, "", named), rule, hit, whole)], [])
+    catch = measure_rules()[-1]
+    why = f"(no {language} rule matched)"
+    return Reading([Found(Provision(measure=catch.measure, substances=named), catch, why, whole)], [])
 
 
 def _strictness(f: Found) -> int:

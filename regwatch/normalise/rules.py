@@ -36,6 +36,7 @@ class RuleExample(BaseModel):
     text: str
     kind: NoticeKind = NoticeKind.OTHER
     expect: dict[str, object]
+    source: str | None = Field(default=None, description="where the text was read (URL); required in languages/")
 
 
 class Pattern(BaseModel):
@@ -156,8 +157,75 @@ def measure_rules() -> tuple[MeasureRule, ...]:
 
 @cache
 def substance_patterns() -> dict[Substance, tuple[re.Pattern[str], ...]]:
+    """Per substance, the patterns that name it: substances.yaml (English and Latin names), then each
+    language's own names (languages/*.yaml), as one alternation per language."""
     raw = yaml.safe_load(_rules_file("substances.yaml"))
-    return {Substance(k): tuple(re.compile(p) for p in v) for k, v in raw.items()}
+    patterns = {Substance(k): [re.compile(p) for p in v] for k, v in raw.items()}
+    for table in language_tables().values():
+        for substance, names in table.names.items():
+            if names:
+                patterns.setdefault(substance, []).append(re.compile("|".join(f"(?:{n})" for n in names)))
+    return {s: tuple(ps) for s, ps in patterns.items()}
+
+
+class LanguageRules(BaseModel):
+    """One language's data (languages/<code>.yaml): kratom's names in it, and rules for its texts.
+
+    A text in this language is read whole (not clause by clause: Thai, Japanese and Chinese mark no word
+    boundaries, and their sentences do not end as English ones do) by these rules, first match wins; when
+    none fires it is `unclassified` and goes to review, never read by the English rules.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    language: str = Field(pattern=r"^[a-z]{2}$")
+    name: str
+    names: dict[Substance, list[str]] = Field(default_factory=dict)
+    rules: list[MeasureRule] = Field(default_factory=list)
+
+    @field_validator("names")
+    @classmethod
+    def _names_compile(cls, names: dict[Substance, list[str]]) -> dict[Substance, list[str]]:
+        for substance, patterns in names.items():
+            for pattern in patterns:
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    raise ValueError(f"{substance.value} name {pattern!r} is not a regular expression: {exc}") from exc
+        return names
+
+
+# Codes lingua reports that share one rules file.
+LANGUAGE_ALIASES = {"nn": "nb", "no": "nb"}
+
+
+@cache
+def language_tables() -> dict[str, LanguageRules]:
+    """Every language's table, by ISO 639-1 code."""
+    folder = resources.files("regwatch.data.rules").joinpath("languages")
+    tables = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yaml"):
+            table = LanguageRules.model_validate(yaml.safe_load(entry.read_text(encoding="utf-8")))
+            if entry.name != f"{table.language}.yaml":
+                raise ValueError(f"languages/{entry.name} declares language {table.language}")
+            tables[table.language] = table
+    return tables
+
+
+def language_rules(code: str) -> tuple[MeasureRule, ...]:
+    """The rules for texts in language `code` (empty when it has none)."""
+    table = language_tables().get(LANGUAGE_ALIASES.get(code, code))
+    return tuple(table.rules) if table else ()
+
+
+def all_rules() -> tuple[MeasureRule, ...]:
+    """The English rules, then every language's."""
+    return (*measure_rules(), *(r for t in language_tables().values() for r in t.rules))
+
+
+def names_kratom(folded: str) -> bool:
+    """Whether a folded text names kratom or one of its alkaloids, in any language watched."""
+    return measure_rules()[0].matches(folded, NoticeKind.OTHER) is None
 
 
 # "any synthetic alkaloid, including synthetic mitragynine, synthetic 7-hydroxymitragynine" (KCPA wording)

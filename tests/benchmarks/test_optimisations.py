@@ -3,6 +3,7 @@ replaced (kept here as the reference), on generated and random inputs."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, timedelta
 from functools import cache
@@ -26,21 +27,22 @@ from regwatch.domain.vocab import (
     Substance,
 )
 from regwatch.normalise.prefilter import Search, holds_one, is_plain_text
-from regwatch.normalise.rules import Pattern, first_match, fold_text, measure_rules
+from regwatch.normalise.rules import Pattern, all_rules, first_match, fold_text, measure_rules
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-# Every pattern of measures.yaml that declares its needs, once each.
-DECLARED = list(
-    {p.pattern: p for rule in measure_rules() for p in (*rule.none, *rule.all, *rule.any) if p.needs}.values()
-)
+# Every pattern of measures.yaml and languages/*.yaml that declares its needs, once each.
+DECLARED = list({p.pattern: p for rule in all_rules() for p in (*rule.none, *rule.all, *rule.any) if p.needs}.values())
 
 
 @cache
 def _texts() -> tuple[tuple[str, NoticeKind], ...]:
     """Folded texts and their kinds: every rule example, every text of tests/data, and generated notices."""
-    texts = [(fold_text(ex.text), ex.kind) for rule in measure_rules() for ex in rule.examples]
+    texts = [(fold_text(ex.text), ex.kind) for rule in all_rules() for ex in rule.examples]
     for corpus in sorted(DATA.glob("classification_*.yaml")):
         items = yaml.safe_load(corpus.read_text(encoding="utf-8"))
+        texts += [(fold_text(f"{i['title']}. {i['text']}"), NoticeKind(i["kind"])) for i in items]
+    for corpus in sorted(DATA.glob("classification_*.jsonl")):
+        items = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
         texts += [(fold_text(f"{i['title']}. {i['text']}"), NoticeKind(i["kind"])) for i in items]
     texts += [(fold_text(f"{n.title}. {n.text}"), n.kind) for n in Corpus(5).notices(400)]
     return tuple(texts)
@@ -82,7 +84,7 @@ def test_a_wrong_declaration_is_caught() -> None:
 
 def test_a_text_without_a_rules_needles_matches_none_of_its_patterns() -> None:
     ruled_out = 0
-    for rule in measure_rules():
+    for rule in all_rules():
         needles = [Search(p.pattern, p.needs).needs for p in rule.any]
         if not rule.any or () in needles:
             continue  # the rule is searched in every text

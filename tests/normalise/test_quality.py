@@ -16,21 +16,25 @@ import pytest
 import yaml
 
 from regwatch.domain.vocab import NoticeKind
+from regwatch.normalise.language import detect
 from regwatch.normalise.reading import read
+from regwatch.normalise.rules import fold_text, names_kratom
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 CORPORA = sorted(p.name for p in DATA.glob("classification_*.yaml"))
 DANGEROUS = {("ban", "unban"), ("ban", "regulate"), ("ban", "unrelated")}
-# The rules read English; texts in other languages are out of their scope (named here, not hidden).
-NOT_ENGLISH = {"th-kratom-legal-to-grow-sv-2021"}
 
 
 def _score(name: str) -> tuple[float, Counter[tuple[str, str]]]:
     items = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
     right = 0
     confusions: Counter[tuple[str, str]] = Counter()
-    for item in (i for i in items if i["id"] not in NOT_ENGLISH):
-        reading = read(item["title"], item["text"], NoticeKind(item["kind"]))
+    for item in items:
+        # As classify reads a notice: in the language detected where it names kratom (the Swedish item of
+        # holdout2 goes to the Swedish rules).
+        whole = f"{item['title']}. {item['text']}"
+        language = detect(whole) if names_kratom(fold_text(whole)) else "en"
+        reading = read(item["title"], item["text"], NoticeKind(item["kind"]), language)
         got, expected = reading.principal.provision.measure.value, item["expect"]["measure"]
         # A consumer protection act is labelled by its regulation, but its principal provision is its 7-OH
         # cap or synthetic ban (the strictest, models.principal): right when the regulation is read too.

@@ -7,7 +7,7 @@ from pydantic import ValidationError
 
 from regwatch.normalise.prefilter import is_plain_text
 from regwatch.normalise.reading import read
-from regwatch.normalise.rules import Pattern, first_match, fold_text, measure_rules, resolve_substances
+from regwatch.normalise.rules import Pattern, all_rules, first_match, fold_text, measure_rules, resolve_substances
 from regwatch.normalise.stages import classify_action, stage_rules
 
 MEASURE_EXAMPLES = [(rule.name, ex) for rule in measure_rules() for ex in rule.examples]
@@ -70,7 +70,7 @@ def test_every_regex_pattern_declares_its_needs() -> None:
     # list holds it can no longer be skipped: the prefilter would degrade silently.
     missing = [
         (rule.name, p.pattern)
-        for rule in measure_rules()
+        for rule in all_rules()
         for p in (*rule.any, *rule.all, *rule.none)
         if not p.needs and not is_plain_text(p.pattern)
     ]

@@ -1,0 +1,58 @@
+"""classification_fresh3.jsonl: 139 real texts (49 not in English) gathered blind; its first-contact score
+was 51.1% of measures right and 12/49 non-English. The rules were then TUNED on it (the language rules
+quote its texts as examples), so the figures here are a regression bar, not an unseen score.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from tests.helpers.scoring import load, score
+
+FRESH = Path(__file__).resolve().parents[1] / "data" / "classification_fresh3.jsonl"
+# Known dangerous confusions left (expected, got) and why: a consumer protection act is labelled `regulate`
+# in this table, but its principal provision is its 7-OH cap or synthetic ban (models.principal, the
+# strictest status); c020 (a city ban reported beside a state age limit), c021 (a county repeal beside a
+# state 7-OH ban), c128 (Utah's pure-leaf amendment) remain.
+KCPA = {"c028", "c086", "c087", "c090", "c092", "c097", "c127"}
+KNOWN = {"c020", "c021", "c128"}
+
+
+def _result():  # type: ignore[no-untyped-def]
+    return score(load(FRESH))
+
+
+def test_fresh3_measures_right() -> None:
+    result = _result()
+    print("\n".join(result.lines()))
+    assert result.right / result.items >= 0.83
+
+
+def test_fresh3_texts_not_in_english() -> None:
+    result = _result()
+    assert result.foreign == 49
+    assert result.foreign_right >= 48
+
+
+def test_fresh3_per_language() -> None:
+    items = load(FRESH)
+    result = _result()
+    wrong = {line.split(":")[0] for line in result.wrong}
+    by_language: Counter[str] = Counter()
+    missed: Counter[str] = Counter()
+    for item in items:
+        by_language[item["language"]] += 1
+        missed[item["language"]] += item["id"] in wrong
+    # Every language right on every text, but Malay (c050: a senator's call for a ban, read as the ban).
+    assert {code: n for code, n in missed.items() if n and code != "en"} == {"ms": 1}
+
+
+def test_fresh3_no_new_dangerous_confusion() -> None:
+    result = _result()
+    dangerous_ids = {
+        line.split(":")[0]
+        for line in result.wrong
+        if any(f"expected {a}, got {b}" in line for (a, b) in result.dangerous)
+    }
+    assert dangerous_ids <= KCPA | KNOWN
