@@ -31,6 +31,7 @@ ALLOWED = {
         "domain", "inputs", "normalise", "evidence", "store", "scraping", "reports", "notify",
         "settings", "redact", "errors", "bulk",
     },
+    "cluster": {"pipeline", "store", "scraping", "settings", "redact", "errors"},
     "cli": {
         "domain", "inputs", "normalise", "store", "reports", "notify", "pipeline", "settings", "redact", "errors",
     },
