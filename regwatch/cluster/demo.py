@@ -246,6 +246,12 @@ class Cluster:
         if run.get("start_date") and run.get("end_date"):
             started, ended = (datetime.fromisoformat(run[key]) for key in ("start_date", "end_date"))
             seconds = round((ended - started).total_seconds(), 1)
+        crawls = [ti for ti in tis if ti["task_id"] == CRAWL_TASK and ti.get("start_date") and ti.get("end_date")]
+        crawl_seconds = None
+        if crawls:
+            first = min(datetime.fromisoformat(ti["start_date"]) for ti in crawls)
+            last = max(datetime.fromisoformat(ti["end_date"]) for ti in crawls)
+            crawl_seconds = round((last - first).total_seconds(), 1)
         failed = sorted(
             f"{ti['task_id']}[{ti['map_index']}]" if ti["map_index"] >= 0 else ti["task_id"]
             for ti in tis
@@ -257,6 +263,7 @@ class Cluster:
             "tasks_per_worker": per_worker,
             "store": redact_url(self.store_url),
             "seconds": seconds,
+            "crawl_seconds": crawl_seconds,
             "pools": dict(sorted(pools.items())),
         }
         if failed:
