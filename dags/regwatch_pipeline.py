@@ -28,6 +28,14 @@ TIMETABLE = (
     None if SCHEDULE.lower() == "none" else CronTriggerTimetable(SCHEDULE, timezone="UTC", run_immediately=timedelta(0))
 )
 
+# The Celery queue of the crawl tasks, apart from the default queue (`[operators] default_queue`) that the other
+# tasks (and regwatch_digest) use: crawl workers can be sized, placed and scaled on their own. Executors without
+# queues (LocalExecutor, `airflow dags test`) ignore it.
+CRAWL_QUEUE = os.environ.get("REGWATCH_CRAWL_QUEUE", "crawl").strip() or "crawl"
+# plan_sources pushes, under this key, the pool of each planned crawl (one pool per politeness domain, in map
+# index order); the cluster policy regwatch.cluster.policy reads it to put each crawl task in its pool.
+CRAWL_POOLS_KEY = "crawl_pools"
+
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": "regwatch",
     # Sources and stores fail transiently; retries spaced 2, 4, 8 minutes ride out most outages.
@@ -103,20 +111,26 @@ def regwatch_pipeline() -> None:
     def plan_sources(params: dict[str, Any] | None = None) -> list[str]:
         """Check the `sources` and `replay` params and list the spiders to crawl (all by default).
 
-        Bad params fail the run at once, without retries: retrying cannot fix a typo.
+        Bad params fail the run at once, without retries: retrying cannot fix a typo. Also pushes the pool
+        of each crawl (one per politeness domain) for deployments that route crawls into pools.
         """
+        from airflow.sdk import get_current_context
         from airflow.sdk.exceptions import AirflowFailException
 
         from regwatch.errors import BadInput
+        from regwatch.pipeline.tasks import crawl_pools
         from regwatch.pipeline.tasks import plan_sources as plan
 
         params = params or {}
         try:
-            return plan(params.get("sources"), params.get("replay"))
+            names = plan(params.get("sources"), params.get("replay"))
         except BadInput as exc:
             raise AirflowFailException(str(exc)) from exc
+        get_current_context()["ti"].xcom_push(CRAWL_POOLS_KEY, crawl_pools(names))
+        return names
 
-    @task(multiple_outputs=False, map_index_template="{{ task.op_kwargs['name'] }}")
+    # On the crawl queue; each crawl runs in its domain's pool where the cluster policy is installed.
+    @task(multiple_outputs=False, map_index_template="{{ task.op_kwargs['name'] }}", queue=CRAWL_QUEUE)
     def crawl(name: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         """Crawl one source and store its notices; return its health (small: ok, items, message).
 

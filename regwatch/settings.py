@@ -156,6 +156,29 @@ def airflow_connection(conn_id: str) -> Any | None:
         return None
 
 
-def child_environment(overrides: Mapping[str, str]) -> dict[str, str]:
-    """This process's environment plus `overrides`, for a subprocess (a `scrapy crawl`)."""
-    return {**os.environ, **overrides}
+def child_environment(overrides: Mapping[str, str], *, without_prefixes: tuple[str, ...] = ()) -> dict[str, str]:
+    """This process's environment plus `overrides`, for a subprocess (a `scrapy crawl`, an Airflow process).
+
+    Variables starting with one of `without_prefixes` are left out first (the cluster demo starts its
+    Airflow processes without the caller's own AIRFLOW__* settings).
+    """
+    kept = {name: value for name, value in os.environ.items() if not name.startswith(without_prefixes)}
+    return {**kept, **overrides}
+
+
+# the cluster (regwatch.cluster, `make cluster-demo`) -------------------------------------------------
+
+
+def worker_name() -> str | None:
+    """REGWATCH_WORKER_NAME: the name a Celery worker reports as the hostname of the tasks it runs."""
+    return _value("REGWATCH_WORKER_NAME")
+
+
+def cluster_postgres_url() -> str:
+    """REGWATCH_CLUSTER_POSTGRES_URL: a PostgreSQL database to connect to while creating the demo's own."""
+    return _value("REGWATCH_CLUSTER_POSTGRES_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def cluster_redis_url() -> str:
+    """REGWATCH_CLUSTER_REDIS_URL: the Celery broker of the cluster demo."""
+    return _value("REGWATCH_CLUSTER_REDIS_URL") or "redis://127.0.0.1:6379/0"

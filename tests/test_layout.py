@@ -32,6 +32,7 @@ ALLOWED = {
         "settings", "redact", "errors", "bulk",
     },
     "review": {"domain", "normalise", "store", "pipeline", "errors"},
+    "cluster": {"pipeline", "store", "scraping", "settings", "redact", "errors"},
     "cli": {
         "domain", "inputs", "normalise", "store", "reports", "notify", "pipeline", "review", "settings", "redact",
         "errors",

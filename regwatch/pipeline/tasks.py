@@ -69,6 +69,25 @@ def plan_sources(requested: list[str] | None, replay: str | None = None) -> list
     return checked_sources(requested)
 
 
+# One Airflow pool per politeness domain, one slot each: two crawls of one site never run at once, whatever the
+# number of workers. The pools exist only where a deployment creates them (`python -m regwatch.cluster pools`)
+# and installs the policy that routes crawl tasks into them (regwatch.cluster.policy); elsewhere (standalone,
+# `airflow dags test`) crawls run in the default pool as before.
+CRAWL_POOL_PREFIX = "crawl-"
+
+
+def crawl_pool(name: str) -> str:
+    """The Airflow pool of a source's crawl: `crawl-<domain>`, one per politeness domain."""
+    from regwatch.scraping.registry import politeness_domain  # noqa: PLC0415 (Scrapy: only the tasks that crawl)
+
+    return CRAWL_POOL_PREFIX + politeness_domain(name)
+
+
+def crawl_pools(names: list[str]) -> list[str]:
+    """The pool of each source's crawl, in the order of `names` (the map indexes of the crawl tasks)."""
+    return [crawl_pool(name) for name in names]
+
+
 def crawl_one(name: str, replay: str | None = None, store: Store | None = None) -> dict[str, Any]:
     """Crawl one source and store what it found; return its health as a small dict.
 

@@ -46,3 +46,15 @@ def checked_sources(requested: list[str] | None) -> list[str]:
     if unknown:
         raise BadInput(f"unknown source(s) {', '.join(map(repr, unknown))}; the spiders are: {', '.join(known)}")
     return list(dict.fromkeys(requested or known))
+
+
+def politeness_domain(name: str) -> str:
+    """The site a source crawls, as politeness counts it: the first of its spider's `allowed_domains`.
+
+    Every spider names its domains (a test checks it); two sources on one site share this value, so a
+    deployment can keep them from crawling that site at the same time (one Airflow pool per domain).
+    """
+    domains: list[str] = getattr(spider_classes()[name], "allowed_domains", None) or []
+    if not domains:
+        raise TypeError(f"spider {name!r} names no allowed_domains")
+    return str(domains[0])
