@@ -114,9 +114,11 @@ class Provision(Strict):
 
 
 def principal(provisions: list[Provision]) -> Provision:
-    """The provision that matters most: the strictest status it sets; among those that set none, the one that
-    says most (a withdrawal, then enforcement, protection, a study; an unclassified or unrelated reading last).
-    Ties keep the first given."""
+    """The provision a reading is named by: what the law does to the leaf (kratom) when it sets its status, the
+    strictest if several (a consumer protection act `regulate`s kratom and restricts 7-OH: it is a regulation;
+    a bill that regulates and then schedules kratom is a ban); else the strictest status it sets on an
+    alkaloid; among those that set none, the one that says most (a withdrawal, then enforcement, protection,
+    a study; an unclassified or unrelated reading last). Ties keep the first given."""
     return max(enumerate(provisions), key=lambda ip: (_weight(ip[1]), -ip[0]))[1]
 
 
@@ -134,7 +136,7 @@ _NEWS_WEIGHT = [
 def _weight(provision: Provision) -> tuple[int, int]:
     status = provision.status
     if status is not None:
-        return (1, STATUS_STRICTNESS[status])
+        return (2 if Substance.KRATOM in provision.substances else 1, STATUS_STRICTNESS[status])
     return (0, _NEWS_WEIGHT.index(provision.measure))
 
 

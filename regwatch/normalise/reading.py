@@ -9,7 +9,7 @@ is banned in six states") must not turn a report into a ban. Provisions of one m
 (their substances joined, their details merged), except that a provision carrying an alkaloid cap stays
 apart from one without it: "7-OH <= 2%" is not a limit on synthetic alkaloids. A withdrawal takes back
 every provision it quotes, and a repeal the bans it quotes ("removes mitragynine from Schedule I"). The
-principal provision (models.principal: the strictest status) comes first.
+principal provision (models.principal: what it does to the leaf, else the strictest status) comes first.
 """
 
 from __future__ import annotations

@@ -11,12 +11,10 @@ from pathlib import Path
 from tests.helpers.scoring import load, score
 
 FRESH = Path(__file__).resolve().parents[1] / "data" / "classification_fresh3.jsonl"
-# Known dangerous confusions left (expected, got) and why: a consumer protection act is labelled `regulate`
-# in this table, but its principal provision is its 7-OH cap or synthetic ban (models.principal, the
-# strictest status); c020 (a city ban reported beside a state age limit), c021 (a county repeal beside a
-# state 7-OH ban), c128 (Utah's pure-leaf amendment) remain.
-KCPA = {"c028", "c086", "c087", "c090", "c092", "c097", "c127"}
-KNOWN = {"c020", "c021", "c128"}
+# Known dangerous confusions left (expected, got) and why: c020 (a city ban reported beside a state age limit),
+# c021 (a county repeal beside a state 7-OH ban), c090 (a draft ordinance's 21+ rule worded "restricted to
+# purchasers 21 and older" is missed, so its 7-OH cap leads), c128 (Utah's pure-leaf amendment).
+KNOWN = {"c020", "c021", "c090", "c128"}
 
 
 def _result():  # type: ignore[no-untyped-def]
@@ -26,7 +24,7 @@ def _result():  # type: ignore[no-untyped-def]
 def test_fresh3_measures_right() -> None:
     result = _result()
     print("\n".join(result.lines()))
-    assert result.right / result.items >= 0.83
+    assert result.right / result.items >= 0.87
 
 
 def test_fresh3_texts_not_in_english() -> None:
@@ -55,4 +53,4 @@ def test_fresh3_no_new_dangerous_confusion() -> None:
         for line in result.wrong
         if any(f"expected {a}, got {b}" in line for (a, b) in result.dangerous)
     }
-    assert dangerous_ids <= KCPA | KNOWN
+    assert dangerous_ids <= KNOWN

@@ -73,7 +73,7 @@ def test_a_consumer_protection_act_reads_three_provisions(
     jurisdiction: str, title: str, text: str, age: int | None
 ) -> None:
     got = provisions(notice(jurisdiction=jurisdiction, title=title, text=text))
-    assert got[0] == ("restrict", ["7-oh"], "sale", {"cap": CAP})
+    assert ("restrict", ["7-oh"], "sale", {"cap": CAP}) in got
     assert ("restrict", ["synthetic"], "sale", {}) in got
     if age is not None:
         assert ("regulate", ["kratom"], got[-1][2], {"age": age}) in got
