@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from regwatch.domain.models import Notice
+from regwatch.domain.models import Notice, StageEvent
 from regwatch.domain.status import fold_status
 from regwatch.domain.vocab import IN_FORCE_STAGES, Stage
 from regwatch.normalise.classify import classify
@@ -34,6 +34,8 @@ class Score:
     cells: int = 0
     cells_right: int = 0
     wrong_cells: list[str] = field(default_factory=list)
+    stages: int = 0
+    stages_right: int = 0
     wrong: list[str] = field(default_factory=list)
     review: int = 0
 
@@ -50,7 +52,8 @@ class Score:
             f"measures right: {self.right}/{self.items} ({self.right / max(self.items, 1):.1%})",
             f"not English: {self.foreign_right}/{self.foreign}",
             f"dangerous confusions (expected, got): {dict(self.dangerous)}",
-            f"status cells right: {self.cells_right}/{self.cells}",
+            f"status cells right (the law taken as in force): {self.cells_right}/{self.cells}",
+            f"stages right (as the text alone tells it): {self.stages_right}/{self.stages}",
             f"sent to review: {self.review}",
             f"all confusions: {dict(self.confusions.most_common())}",
         ]
@@ -72,6 +75,11 @@ def score(items: list[dict[str, Any]]) -> Score:
         expected, got = item["expect"]["measure"], action.measure.value
         out.items += 1
         out.review += bool(action.review)
+        if "stage" in item["expect"]:
+            out.stages += 1
+            out.stages_right += action.history[-1].stage.value == item["expect"]["stage"] or (
+                action.history[-1].stage in IN_FORCE_STAGES and Stage(item["expect"]["stage"]) in IN_FORCE_STAGES
+            )
         foreign = item.get("language", "en") != "en"
         out.foreign += foreign
         if got == expected:
@@ -82,7 +90,11 @@ def score(items: list[dict[str, Any]]) -> Score:
             out.wrong.append(f"{item['id']}: expected {expected}, got {got} ({action.rule[:80]})")
         after = item["expect"].get("status_after")
         if after and Stage(item["expect"].get("stage", "published")) in IN_FORCE_STAGES:
-            rows = {r.substance.value: r.status.value for r in fold_status([action], max(LATE, action.published))}
+            # The statuses the reading's provisions set once the law is in force: a bill's text rarely says it
+            # was enacted (its stage comes from the source's action list), so the stage is the label's.
+            in_force = action.model_copy(update={"history": [StageEvent(date=action.published, stage=Stage.ENACTED)],
+                                                 "effective": None, "expires": None})  # fmt: skip
+            rows = {r.substance.value: r.status.value for r in fold_status([in_force], max(LATE, action.published))}
             for substance, status in after.items():
                 out.cells += 1
                 if rows.get(substance, "unknown") == status:
