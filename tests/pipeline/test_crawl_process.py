@@ -25,29 +25,32 @@ FAST = {
 
 def test_federal_register_crawl_through_base_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # not the checkout: settings come from SCRAPY_SETTINGS_MODULE
-    first = urlsplit(FederalRegisterSpider.start_urls[0])
+    first, desk, search = (urlsplit(url) for url in FederalRegisterSpider.start_urls)
     page1 = fixture("federal_register", "documents_kratom.json")
     page2 = urlsplit(json.loads(page1.read_text())["next_page_url"])
     routes = {
         f"{first.path}?{first.query}": page1,
         f"{page2.path}?{page2.query}": fixture("federal_register", "documents_kratom_page2.json"),
+        desk.path: fixture("federal_register", "public_inspection_current.json"),
+        f"{search.path}?{search.query}": fixture("federal_register", "public_inspection_search.json"),
     }
     with serve(routes) as (base_url, asked):
         health, out = crawl_source("federal_register", tmp_path / "crawl", base_url=base_url, scrapy_settings=FAST)
-        assert (health.ok, health.items, health.jurisdictions) == (True, 2, ["US"]), health.message
-        assert [line.split()[0] for line in asked] == ["200", "200", "200"]
-        assert asked[0] == "200 /robots.txt" and asked[2] == f"200 {page2.path}?{page2.query}"
+        assert health.ok and health.jurisdictions == ["US"], health.message
+        # robots.txt first; then the documents search, its next page and the public inspection desk and search.
+        assert asked[0] == "200 /robots.txt" and sorted(asked[1:]) == sorted(f"200 {path}" for path in routes)
         found = read_notices(out)
-        assert [n.id for n in found] == ["federal_register:2016-24659", "federal_register:2016-20803"]
+        published = [n.id for n in found if "public-inspection" not in n.id]
+        assert published == ["federal_register:2016-24659", "federal_register:2016-20803"]
         assert all(n.url and n.url.startswith("https://www.federalregister.gov/") for n in found)
 
         # Second run: the HTTP cache (under REGWATCH_DATA_DIR) revalidates with If-None-Match; unchanged
         # pages cost a 304 and the notices are still all there.
         asked.clear()
         again, out = crawl_source("federal_register", tmp_path / "again", base_url=base_url, scrapy_settings=FAST)
-    assert again.ok and again.items == 2
-    assert [line.split()[0] for line in asked] == ["200", "304", "304"]
-    assert [n.id for n in read_notices(out)] == [n.id for n in found]
+    assert again.ok and again.items == health.items
+    assert sorted(line.split()[0] for line in asked) == ["200"] + ["304"] * len(routes)
+    assert sorted(n.id for n in read_notices(out)) == sorted(n.id for n in found)
 
 
 def test_legiscan_error_envelope_marks_the_source_broken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
