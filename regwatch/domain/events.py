@@ -40,7 +40,7 @@ _BILL = re.compile(
     r"^(?:(?:cs|hcs|scs|sub)/)*(?:e?\d?s(?=[hs]b))?"
     r"(house bill|senate bill|assembly bill|h\.?\s?b\.?|s\.?\s?b\.?|a\.?\s?b\.?|hf|sf|lb|h|s|a)\s*(\d{1,5})\b"
 )
-_CHAMBER = {"house bill": "HB", "senate bill": "SB", "assembly bill": "AB", "h": "HB", "s": "SB", "a": "AB"}
+_CHAMBER = {"housebill": "HB", "senatebill": "SB", "assemblybill": "AB", "h": "HB", "s": "SB", "a": "AB"}
 _BILL_KINDS = (NoticeKind.BILL, NoticeKind.RESOLUTION)
 # A report (an Action the rules marked `reported`: a release or an announcement of an act) joins an
 # official act dated this near it; two reports of one act are dated nearer still.
@@ -59,8 +59,8 @@ def event_keys(action: Action) -> set[str]:
         keys.update(f"fr:{number}" for number in _FR_URL.findall(text))
     for part in re.split(r"\s*[/;,]\s+|\s+/\s*", action.identifier or ""):
         part = part.strip()
-        if not part or _FR_DOC.fullmatch(part):
-            continue
+        if not part or (action.jurisdiction == "US" and _FR_DOC.search(part)):
+            continue  # a Federal Register number ("FR Doc. 2026-13580") is its key already
         bill = _bill_number(part)
         if bill is not None:
             keys.add(f"bill:{action.jurisdiction}:{bill}:{_biennium(action)}")
