@@ -99,32 +99,40 @@ NOT_BANNED = [
     # https://www.kratomit.eu/de/blog/ist-kratom-in-deutschland-verboten-
     (
         "de",
-        "Ist Kratom in Deutschland verboten? Derzeit ist Kratom in Deutschland nicht allgemein verboten und nicht in "
-        "der Liste der Betäubungsmittel nach dem deutschen BtmG (Betäubungsmittelgesetz) aufgeführt. Das bedeutet, "
-        "dass Besitz, Verkauf und Konsum legal sind, sofern es sich nicht um spezielle Präparate mit hohem "
-        "Alkaloidgehalt handelt, die als Arzneimittel gelten könnten.",
+        (
+            "Ist Kratom in Deutschland verboten? Derzeit ist Kratom in Deutschland nicht allgemein verboten "
+            "und nicht in der Liste der Betäubungsmittel nach dem deutschen BtmG (Betäubungsmittelgesetz) "
+            "aufgeführt. Das bedeutet, dass Besitz, Verkauf und Konsum legal sind, sofern es sich nicht um "
+            "spezielle Präparate mit hohem Alkaloidgehalt handelt, die als Arzneimittel gelten könnten."
+        ),
     ),
     # https://no.m.wikipedia.org/wiki/Kratom
     (
         "nb",
-        "I flere år har det påpått diskusjoner om regulering av kratom i mange land. Drug Enforcement Administration "
-        "(DEA) i USA forsøkte å klassifisere kratom som et narkotisk stoff. Dette forsøket ble imidlertid møtt med "
-        "betydelig motstand. DEAs forsøk på å klassifisere kratom som narkotika førte ikke frem på grunn av "
-        "manglende bevis og intens motstand fra en rekke aktører.",
+        (
+            "I flere år har det påpått diskusjoner om regulering av kratom i mange land. Drug Enforcement "
+            "Administration (DEA) i USA forsøkte å klassifisere kratom som et narkotisk stoff. Dette "
+            "forsøket ble imidlertid møtt med betydelig motstand. DEAs forsøk på å klassifisere kratom som "
+            "narkotika førte ikke frem på grunn av manglende bevis og intens motstand fra en rekke aktører."
+        ),
     ),
     # https://bodytechemsfit.com/fi/kratom-drugfacts-suomi
     (
         "fi",
-        "Kratom on Kaakkois-Aasiasta kotoisin oleva trooppinen puu (Mitragyna speciosa), jonka lehdet sisältävät "
-        "yhdisteitä, joilla voi olla psykotrooppisia (mieltä muuttavia) vaikutuksia. Kratom ei ole tällä hetkellä "
-        "laitonta ainetta, ja sitä on ollut helppo tilata internetistä.",
+        (
+            "Kratom on Kaakkois-Aasiasta kotoisin oleva trooppinen puu (Mitragyna speciosa), jonka lehdet "
+            "sisältävät yhdisteitä, joilla voi olla psykotrooppisia (mieltä muuttavia) vaikutuksia. Kratom "
+            "ei ole tällä hetkellä laitonta ainetta, ja sitä on ollut helppo tilata internetistä."
+        ),
     ),
     # https://www.sonline.hu/helyi-kozelet/2024/02/nalunk-meg-nem-tiltjak-de-fuggove-tesz-a-kratom
     (
         "hu",
-        "Nálunk még nem tiltják, de függővé tesz a kratom. A kratomot egy Délkelet-Ázsiában őshonos trópusi fa "
-        "leveléből állítják elő. Ezért szerepel sok országban a tiltott szerek listáján. Nálunk azonban "
-        "bioboltokban is kapható.",
+        (
+            "Nálunk még nem tiltják, de függővé tesz a kratom. A kratomot egy Délkelet-Ázsiában őshonos "
+            "trópusi fa leveléből állítják elő. Ezért szerepel sok országban a tiltott szerek listáján. "
+            "Nálunk azonban bioboltokban is kapható."
+        ),
     ),
 ]
 
