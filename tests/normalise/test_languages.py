@@ -79,8 +79,8 @@ def test_a_script_names_its_language_alone(text: str, code: str | None) -> None:
 
 
 def test_a_language_without_rules_abstains() -> None:
-    # German has names but no rule yet: a German text naming kratom is unclassified (review), not guessed
-    # by the English rules.
+    # No German rule reads "legal" as an act: a German text naming kratom that no German rule recognises is
+    # unclassified (review), not guessed by the English rules.
     reading = read(
         "Kratom – Drogenhandel in rechtlicher Grauzone", "Kratom ist in Deutschland legal.", NoticeKind.OTHER, "de"
     )
@@ -91,3 +91,54 @@ def test_a_language_without_rules_abstains() -> None:
 def test_a_foreign_text_naming_no_kratom_is_unrelated() -> None:
     reading = read("Anvisa amplia lista de substâncias proibidas no País", "", NoticeKind.PRESS_RELEASE, "pt")
     assert reading.principal.provision.measure is Measure.UNRELATED
+
+
+# Real texts that name kratom and say it is NOT banned, or that an attempt to ban it failed: no language rule
+# may read them as a ban (they stay unclassified or read as what they do).
+NOT_BANNED = [
+    # https://www.kratomit.eu/de/blog/ist-kratom-in-deutschland-verboten-
+    (
+        "de",
+        (
+            "Ist Kratom in Deutschland verboten? Derzeit ist Kratom in Deutschland nicht allgemein verboten "
+            "und nicht in der Liste der Betäubungsmittel nach dem deutschen BtmG (Betäubungsmittelgesetz) "
+            "aufgeführt. Das bedeutet, dass Besitz, Verkauf und Konsum legal sind, sofern es sich nicht um "
+            "spezielle Präparate mit hohem Alkaloidgehalt handelt, die als Arzneimittel gelten könnten."
+        ),
+    ),
+    # https://no.m.wikipedia.org/wiki/Kratom
+    (
+        "nb",
+        (
+            "I flere år har det påpått diskusjoner om regulering av kratom i mange land. Drug Enforcement "
+            "Administration (DEA) i USA forsøkte å klassifisere kratom som et narkotisk stoff. Dette "
+            "forsøket ble imidlertid møtt med betydelig motstand. DEAs forsøk på å klassifisere kratom som "
+            "narkotika førte ikke frem på grunn av manglende bevis og intens motstand fra en rekke aktører."
+        ),
+    ),
+    # https://bodytechemsfit.com/fi/kratom-drugfacts-suomi
+    (
+        "fi",
+        (
+            "Kratom on Kaakkois-Aasiasta kotoisin oleva trooppinen puu (Mitragyna speciosa), jonka lehdet "
+            "sisältävät yhdisteitä, joilla voi olla psykotrooppisia (mieltä muuttavia) vaikutuksia. Kratom "
+            "ei ole tällä hetkellä laitonta ainetta, ja sitä on ollut helppo tilata internetistä."
+        ),
+    ),
+    # https://www.sonline.hu/helyi-kozelet/2024/02/nalunk-meg-nem-tiltjak-de-fuggove-tesz-a-kratom
+    (
+        "hu",
+        (
+            "Nálunk még nem tiltják, de függővé tesz a kratom. A kratomot egy Délkelet-Ázsiában őshonos "
+            "trópusi fa leveléből állítják elő. Ezért szerepel sok országban a tiltott szerek listáján. "
+            "Nálunk azonban bioboltokban is kapható."
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("code", "text"), NOT_BANNED, ids=[c for c, _ in NOT_BANNED])
+def test_a_text_saying_kratom_is_not_banned_is_no_ban(code: str, text: str) -> None:
+    assert detect(text) == code
+    reading = read("", text, NoticeKind.OTHER, code)
+    assert reading.principal.provision.measure not in (Measure.BAN, Measure.RESTRICT)
