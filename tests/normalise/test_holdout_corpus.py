@@ -1,8 +1,10 @@
 """classification_holdout4.jsonl: 117 real texts (48 not in English) gathered blind by a second helper who saw
 neither the rules nor the earlier corpora, kept out of every tuning. Scored once on first contact (2026-11-28,
 after the truth-model and language work): 91/117 measures right (77.8%), 34/48 not in English, 2 dangerous
-confusions, 84/111 status cells right with the law taken as in force. These tests hold that line; a rule
-change tuned on this table would make its figure no longer an unseen score (say so where you report it).
+confusions, 84/111 status cells right with the law taken as in force. Scored a second time after a round of
+language rules written by someone who never opened it: 93/117 (79.5%), 36/48, 2 dangerous, 90/111 cells.
+These tests hold that line; a rule change tuned on this table would make its figure no longer an unseen
+score (say so where you report it).
 """
 
 from __future__ import annotations
@@ -18,5 +20,5 @@ def test_holdout_scores_at_least_as_on_first_contact() -> None:
     result = score(load(HOLDOUT))
     print("\n".join(result.lines()))
     assert (result.items, result.foreign) == (117, 48)
-    assert result.right >= 91 and result.foreign_right >= 34 and result.cells_right >= 84
+    assert result.right >= 93 and result.foreign_right >= 36 and result.cells_right >= 90
     assert sum(result.dangerous.values()) <= 2
