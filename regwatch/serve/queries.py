@@ -185,7 +185,7 @@ def matrix(store: Store, day: date, substance: Substance) -> list[dict[str, Any]
     """One line per jurisdiction for `substance` on `day`: may we sell (yes, conditional, no, unknown), at what
     age, with which caps, since when, on what evidence. The status, since, evidence and reliability are the
     status row's; age, caps, licence and tax are the details of the deciding act's provisions that reach the
-    substance (a consumer protection act's 21+ and 7-OH cap)."""
+    substance (a consumer protection act's 21+), and every alkaloid cap the act sets."""
     rows, actions = status_rows(store, day)
     events = events_by_notice(actions, day)
     out = []
@@ -205,7 +205,8 @@ def matrix(store: Store, day: date, substance: Substance) -> list[dict[str, Any]
                 "sell": SELL[row.status],
                 "status": row.status.value,
                 "min_age": max(ages) if ages else None,
-                "caps": list(dict.fromkeys(p.detail.cap for p in reaching if p.detail.cap)),
+                # A cap limits the products sold, whichever alkaloid it names (a 7-OH cap binds kratom sellers).
+                "caps": list(dict.fromkeys(p.detail.cap for p in (act.provisions if act else []) if p.detail.cap)),
                 "licence": any(p.detail.licence for p in reaching),
                 "tax": next((p.detail.tax for p in reaching if p.detail.tax), None),
                 "scope": deciding[0].scope.value if deciding else None,
