@@ -64,7 +64,11 @@ GUARDED: dict[int | str, dict[str, Any]] = {
 
 AsOf = Annotated[
     str | None,
-    Query(description="The date to report the law as it stood (YYYY-MM-DD); default today (UTC).", pattern=DATE),
+    Query(
+        description="The date to report the law as it stood (YYYY-MM-DD); default today (UTC).",
+        pattern=DATE,
+        json_schema_extra={"format": "date"},
+    ),
 ]
 bearer = HTTPBearer(auto_error=False, description="REGWATCH_API_TOKEN")
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
@@ -110,9 +114,18 @@ def create_app(store: Store) -> FastAPI:
     _errors(app)
     _headers(app)
     reads = [Depends(read_access)]
+    # Reads are public unless REGWATCH_API_PUBLIC=false: the document says the token is optional there
+    # (FastAPI appends this empty requirement to the bearer one its dependency declares).
+    optional: dict[str, Any] = {"security": [{}]}
     guarded = [Depends(require_token)]
 
-    @app.get("/api/status", response_model=list[StatusOut], responses={**ERRORS, **GUARDED}, dependencies=reads)
+    @app.get(
+        "/api/status",
+        response_model=list[StatusOut],
+        responses={**ERRORS, **GUARDED},
+        dependencies=reads,
+        openapi_extra=optional,
+    )
     def status(
         as_of: AsOf = None,
         jurisdiction: Annotated[str | None, Query(description="A code (US-FL, TH) or a name (Florida).")] = None,
@@ -123,11 +136,22 @@ def create_app(store: Store) -> FastAPI:
         code = queries.jurisdiction_code(jurisdiction) if jurisdiction is not None else None
         return queries.status(store, day, code, substance)
 
-    @app.get("/api/changes", response_model=list[Change], responses={**ERRORS, **GUARDED}, dependencies=reads)
+    @app.get(
+        "/api/changes",
+        response_model=list[Change],
+        responses={**ERRORS, **GUARDED},
+        dependencies=reads,
+        openapi_extra=optional,
+    )
     def changes(
         run: Annotated[str | None, Query(description="A run id (its as-of date); default the latest.")] = None,
         since: Annotated[
-            str | None, Query(description="Every run as of this date or later (YYYY-MM-DD).", pattern=DATE)
+            str | None,
+            Query(
+                description="Every run as of this date or later (YYYY-MM-DD).",
+                pattern=DATE,
+                json_schema_extra={"format": "date"},
+            ),
         ] = None,
     ) -> list[Change]:
         """The changes of a run, as `regwatch changes --run ID --format json` prints them, or of every run since."""
@@ -139,6 +163,7 @@ def create_app(store: Store) -> FastAPI:
         response_model=JurisdictionOut,
         responses={**ERRORS, **GUARDED},
         dependencies=reads,
+        openapi_extra=optional,
     )
     def jurisdiction(
         code: Annotated[str, PathParam(description="A code (US-LA, TH, US-CA:san-diego) or a name.")],
@@ -154,6 +179,7 @@ def create_app(store: Store) -> FastAPI:
         response_model=list[MatrixLine],
         responses={**ERRORS, **GUARDED, 200: {"content": {"text/csv": {}}}},
         dependencies=reads,
+        openapi_extra=optional,
     )
     def matrix(
         as_of: AsOf = None,
@@ -237,9 +263,14 @@ def create_app(store: Store) -> FastAPI:
     def unsubscribe_page(request: Request, token: str = "") -> HTMLResponse:
         """A confirmation page: a GET never unsubscribes (mail scanners follow links), its button POSTs."""
         found = subscriber_for(store, token)
-        return HTMLResponse(views.unsubscribe(request, token, found, done=False), status_code=200 if found else 400)
+        return HTMLResponse(views.unsubscribe(request, token, found, done=False), status_code=200 if found else 404)
 
-    @app.post("/unsubscribe", response_class=HTMLResponse, responses={400: {"model": Problem}}, tags=["alerts"])
+    @app.post(
+        "/unsubscribe",
+        response_class=HTMLResponse,
+        responses={404: {"description": "The token names no subscriber", "content": {"text/html": {}}}},
+        tags=["alerts"],
+    )
     def unsubscribe(
         request: Request,
         token: Annotated[str, Query(description="The signed token from the digest's List-Unsubscribe link")],
@@ -248,7 +279,7 @@ def create_app(store: Store) -> FastAPI:
 
         Only the subscriber the token names is unsubscribed; no account, no login."""
         found = unsubscribe_with(store, token)
-        return HTMLResponse(views.unsubscribe(request, token, found, done=True), status_code=200 if found else 400)
+        return HTMLResponse(views.unsubscribe(request, token, found, done=True), status_code=200 if found else 404)
 
     return app
 

@@ -126,7 +126,9 @@ class DecideIn(Out):
     by: str = Field(min_length=1, max_length=200)
     reason: str = Field(min_length=1, max_length=2000)
     stage: Stage | None = None
-    effective: str | None = Field(default=None, description="YYYY-MM-DD", pattern=r"^\d{4}-\d{2}-\d{2}$")
+    effective: str | None = Field(
+        default=None, description="YYYY-MM-DD", pattern=r"^\d{4}-\d{2}-\d{2}$", json_schema_extra={"format": "date"}
+    )
 
 
 class UndoIn(Out):

@@ -11,8 +11,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import FIRST, SECOND
 from fastapi.testclient import TestClient
+from serve_sample import FIRST, SECOND
 
 
 def cli(store_url: str, *args: str) -> str:
