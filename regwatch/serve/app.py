@@ -18,7 +18,7 @@ import fastapi_offline
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
@@ -252,6 +252,10 @@ def create_app(store: Store) -> FastAPI:
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
     def docs(request: Request) -> HTMLResponse:
         return HTMLResponse(views.docs(request))
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:  # browsers ask for it: an answer, not a 404 in every console
+        return FileResponse(DOCS_STATIC / "favicon.png", media_type="image/png")
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
