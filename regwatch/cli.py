@@ -238,6 +238,33 @@ def _summarise(outcome: Outcome) -> None:
 
 
 @app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="The address to listen on (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="The port to listen on.", min=1, max=65535)] = 8000,
+    root_path: Annotated[
+        str, typer.Option("--root-path", help="The path prefix a reverse proxy serves it under (/regwatch).")
+    ] = "",
+) -> None:
+    """The status API and the report's pages over HTTP, live for any date (README: "The web service")."""
+    store = _store()  # a missing or unreachable store fails here, in one line, before anything listens
+    # FastAPI and uvicorn load only for this command: the others start without them.
+    import uvicorn  # noqa: PLC0415
+
+    from regwatch.serve import create_app  # noqa: PLC0415
+
+    err.print(f"regwatch serve: http://{host}:{port}/ (API docs at /docs), store {store.where()}", highlight=False)
+    uvicorn.run(
+        create_app(store),
+        host=host,
+        port=port,
+        root_path=root_path.rstrip("/"),
+        proxy_headers=True,  # X-Forwarded-For and -Proto, from 127.0.0.1 only (uvicorn's forwarded_allow_ips)
+        server_header=False,
+        log_level="info",
+    )
+
+
+@app.command()
 def schema(name: Annotated[SchemaName, typer.Argument(help="Which model.")] = SchemaName.notice) -> None:
     """Print the JSON Schema of a model (the Notice by default: what `ingest` reads)."""
     chosen: dict[SchemaName, type[BaseModel]] = {

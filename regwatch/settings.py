@@ -98,7 +98,9 @@ def secret_values() -> list[str]:
     return [
         value
         for name, value in os.environ.items()
-        if name.startswith("REGWATCH_") and name.endswith(("_API_KEY", "_PASSWORD")) and value.strip()
+        if name.startswith("REGWATCH_")
+        and (name.endswith(("_API_KEY", "_PASSWORD", "_SECRET")) or name == "REGWATCH_API_TOKEN")
+        and value.strip()
     ]
 
 
@@ -133,6 +135,27 @@ def mail_from() -> str | None:
 def unsubscribe_url() -> str | None:
     """REGWATCH_UNSUBSCRIBE_URL: the unsubscribe link template of the digests."""
     return _value("REGWATCH_UNSUBSCRIBE_URL")
+
+
+# the web service (`regwatch serve`) ---------------------------------------------------------------
+
+
+def api_token() -> str | None:
+    """REGWATCH_API_TOKEN: the bearer token of the review endpoints (and of every read when not public).
+
+    Unset: the review endpoints refuse every request, and reads are public only.
+    """
+    return _value("REGWATCH_API_TOKEN")
+
+
+def api_public() -> bool:
+    """REGWATCH_API_PUBLIC (default true): false puts the read endpoints and pages behind the token too."""
+    return (_value("REGWATCH_API_PUBLIC") or "true").lower() not in {"0", "false", "no", "off"}
+
+
+def unsubscribe_secret() -> str | None:
+    """REGWATCH_UNSUBSCRIBE_SECRET: the HMAC key of the signed one-click unsubscribe tokens in digests."""
+    return _value("REGWATCH_UNSUBSCRIBE_SECRET")
 
 
 # Airflow and child processes ---------------------------------------------------------------------------

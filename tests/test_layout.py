@@ -33,9 +33,10 @@ ALLOWED = {
     },
     "review": {"domain", "normalise", "store", "pipeline", "errors"},
     "cluster": {"pipeline", "store", "scraping", "settings", "redact", "errors"},
+    "serve": {"domain", "store", "reports", "notify", "pipeline", "review", "settings", "errors"},
     "cli": {
-        "domain", "inputs", "normalise", "store", "reports", "notify", "pipeline", "review", "settings", "redact",
-        "errors",
+        "domain", "inputs", "normalise", "store", "reports", "notify", "pipeline", "review", "serve", "settings",
+        "redact", "errors",
     },
     "__main__": {"cli"},
     "data": set(),

@@ -15,6 +15,7 @@ from rich.table import Table
 from regwatch import settings
 from regwatch.domain.vocab import Cadence, Severity, Substance
 from regwatch.errors import BadInput
+from regwatch.notify.channels import label
 from regwatch.notify.delivery import ConfigurationError, parse_smtp_url
 from regwatch.notify.digest import send_digests
 from regwatch.notify.subscribers import BadSubscriber, all_subscribers, make_subscriber, read_yaml, upsert
@@ -35,7 +36,13 @@ def _store() -> Store:
 
 @subscribers_app.command("add")
 def add(
-    email: Annotated[str, typer.Argument(help="The subscriber's address.")],
+    email: Annotated[
+        str,
+        typer.Argument(
+            help="An email address, or a chat or webhook URL (apprise: slack://, msteams://, discord://, "
+            "matrixs://, json:// or jsons://)."
+        ),
+    ],
     jurisdiction: Annotated[
         list[str] | None,
         typer.Option("--jurisdiction", help="US-FL, TH, US-CA:san-diego or a group such as US-*; repeat. Default all."),
@@ -61,10 +68,11 @@ def add(
     except BadSubscriber as exc:
         raise BadInput(f"subscriber {email!r}: {exc}") from None
     added, _ = upsert(store, [sub])
-    err.print(f"{sub.email}: {'added' if added else 'updated'}", highlight=False)
+    err.print(f"{label(sub.email)}: {'added' if added else 'updated'}", highlight=False)
     known = next(s for s in all_subscribers(store) if s.email == sub.email)
     if not known.active:
-        err.print(f"{sub.email} unsubscribed on their own: remove and add them again to resubscribe", highlight=False)
+        again = "remove and add them again to resubscribe"
+        err.print(f"{label(sub.email)} unsubscribed on their own: {again}", highlight=False)
 
 
 @subscribers_app.command("list")
@@ -77,14 +85,16 @@ def list_(
     if fmt not in ("table", "json"):
         raise BadInput(f"--format {fmt!r}: expected table or json")
     if fmt == "json":
-        print(json.dumps([s.model_dump(mode="json", exclude={"token", "id"}) for s in subs], indent=2))
+        # Webhook URLs carry their secrets (tokens in the path): shown with those hidden, as everywhere.
+        shown = [{**s.model_dump(mode="json", exclude={"token", "id"}), "email": label(s.email)} for s in subs]
+        print(json.dumps(shown, indent=2))
         return
     table = Table(title=f"{len(subs)} subscribers")
     for column in ("email", "jurisdictions", "substances", "min severity", "cadence", "active"):
         table.add_column(column)
     for s in subs:
         table.add_row(
-            s.email,
+            label(s.email),
             ", ".join(s.jurisdictions) or "all",
             ", ".join(x.value for x in s.substances) or "all",
             s.min_severity.value,

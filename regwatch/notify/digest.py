@@ -11,6 +11,7 @@ from pathlib import Path
 
 from regwatch import settings
 from regwatch.domain.vocab import Cadence
+from regwatch.notify import channels
 from regwatch.notify.delivery import (
     ConfigurationError,
     PermanentFailure,
@@ -91,7 +92,7 @@ def send_digests(
     # One SMTP connection for the whole send: opened at the first message, closed (QUIT) at the end.
     session = SmtpSession(config, retry or RetryPolicy()) if config is not None else None
     try:
-        _send_all(store, cadence, now, sender, session, folder, report)
+        _send_all(store, cadence, now, sender, session, folder, report, retry or RetryPolicy())
     finally:
         if session is not None:
             session.close()
@@ -118,6 +119,7 @@ def _send_all(
     session: SmtpSession | None,
     folder: Path | None,
     report: DigestReport,
+    retry: RetryPolicy | None = None,
 ) -> None:
     """Claim, build, deliver and record each pending digest; stop at a configuration error.
 
@@ -126,27 +128,31 @@ def _send_all(
     """
     accepted: str | None = None  # Message-ID the server took and the store does not yet record as sent
     for subscriber in all_subscribers(store, cadence=cadence, active_only=True):
+        who = channels.label(subscriber.email)  # a webhook URL's tokens never reach the report or the log
         for batch in pending(store, subscriber, now):
             if batch.retry_at is not None:
-                report.hold(subscriber.email, len(batch.changes), batch.retry_at)
+                report.hold(who, len(batch.changes), batch.retry_at)
                 continue
             message_id = batch.message_id or make_msgid(domain=sender.domain)
             ids = [c.id for c in batch.changes]
             claimed = claim(store, int(subscriber.id or 0), ids, message_id, now, sent=accepted)
             accepted = None
             if not claimed:  # a concurrent send took these rows a moment ago
-                report.hold(subscriber.email, len(ids), now + STALE_CLAIM)
+                report.hold(who, len(ids), now + STALE_CLAIM)
                 continue
             msg = build_message(subscriber, batch.changes, sender, message_id, now)
             try:
-                _deliver(msg, session, folder, report)
+                if channels.is_channel(subscriber.email):  # chat or webhook: same outbox, posted by apprise
+                    channels.send(subscriber.email, msg, retry or RetryPolicy())
+                else:
+                    _deliver(msg, session, folder, report)
             except PermanentFailure as exc:
                 mark_failed(store, message_id, str(exc))
-                report.failed.append(f"{subscriber.email}: {exc}")
+                report.failed.append(f"{who}: {exc}")
                 continue
             except TransientFailure as exc:
                 release(store, message_id, str(exc), delivered_maybe=exc.delivered_maybe)
-                report.deferred.append(f"{subscriber.email}: {exc}")
+                report.deferred.append(f"{who}: {exc}")
                 continue
             except ConfigurationError as exc:
                 release(store, message_id, str(exc), delivered_maybe=False)

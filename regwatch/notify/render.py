@@ -25,6 +25,7 @@ from regwatch.domain.changes import most_severe_first
 from regwatch.domain.models import Change
 from regwatch.domain.vocab import ChangeKind
 from regwatch.notify.subscribers import Subscriber
+from regwatch.notify.unsubscribe import token_for
 from regwatch.reports import words
 from regwatch.reports.render import web_url
 
@@ -126,7 +127,7 @@ def build_message(
     if not changes:
         raise ValueError(f"no changes for {subscriber.email}: an empty digest is never sent")
     changes = most_severe_first(changes)  # the subject names the first: it must be the most severe
-    token = subscriber.token or ""
+    token = token_for(subscriber)  # signed when REGWATCH_UNSUBSCRIBE_SECRET is set (regwatch.notify.unsubscribe)
     https_unsubscribe = f"{sender.unsubscribe_url}?token={quote(token)}"
     mailto_unsubscribe = f"mailto:{sender.mailbox}?subject={quote('unsubscribe ' + token)}"
     context = {

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 from regwatch.domain import jurisdictions
 from regwatch.domain.vocab import Cadence, OutboxState, Severity, Substance
 from regwatch.errors import explain
+from regwatch.notify import channels
 from regwatch.store import Store
 from regwatch.store import tables as t
 
@@ -41,7 +42,17 @@ def jurisdiction_pattern(code: str) -> str:
     return jurisdictions.validate(code)
 
 
-Email = Annotated[str, AfterValidator(normalise_email)]
+def normalise_address(address: str) -> str:
+    """An email address in normal form, or a chat or webhook channel URL (regwatch.notify.channels)."""
+    if channels.is_channel(address):
+        try:
+            return channels.normalise_url(address)
+        except ValueError as exc:
+            raise BadSubscriber(f"email: {exc}") from None
+    return normalise_email(address)
+
+
+Email = Annotated[str, AfterValidator(normalise_address)]
 Pattern = Annotated[str, AfterValidator(jurisdiction_pattern)]
 
 
@@ -62,6 +73,10 @@ class Subscriber(BaseModel):
 
 def make_subscriber(**fields: Any) -> Subscriber:
     """A Subscriber from loose input, or BadSubscriber with every problem in one message."""
+    address = fields.get("email")
+    if isinstance(address, str) and channels.is_channel(address):
+        # Checked first, outside pydantic, whose message would quote the URL and the secrets it holds.
+        fields = {**fields, "email": f"{normalise_address(address)}"}
     try:
         return Subscriber.model_validate(fields)
     except ValidationError as exc:
@@ -115,7 +130,7 @@ def subscribers_in(conn: Connection, cadence: Cadence | None = None, active_only
 
 def remove(store: Store, email: str) -> bool:
     """Delete a subscriber and their outbox rows; False when no such subscriber."""
-    address = normalise_email(email)
+    address = normalise_address(email)
     with store.engine.begin() as conn:
         sub_id = conn.execute(select(t.subscribers.c.id).where(t.subscribers.c.email == address)).scalar()
         if sub_id is None:
@@ -123,6 +138,17 @@ def remove(store: Store, email: str) -> bool:
         conn.execute(delete(t.outbox).where(t.outbox.c.subscriber_id == sub_id))
         conn.execute(delete(t.subscribers).where(t.subscribers.c.id == sub_id))
     return True
+
+
+def subscriber_by_id(store: Store, sub_id: int | None, *, token: str | None = None) -> Subscriber | None:
+    """The stored subscriber with this id (or, given `token`, this stored unsubscribe token), or None."""
+    query = select(t.subscribers)
+    query = (
+        query.where(t.subscribers.c.token == token) if token is not None else query.where(t.subscribers.c.id == sub_id)
+    )
+    with store.engine.connect() as conn:
+        row = conn.execute(query).first()
+    return _model(row) if row is not None else None
 
 
 def unsubscribe(store: Store, token: str) -> str | None:
@@ -154,7 +180,7 @@ def read_yaml(path: Path) -> list[Subscriber]:
         if not isinstance(entry, dict):
             problems.append(f"{label}: expected a mapping with at least `email`, got {type(entry).__name__}")
             continue
-        label += f" ({entry.get('email', 'no email')})"
+        label += f" ({channels.label(str(entry.get('email', 'no email')))})"
         try:
             sub = make_subscriber(**entry)
         except BadSubscriber as exc:

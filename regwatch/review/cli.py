@@ -15,12 +15,11 @@ from rich.table import Table
 from regwatch.domain import jurisdictions, places
 from regwatch.domain.explain import explain as explain_row
 from regwatch.domain.models import Provision
-from regwatch.domain.review import Decision, parse_provision, review_queue
 from regwatch.domain.status import events_by_notice, fold_status
 from regwatch.domain.vocab import Stage, Substance
 from regwatch.errors import BadInput
-from regwatch.normalise.classify import classify
 from regwatch.pipeline import steps
+from regwatch.review import actions
 from regwatch.store import Store
 
 review_app = typer.Typer(help="Check, correct and sign off the rules' readings, on the record.", no_args_is_help=True)
@@ -49,11 +48,7 @@ def _today() -> date:
 @review_app.command("list")
 def list_items(format: Annotated[Format | None, typer.Option("--format", help="table or json")] = None) -> None:
     """Readings waiting for a person, most consequential first."""
-    store = Store.open()
-    day = _today()
-    actions = steps.normalise(store, day)
-    rows = fold_status(actions, day, store.verified(day))
-    items = review_queue(actions, rows)
+    items = actions.queue(Store.open(), _today())
     if _fmt(format) is Format.json:
         sys.stdout.write(json.dumps([i.model_dump(mode="json") for i in items], indent=2) + "\n")
         return
@@ -77,27 +72,10 @@ def decide(
     effective: Annotated[str | None, typer.Option("--effective", help="YYYY-MM-DD it takes effect.")] = None,
 ) -> None:
     """Replace the rules' reading of NOTICE from now on (recorded; undo with `regwatch review undo`)."""
-    try:
-        provisions = [parse_provision(p) for p in provision]
-    except ValueError as exc:
-        raise BadInput(str(exc)) from None
-    day = _day(effective)
-    store = Store.open()
-    before = _reading(store, notice)
-    _record(
-        store,
-        Decision(
-            notice=notice,
-            by=by,
-            at=datetime.now(UTC),
-            reason=reason,
-            provisions=provisions,
-            stage=stage,
-            effective=day,
-            before=before,
-            after=provisions,
-        ),
+    decision = actions.decide(
+        Store.open(), notice, provision, by, reason, stage=stage, effective=_day(effective), now=datetime.now(UTC)
     )
+    before, provisions = decision.before, decision.after
     err.print(f"{notice}: decided by {by}: {_words(before)} -> {_words(provisions)}")
 
 
@@ -108,29 +86,15 @@ def undo(
     reason: Reason,
 ) -> None:
     """Return NOTICE to the rules' reading (recorded as a new entry; the earlier decision stays in the log)."""
-    store = Store.open()
-    before = _reading(store, notice)
-    stored = store.notice(notice)
-    assert stored is not None  # _reading checked it
-    rules = classify(stored).provisions
-    _record(store, Decision(notice=notice, by=by, at=datetime.now(UTC), reason=reason, before=before, after=rules))
+    decision = actions.undo(Store.open(), notice, by, reason, now=datetime.now(UTC))
+    before, rules = decision.before, decision.after
     err.print(f"{notice}: undone by {by}: {_words(before)} -> {_words(rules)} (the rules' reading)")
 
 
 @review_app.command()
 def log(format: Annotated[Format | None, typer.Option("--format", help="table or json")] = None) -> None:
     """Every decision in the order it was made. Nothing in it is ever changed or removed."""
-    entries = [
-        {
-            "notice": d.notice,
-            "by": d.by,
-            "at": d.at.isoformat(),
-            "reason": d.reason,
-            "before": [p.model_dump(mode="json") for p in d.before],
-            "after": [p.model_dump(mode="json") for p in d.after],
-        }
-        for d in Store.open().decisions()
-    ]
+    entries = actions.log_entries(Store.open())
     if _fmt(format) is Format.json:
         sys.stdout.write(json.dumps(entries, indent=2) + "\n")
         return
@@ -169,19 +133,6 @@ def _day(text: str | None) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise BadInput(f"{text!r} is not a date (expected YYYY-MM-DD)") from None
-
-
-def _reading(store: Store, notice: str) -> list[Provision]:
-    """The reading in force for a stored notice (its latest decision, else the rules'); BadInput if unknown."""
-    stored = store.notice(notice)
-    if stored is None:
-        raise BadInput(f"notice {notice!r} is not in the store (see `regwatch review list` for ids)")
-    decided = [d for d in store.decisions() if d.notice == notice]
-    return decided[-1].after if decided else classify(stored).provisions
-
-
-def _record(store: Store, decision: Decision) -> None:
-    store.add_decision(decision)
 
 
 def _words(provisions: list[Provision]) -> str:
