@@ -33,9 +33,10 @@ ALLOWED = {
     },
     "review": {"domain", "normalise", "store", "pipeline", "errors"},
     "cluster": {"pipeline", "store", "scraping", "settings", "redact", "errors"},
+    "console": {"domain", "store", "reports", "errors"},
     "cli": {
-        "domain", "inputs", "normalise", "store", "reports", "notify", "pipeline", "review", "settings", "redact",
-        "errors",
+        "domain", "inputs", "normalise", "store", "reports", "notify", "pipeline", "review", "console", "settings",
+        "redact", "errors",
     },
     "__main__": {"cli"},
     "data": set(),
