@@ -38,10 +38,10 @@ def resolve(text: str, option: str = "--jurisdiction") -> str:
         return codes[0]
     if codes:
         choices = ", ".join(jurisdictions.label(code) for code in codes)
-        raise BadInput(f"{option} {text!r} names several jurisdictions: give the code of one of {choices}")
+        raise BadInput(f"{_named(option, text)} names several jurisdictions: give the code of one of {choices}")
     hint = ", ".join(jurisdictions.label(code) for code in suggest(value))
     raise BadInput(
-        f"{option} {text!r} is not a jurisdiction: expected a code such as US-FL, TH or US-CA:san-diego, "
+        f"{_named(option, text)} is not a jurisdiction: expected a code such as US-FL, TH or US-CA:san-diego, "
         f"or the name of a nation or state" + (f"; did you mean {hint}?" if hint else "")
     )
 
@@ -84,6 +84,11 @@ def _is_code(code: str) -> bool:
     except UnknownJurisdiction:
         return False
     return True
+
+
+def _named(option: str, text: str) -> str:
+    """ "--jurisdiction 'alabma'", or "'alabma'" where no option is named (a subscriber's entry)."""
+    return f"{option} {text!r}" if option else repr(text)
 
 
 def _code_case(value: str) -> str:

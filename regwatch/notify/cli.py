@@ -17,7 +17,14 @@ from regwatch.domain.vocab import Cadence, Severity, Substance
 from regwatch.errors import BadInput
 from regwatch.notify.delivery import ConfigurationError, parse_smtp_url
 from regwatch.notify.digest import send_digests
-from regwatch.notify.subscribers import BadSubscriber, all_subscribers, make_subscriber, read_yaml, upsert
+from regwatch.notify.subscribers import (
+    GROUPS_HELP,
+    BadSubscriber,
+    all_subscribers,
+    make_subscriber,
+    read_yaml,
+    upsert,
+)
 from regwatch.notify.subscribers import remove as drop
 from regwatch.redact import redact_url
 from regwatch.store import Store
@@ -38,7 +45,7 @@ def add(
     email: Annotated[str, typer.Argument(help="The subscriber's address.")],
     jurisdiction: Annotated[
         list[str] | None,
-        typer.Option("--jurisdiction", help="US-FL, TH, US-CA:san-diego or a group such as US-*; repeat. Default all."),
+        typer.Option("--jurisdiction", "-j", help=GROUPS_HELP + " Repeat for several. Default: all."),
     ] = None,
     substance: Annotated[
         list[Substance] | None, typer.Option("--substance", help="kratom, 7-oh or synthetic; repeat. Default all.")
