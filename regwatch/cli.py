@@ -30,7 +30,7 @@ from regwatch.domain import jurisdictions, models, places
 from regwatch.domain.models import SourceHealth
 from regwatch.domain.review import apply_decisions
 from regwatch.domain.status import events_by_notice, fold_status
-from regwatch.errors import BadInput
+from regwatch.errors import EXIT_CODES, BadInput, epilog
 from regwatch.inputs.jsonl import read_notices
 from regwatch.notify.cli import digest_app, subscribers_app
 from regwatch.pipeline import steps
@@ -41,16 +41,24 @@ from regwatch.review.cli import explain, review_app
 from regwatch.store import Store, StoreUnavailable
 
 app = typer.Typer(
-    help="regwatch: kratom regulatory status per jurisdiction and substance, with evidence and alerts.",
+    help="regwatch: kratom's legal status per jurisdiction and substance (kratom, 7-OH, synthetic alkaloids), with "
+    "the evidence, what changed and why, and alerts.\n\n"
+    "Questions and the commands that answer them: is it legal here today? `regwatch status -j alabama`; why? "
+    "`regwatch explain alabama`; what changed? `regwatch changes`; what takes effect soon? `regwatch upcoming`; "
+    'what does this document say and how was it read? `regwatch show "HB 1234"`.',
+    epilog=f"Exit codes: {EXIT_CODES} `digest send` also exits 1 when mail was left queued, held or refused.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-baseline_app = typer.Typer(help="The curated, cited baseline of kratom law.", no_args_is_help=True)
+baseline_app = typer.Typer(
+    help="The curated, cited baseline of kratom law: the facts a crawler cannot see (laws made before it began).",
+    no_args_is_help=True,
+)
 app.add_typer(baseline_app, name="baseline")
 app.add_typer(subscribers_app, name="subscribers")
 app.add_typer(digest_app, name="digest")
 app.add_typer(review_app, name="review")
-app.command("explain")(explain)
+app.command("explain", epilog=epilog("regwatch explain alabama --substance 7-oh --as-of 2026-09-01"))(explain)
 # Titles, summaries, health messages, ids and dates come from sources and users: printed as they are, never
 # read as Rich markup (`[/x]` crashed the CLI) nor emoji codes; colour is given with `style` instead.
 out = Console(soft_wrap=True, markup=False, emoji=False, highlight=False)
@@ -92,12 +100,6 @@ JurisdictionOption = Annotated[
         "A typo is an error naming the nearest codes.",
     ),
 ]
-EXIT_CODES = "0 done; 2 a mistake in the input (one line names it); 3 the store or the disk failed."
-
-
-def _epilog(example: str, note: str = "") -> str:
-    """The end of a command's --help: one example and the exit codes (and a note on them)."""
-    return f"Example: {example}\n\nExit codes: {EXIT_CODES}" + (f" {note}" if note else "")
 
 
 def _jurisdictions(given: list[str] | None) -> list[str]:
@@ -117,8 +119,10 @@ def _columns(given: str | None) -> list[str] | None:
     chosen = [" ".join(c.split()).lower().replace("_", " ") for c in given.split(",") if c.strip()]
     unknown = [c for c in chosen if c not in COLUMN_CELLS]
     if unknown or not chosen:
-        raise BadInput(f"--columns {given!r}: unknown {', '.join(map(repr, unknown)) or 'empty'}; "
-                       f"choose from {', '.join(COLUMN_CELLS)}")
+        raise BadInput(
+            f"--columns {given!r}: unknown {', '.join(map(repr, unknown)) or 'empty'}; "
+            f"choose from {', '.join(COLUMN_CELLS)}"
+        )
     return chosen
 
 
@@ -139,11 +143,12 @@ def _default_format(fmt: Format | None) -> Format:
     return fmt or (Format.table if sys.stdout.isatty() else Format.json)
 
 
-@app.command()
+@app.command(epilog=epilog("regwatch ingest notices.jsonl  (see `regwatch schema notice` for a line's fields)"))
 def ingest(file: Annotated[Path, typer.Argument(help="JSON Lines file, one Notice per line.")]) -> None:
-    """Store the notices in FILE. Idempotent: the same notice twice changes nothing.
+    """Store the notices in FILE (JSON Lines, one Notice a line). Idempotent: the same notice twice changes nothing.
 
-    Every line is checked first; if any line is bad, the errors name the lines and nothing is stored.
+    Every line is checked first; if any line is bad, the errors name the lines and nothing is stored. Prints how many
+    were added, updated and unchanged.
     """
     notices = read_notices(file)
     result = _store().ingest(notices)
@@ -157,10 +162,13 @@ def ingest(file: Annotated[Path, typer.Argument(help="JSON Lines file, one Notic
         )
 
 
-@app.command()
+@app.command(epilog=epilog("regwatch classify notices.jsonl | jq .measure"))
 def classify(file: Annotated[Path, typer.Argument(help="JSON Lines file, one Notice per line.")]) -> None:
-    """Print, per notice, how the rules read it: principal measure and substances, stage, effective date,
-    rule, every provision, and whether a person should review it."""
+    """How would the rules read these notices? Stores nothing.
+
+    Prints, per notice, one JSON line: principal measure and substances, stage, effective date, confidence, the rule
+    that matched (with its pattern), every provision, the language and whether a person should review it.
+    """
     for notice in read_notices(file):
         action = normalise.classify(notice)
         stage = action.history[-1].stage
@@ -182,7 +190,7 @@ def classify(file: Annotated[Path, typer.Argument(help="JSON Lines file, one Not
         )
 
 
-@app.command(epilog=_epilog("regwatch status -j alabama --as-of 2026-09-01 --columns jurisdiction,status,instrument"))
+@app.command(epilog=epilog("regwatch status -j alabama --as-of 2026-09-01 --columns jurisdiction,status,instrument"))
 def status(
     as_of: AsOf = None,
     format: FormatOption = None,
@@ -222,7 +230,7 @@ def status(
         out.print(status_table(rows, day, chosen or default_columns(out.width), named))
 
 
-@app.command(epilog=_epilog("regwatch changes --jurisdiction US-FL --format csv > changes.csv"))
+@app.command(epilog=epilog("regwatch changes --jurisdiction US-FL --format csv > changes.csv"))
 def changes(
     run: Annotated[str | None, typer.Option("--run", help="Run id (its as-of date); default the latest.")] = None,
     format: FormatOption = None,
@@ -252,7 +260,7 @@ def changes(
     out.print(changes_table(found, chosen.id))
 
 
-@app.command(epilog=_epilog("regwatch upcoming --days 90 --jurisdiction US-* --format csv"))
+@app.command(epilog=epilog("regwatch upcoming --days 90 --jurisdiction US-* --format csv"))
 def upcoming(
     days: Annotated[int, typer.Option("--days", min=0, help="How far ahead to look, in days.")] = 90,
     as_of: AsOf = None,
@@ -286,13 +294,11 @@ def upcoming(
         out.print(upcoming_table(items, day, days))
 
 
-@app.command(epilog=_epilog("regwatch show \"HB 1234\"   or   regwatch show openstates:3f2a9c1d0b7e4a55"))
+@app.command(epilog=epilog('regwatch show "HB 1234"   or   regwatch show openstates:3f2a9c1d0b7e4a55'))
 def show(
     notice: Annotated[str, typer.Argument(help="A notice id, or a bill number or citation (HB 1234).")],
     as_of: AsOf = None,
-    format: Annotated[
-        ShowFormat | None, typer.Option("--format", help="text (default on a terminal) or json")
-    ] = None,
+    format: Annotated[ShowFormat | None, typer.Option("--format", help="text (default on a terminal) or json")] = None,
 ) -> None:
     """What does this notice say, how was it read, which legal event is it part of, and where is the evidence?
 
@@ -320,28 +326,32 @@ def show(
         out.print(line)
 
 
-@app.command()
+@app.command(epilog=epilog("REGWATCH_DATABASE_URL=postgresql+psycopg://regwatch@db/regwatch regwatch init"))
 def init() -> None:
     """Create the store (REGWATCH_DATABASE_URL, default data/regwatch.sqlite), or migrate an existing one.
 
-    Every other command refuses a store that is not there, so that a deleted data folder is noticed
-    instead of silently becoming an empty store.
+    Run once per deployment. Every other command refuses a store that is not there, so that a deleted data folder
+    is noticed instead of silently becoming an empty store.
     """
     store = Store.open(create=True)
     err.print(f"store ready at {store.where()}", highlight=False)
     store.engine.dispose()
 
 
-@baseline_app.command("load")
+@baseline_app.command("load", epilog=epilog("regwatch baseline load"))
 def baseline_load() -> None:
-    """Load the curated baseline (every state, DC, PR, US federal, 30+ nations) into the store."""
+    """Load the curated baseline (every state, DC, PR, US federal, localities, 30+ nations) into the store.
+
+    The stored baseline becomes exactly the shipped one: a fact corrected or removed in the files is retired from
+    the store. `regwatch run` and the demo call it; run it alone after upgrading regwatch.
+    """
     facts, result = steps.load_baseline(_store())
     err.print(f"baseline: {facts} facts; {result.added} added, {result.updated} updated, {result.retired} retired")
 
 
 @app.command(
     "run",
-    epilog=_epilog(
+    epilog=epilog(
         "regwatch run --replay demo --as-of 2026-09-01",
         "A broken source does not fail the run: it is published, named in the summary and raised as a "
         "source_broken change.",
@@ -397,9 +407,12 @@ def run_command(
     )
 
 
-@app.command()
+@app.command(epilog=epilog("regwatch schema status-row > status-row.schema.json"))
 def schema(name: Annotated[SchemaName, typer.Argument(help="Which model.")] = SchemaName.notice) -> None:
-    """Print the JSON Schema of a model (the Notice by default: what `ingest` reads)."""
+    """What fields does a notice (or an action, status row, change, run) have? Prints its JSON Schema.
+
+    The Notice by default: what `ingest` reads and spiders yield.
+    """
     chosen: dict[SchemaName, type[BaseModel]] = {
         SchemaName.notice: models.Notice,
         SchemaName.action: models.Action,

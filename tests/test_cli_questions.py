@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+import typer.main
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -313,3 +314,27 @@ def test_changes_keep_to_the_jurisdictions_asked_and_carry_bill_numbers(store: S
         ("US-LA", "status_changed", "banned", "SB154", "https://legiscan.com/LA/bill/SB154/2025")
     ]
     assert json.loads(run("changes", "-j", "Texas", "--format", "json").stdout) == []
+
+
+# --help ---------------------------------------------------------------------------------------------------------
+
+
+def leaf_commands() -> list[list[str]]:
+    """Every command path of `regwatch` (`status`, `review decide`, ...)."""
+
+    def walk(command: Any, path: list[str]) -> list[list[str]]:
+        subs = getattr(command, "commands", None)
+        if not subs:
+            return [path]
+        return [leaf for name, sub in sorted(subs.items()) for leaf in walk(sub, [*path, name])]
+
+    return walk(typer.main.get_command(app), [])
+
+
+@pytest.mark.parametrize("path", leaf_commands(), ids=" ".join)
+def test_every_command_help_says_what_it_answers_with_an_example_and_the_exit_codes(path: list[str]) -> None:
+    result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "400"})
+    shown = " ".join(result.stdout.replace("│", " ").split())
+    assert result.exit_code == 0, result.output
+    assert f"Example: regwatch {path[0]}" in shown or "Example: REGWATCH_DATABASE_URL=" in shown
+    assert "Exit codes: 0 done; 2 a mistake in the input (one line names it); 3 the store or the disk failed" in shown
