@@ -134,6 +134,9 @@ class Watcher:
         self._stage = name
         words = STAGE_WORDS.get(name, name)
         if self._progress is not None:
+            if self._crawl_task is not None and name != "crawl":  # the crawl is over: its bar goes
+                self._progress.remove_task(self._crawl_task)
+                self._crawl_task = None
             if self._stage_task is not None:
                 self._progress.remove_task(self._stage_task)
             self._stage_task = self._progress.add_task(words, total=total)
