@@ -153,7 +153,7 @@ class Watcher:
         if health is None:
             self._started = time.monotonic()
             if self._progress is not None and self._crawl_task is not None:
-                self._progress.update(self._crawl_task, description=f"crawling {name}")
+                self._progress.update(self._crawl_task, description=f"crawling {name}", refresh=True)
             return
         line = SourceLine(
             health=health,
@@ -164,6 +164,7 @@ class Watcher:
         self.sources.append(line)
         if self._progress is not None and self._crawl_task is not None:
             self._progress.advance(self._crawl_task)
+            self._progress.refresh()
         if self.live or self.level is Verbosity.verbose:
             self.say(Text.assemble("  ", (line.words(), _colour(line.state))))
 
