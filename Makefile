@@ -1,5 +1,8 @@
 # regwatch: `make demo`, `make cluster-demo` and `make test` set up .venv from pyproject.toml by themselves.
 PYTHON ?= python3.11
+# bash with pipefail: a failing pip install fails make even though its output is filtered through grep.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -8,9 +11,14 @@ STAMP := $(VENV)/.installed
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; regwatch needs Python 3.11" >&2; exit 1; }
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,cluster]'
+	@test -x $(BIN)/python || { echo "make: creating the virtual environment $(VENV) (once)"; $(PYTHON) -m venv $(VENV); }
+	@echo "make: upgrading pip in $(VENV)"
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "make: installing regwatch and its dependencies into $(VENV) (Airflow, Scrapy, SQLAlchemy, Alembic, ...):"
+	@echo "make: a few minutes the first time, seconds afterwards; pip names each package as it goes"
+	@$(BIN)/python -m pip install --progress-bar off -e '.[dev,cluster]' \
+		| { grep --line-buffered -E '^(Collecting|Installing|Successfully)' || true; }
+	@echo "make: $(VENV) ready"
 	touch $(STAMP)
 
 demo: $(STAMP)

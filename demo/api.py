@@ -176,6 +176,13 @@ def openstates(first_url: str) -> list[Page]:
                    "and older, licences for manufacturers, distributors and retailers, a 15 percent excise tax.",
                    [("2025-02-12", "Introduced, referred to House Judiciary"),
                     ("2025-07-02", "Signed by Governor"), ("2026-04-01", "Effective date")]),
+        # Crawled between the demo's two runs (2026-06-01 and 2026-09-01), and in no baseline fact: the crawl alone
+        # brings this pending bill. The research notes give A10969 (assembly summary) and report the synthetic/7-OH
+        # ban's passage in June 2026 without a day; the day here is approximate, as the action says.
+        state_bill("ny", "2025-2026", "A 10969", "Synthetic kratom kills act",
+                   "Would prohibit the sale of synthetic kratom and of products with concentrated or "
+                   "semi-synthetic 7-hydroxymitragynine.",
+                   [("2026-06-15", "Referred to codes (date approximate)")]),
         state_bill("nd", "69", "HB 1101", "Relating to the scheduling of mitragynine",
                    "Would place mitragynine and 7-hydroxymitragynine in Schedule I.",
                    [("2025-01-15", "Second reading, failed to pass, yeas 15 nays 77")]),

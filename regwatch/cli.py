@@ -23,30 +23,42 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 
 from regwatch import normalise, settings
+from regwatch.console.progress import Watcher, verbosity
+from regwatch.console.show import describe, find_notice, show_json, show_lines
+from regwatch.console.upcoming import upcoming_csv, upcoming_items, upcoming_json, upcoming_table
 from regwatch.domain import jurisdictions, models, places
-from regwatch.domain.status import fold_status
-from regwatch.errors import BadInput
+from regwatch.domain.models import SourceHealth
+from regwatch.domain.review import apply_decisions
+from regwatch.domain.status import events_by_notice, fold_status
+from regwatch.errors import EXIT_CODES, BadInput, epilog
 from regwatch.inputs.jsonl import read_notices
 from regwatch.notify.cli import digest_app, subscribers_app
 from regwatch.pipeline import steps
-from regwatch.pipeline.steps import Outcome
 from regwatch.redact import redact, redact_url
-from regwatch.reports.terminal import changes_table, status_table
+from regwatch.reports.terminal import COLUMN_CELLS, NARROW_COLUMNS, WIDE, changes_table, default_columns, status_table
 from regwatch.reports.writer import changes_csv, changes_json, status_csv, status_json
 from regwatch.review.cli import explain, review_app
 from regwatch.store import Store, StoreUnavailable
 
 app = typer.Typer(
-    help="regwatch: kratom regulatory status per jurisdiction and substance, with evidence and alerts.",
+    help="regwatch: kratom's legal status per jurisdiction and substance (kratom, 7-OH, synthetic alkaloids), with "
+    "the evidence, what changed and why, and alerts.\n\n"
+    "Questions and the commands that answer them: is it legal here today? `regwatch status -j alabama`; why? "
+    "`regwatch explain alabama`; what changed? `regwatch changes`; what takes effect soon? `regwatch upcoming`; "
+    'what does this document say and how was it read? `regwatch show "HB 1234"`.',
+    epilog=f"Exit codes: {EXIT_CODES} `digest send` also exits 1 when mail was left queued, held or refused.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-baseline_app = typer.Typer(help="The curated, cited baseline of kratom law.", no_args_is_help=True)
+baseline_app = typer.Typer(
+    help="The curated, cited baseline of kratom law: the facts a crawler cannot see (laws made before it began).",
+    no_args_is_help=True,
+)
 app.add_typer(baseline_app, name="baseline")
 app.add_typer(subscribers_app, name="subscribers")
 app.add_typer(digest_app, name="digest")
 app.add_typer(review_app, name="review")
-app.command("explain")(explain)
+app.command("explain", epilog=epilog("regwatch explain alabama --substance 7-oh --as-of 2026-09-01"))(explain)
 # Titles, summaries, health messages, ids and dates come from sources and users: printed as they are, never
 # read as Rich markup (`[/x]` crashed the CLI) nor emoji codes; colour is given with `style` instead.
 out = Console(soft_wrap=True, markup=False, emoji=False, highlight=False)
@@ -67,10 +79,51 @@ class SchemaName(StrEnum):
     run = "run"
 
 
+class ShowFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
 AsOf = Annotated[
     str | None,
     typer.Option("--as-of", help="The date to report the law as it stood (YYYY-MM-DD); default today."),
 ]
+FormatOption = Annotated[
+    Format | None, typer.Option("--format", help="table (default on a terminal), csv or json (default otherwise).")
+]
+JurisdictionOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--jurisdiction",
+        "-j",
+        help="Only these: a code in any case (US-AL, us-al, TH) or a name (Alabama, Thailand); repeat. "
+        "A typo is an error naming the nearest codes.",
+    ),
+]
+
+
+def _jurisdictions(given: list[str] | None) -> list[str]:
+    """--jurisdiction values as codes: names and lower case resolved, a typo an error with the nearest codes."""
+    return [places.resolve(g) for g in given or []]
+
+
+def _jurisdiction_patterns(given: list[str] | None) -> list[str]:
+    """As _jurisdictions, but a group such as US-* is kept as a pattern."""
+    return [places.resolve_pattern(g) for g in given or []]
+
+
+def _columns(given: str | None) -> list[str] | None:
+    """--columns as a list of known column names (spaces and case forgiven); BadInput names an unknown one."""
+    if given is None:
+        return None
+    chosen = [" ".join(c.split()).lower().replace("_", " ") for c in given.split(",") if c.strip()]
+    unknown = [c for c in chosen if c not in COLUMN_CELLS]
+    if unknown or not chosen:
+        raise BadInput(
+            f"--columns {given!r}: unknown {', '.join(map(repr, unknown)) or 'empty'}; "
+            f"choose from {', '.join(COLUMN_CELLS)}"
+        )
+    return chosen
 
 
 def _as_of(value: str | None) -> date:
@@ -90,11 +143,12 @@ def _default_format(fmt: Format | None) -> Format:
     return fmt or (Format.table if sys.stdout.isatty() else Format.json)
 
 
-@app.command()
+@app.command(epilog=epilog("regwatch ingest notices.jsonl  (see `regwatch schema notice` for a line's fields)"))
 def ingest(file: Annotated[Path, typer.Argument(help="JSON Lines file, one Notice per line.")]) -> None:
-    """Store the notices in FILE. Idempotent: the same notice twice changes nothing.
+    """Store the notices in FILE (JSON Lines, one Notice a line). Idempotent: the same notice twice changes nothing.
 
-    Every line is checked first; if any line is bad, the errors name the lines and nothing is stored.
+    Every line is checked first; if any line is bad, the errors name the lines and nothing is stored. Prints how many
+    were added, updated and unchanged.
     """
     notices = read_notices(file)
     result = _store().ingest(notices)
@@ -108,10 +162,13 @@ def ingest(file: Annotated[Path, typer.Argument(help="JSON Lines file, one Notic
         )
 
 
-@app.command()
+@app.command(epilog=epilog("regwatch classify notices.jsonl | jq .measure"))
 def classify(file: Annotated[Path, typer.Argument(help="JSON Lines file, one Notice per line.")]) -> None:
-    """Print, per notice, how the rules read it: principal measure and substances, stage, effective date,
-    rule, every provision, and whether a person should review it."""
+    """How would the rules read these notices? Stores nothing.
+
+    Prints, per notice, one JSON line: principal measure and substances, stage, effective date, confidence, the rule
+    that matched (with its pattern), every provision, the language and whether a person should review it.
+    """
     for notice in read_notices(file):
         action = normalise.classify(notice)
         stage = action.history[-1].stage
@@ -133,74 +190,168 @@ def classify(file: Annotated[Path, typer.Argument(help="JSON Lines file, one Not
         )
 
 
-@app.command()
+@app.command(epilog=epilog("regwatch status -j alabama --as-of 2026-09-01 --columns jurisdiction,status,instrument"))
 def status(
     as_of: AsOf = None,
-    format: Annotated[Format | None, typer.Option("--format", help="table (default on a terminal), csv, json")] = None,
-    jurisdiction: Annotated[
-        list[str] | None,
-        typer.Option("--jurisdiction", help="Only these: a code (US-FL, TH) or a name (Florida); repeat."),
+    format: FormatOption = None,
+    jurisdiction: JurisdictionOption = None,
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            "--columns",
+            help="The table's columns, comma-separated, from: " + ", ".join(COLUMN_CELLS) + ". Default: all of "
+            f"these but name on a terminal at least {WIDE} wide, else " + ", ".join(NARROW_COLUMNS) + ".",
+        ),
     ] = None,
 ) -> None:
-    """The status of kratom, 7-OH and synthetic alkaloids per jurisdiction on a date, from stored notices."""
+    """Is kratom (or 7-OH, or synthetic alkaloids) legal here on this date, since when, under which law, on what
+    evidence, and what is pending or scheduled?
+
+    One row per jurisdiction and substance, folded from the stored notices. CSV and JSON carry every column,
+    with the deciding notice's id, its bill number or citation, the instrument and its URL.
+    """
     day = _as_of(as_of)
-    wanted = [places.resolve(given) for given in jurisdiction or []]
-    store = _store()
-    rows = fold_status(steps.normalise(store, day), day, store.verified(day))
+    wanted = _jurisdictions(jurisdiction)
+    chosen = _columns(columns)
+    rows, named = steps.table(_store(), day)
     if wanted:
         rows = [r for r in rows if r.jurisdiction in wanted]
         for code in sorted(set(wanted) - {r.jurisdiction for r in rows}):
             err.print(f"{jurisdictions.label(code)}: no stored notice names it, so it has no status rows")
     fmt = _default_format(format)
     if fmt is Format.json:
-        sys.stdout.write(status_json(rows))
+        sys.stdout.write(status_json(rows, named))
     elif fmt is Format.csv:
-        sys.stdout.write(status_csv(rows))
+        sys.stdout.write(status_csv(rows, named))
     else:
-        out.print(status_table(rows, day))
+        out.print(status_table(rows, day, chosen or default_columns(out.width), named))
 
 
-@app.command()
+@app.command(epilog=epilog("regwatch changes --jurisdiction US-FL --format csv > changes.csv"))
 def changes(
     run: Annotated[str | None, typer.Option("--run", help="Run id (its as-of date); default the latest.")] = None,
-    format: Annotated[Format | None, typer.Option("--format", help="table (default on a terminal), csv, json")] = None,
+    format: FormatOption = None,
+    jurisdiction: JurisdictionOption = None,
 ) -> None:
-    """The changes a run found against the run before it, most severe first."""
+    """What changed in a run against the run before it, and why: most severe first, one line per legal event.
+
+    Each change names the substances it moves, the old and new status, its severity, its evidence and its
+    explanation; CSV and JSON add the bill number or citation, title and URL of its first notice.
+    """
+    wanted = _jurisdictions(jurisdiction)
     store = _store()
     chosen = store.run(run) if run else store.latest_run()
     if chosen is None:
         raise BadInput(f"no run {run!r} in the store" if run else "no run in the store yet: try `regwatch run`")
     found = store.changes(chosen.id)
+    if wanted:
+        found = [c for c in found if c.jurisdiction in wanted]
     fmt = _default_format(format)
+    named = steps.first_notices(store, found)
     if fmt is Format.json:
-        sys.stdout.write(changes_json(found))
+        sys.stdout.write(changes_json(found, named))
         return
     if fmt is Format.csv:
-        sys.stdout.write(changes_csv(found))
+        sys.stdout.write(changes_csv(found, named))
         return
     out.print(changes_table(found, chosen.id))
 
 
-@app.command()
+@app.command(epilog=epilog("regwatch upcoming --days 90 --jurisdiction US-* --format csv"))
+def upcoming(
+    days: Annotated[int, typer.Option("--days", min=0, help="How far ahead to look, in days.")] = 90,
+    as_of: AsOf = None,
+    format: FormatOption = None,
+    jurisdiction: JurisdictionOption = None,
+    every_pending: Annotated[
+        bool, typer.Option("--all-pending", help="List every live proposal, not only those near a step.")
+    ] = False,
+) -> None:
+    """What takes effect in the next DAYS days, and which proposals are near a vote, a signature or an
+    effective date?
+
+    Scheduled changes (enacted, effective on a known date) come first, soonest first; then pending proposals
+    whose effective date falls in the window or which have passed a chamber. `--jurisdiction US-*` takes every
+    state and territory, `US` federal only.
+    """
+    day = _as_of(as_of)
+    wanted = _jurisdiction_patterns(jurisdiction)
+    rows, named = steps.table(_store(), day)
+    if wanted:
+        rows = [r for r in rows if any(jurisdictions.matches(p, r.jurisdiction) for p in wanted)]
+    items = upcoming_items(rows, named, day, days, every_pending)
+    fmt = _default_format(format)
+    if fmt is Format.json:
+        sys.stdout.write(upcoming_json(items))
+    elif fmt is Format.csv:
+        sys.stdout.write(upcoming_csv(items))
+    else:
+        out.print(upcoming_table(items, day, days))
+
+
+@app.command(epilog=epilog('regwatch show "HB 1234"   or   regwatch show openstates:3f2a9c1d0b7e4a55'))
+def show(
+    notice: Annotated[str, typer.Argument(help="A notice id, or a bill number or citation (HB 1234).")],
+    as_of: AsOf = None,
+    format: Annotated[ShowFormat | None, typer.Option("--format", help="text (default on a terminal) or json")] = None,
+) -> None:
+    """What does this notice say, how was it read, which legal event is it part of, and where is the evidence?
+
+    Prints the notice (title, identifier, text, steps), its reading and every provision (the rule that matched,
+    or the analyst's decision), the other notices reporting the same act, the status cells it decides or would
+    change on the date, and its sources: URL, when it was retrieved, its archived copy.
+    """
+    day = _as_of(as_of)
+    store = _store()
+    found = find_notice(store, notice)
+    actions = steps.normalise(store, day)
+    by_id = {a.notice: a for a in actions}
+    assert found.id is not None  # a Notice derives its id when it has none
+    reading = by_id.get(found.id) or apply_decisions([normalise.classify(found)], store.decisions())[0]
+    events = events_by_notice(actions, day)
+    event = events.get(found.id)
+    members = [m for m in (event.members if event is not None else []) if m != found.id]
+    others = [by_id[m] for m in members if m in by_id]
+    rows = fold_status(actions, day, store.verified(day))
+    described = describe(found, reading, event, others, rows, day)
+    if (format or (ShowFormat.text if sys.stdout.isatty() else ShowFormat.json)) is ShowFormat.json:
+        sys.stdout.write(show_json(described))
+        return
+    for line in show_lines(described):
+        out.print(line)
+
+
+@app.command(epilog=epilog("REGWATCH_DATABASE_URL=postgresql+psycopg://regwatch@db/regwatch regwatch init"))
 def init() -> None:
     """Create the store (REGWATCH_DATABASE_URL, default data/regwatch.sqlite), or migrate an existing one.
 
-    Every other command refuses a store that is not there, so that a deleted data folder is noticed
-    instead of silently becoming an empty store.
+    Run once per deployment. Every other command refuses a store that is not there, so that a deleted data folder
+    is noticed instead of silently becoming an empty store.
     """
     store = Store.open(create=True)
     err.print(f"store ready at {store.where()}", highlight=False)
     store.engine.dispose()
 
 
-@baseline_app.command("load")
+@baseline_app.command("load", epilog=epilog("regwatch baseline load"))
 def baseline_load() -> None:
-    """Load the curated baseline (every state, DC, PR, US federal, 30+ nations) into the store."""
+    """Load the curated baseline (every state, DC, PR, US federal, localities, 30+ nations) into the store.
+
+    The stored baseline becomes exactly the shipped one: a fact corrected or removed in the files is retired from
+    the store. `regwatch run` and the demo call it; run it alone after upgrading regwatch.
+    """
     facts, result = steps.load_baseline(_store())
     err.print(f"baseline: {facts} facts; {result.added} added, {result.updated} updated, {result.retired} retired")
 
 
-@app.command("run")
+@app.command(
+    "run",
+    epilog=epilog(
+        "regwatch run --replay demo --as-of 2026-09-01",
+        "A broken source does not fail the run: it is published, named in the summary and raised as a "
+        "source_broken change.",
+    ),
+)
 def run_command(
     as_of: AsOf = None,
     no_crawl: Annotated[bool, typer.Option("--no-crawl", help="Use only what is already stored.")] = False,
@@ -210,34 +361,48 @@ def run_command(
     ] = None,
     source: Annotated[list[str] | None, typer.Option("--source", help="Crawl only these spiders.")] = None,
     no_baseline: Annotated[bool, typer.Option("--no-baseline", help="Do not (re)load the baseline first.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="A line per stage and per source even off a terminal; every change.")
+    ] = False,
 ) -> None:
-    """One whole pass: crawl, normalise, status, diff against the last run, reports and alerts."""
+    """One whole pass: crawl, read, fold the status table, find what changed since the last run, write the
+    reports and queue the alerts. Ends with a summary: sources ok, broken or not configured, notices new and
+    updated, changes by severity, and where the report is.
+
+    On a terminal, a line per stage and a bar over the sources show the progress (on stderr); off a terminal
+    (Airflow, CI, a pipe) no bar is ever written, only the summary.
+    """
+    if quiet and verbose:
+        raise BadInput("--quiet and --verbose together: choose one")
     day = _as_of(as_of)
     store = _store()
-    if not no_baseline:
-        steps.load_baseline(store)
-    crawler = None if no_crawl else (lambda: steps.crawl_sources(store, source, replay=replay))
-    outcome = steps.run_pipeline(store, day, reports_dir=settings.reports_dir(), crawl=crawler)
-    _summarise(outcome)
+    with Watcher.for_terminal(verbosity(quiet, verbose)) as watcher:
+        if not no_baseline:
+            watcher.stage("baseline")
+            steps.load_baseline(store)
+        crawler = None
+        if not no_crawl:
+            names = steps.sources_to_crawl(source)
+
+            def crawler() -> list[SourceHealth]:
+                watcher.crawling(len(names))
+                return steps.crawl_sources(store, names, replay=replay, on_source=watcher.source)
+
+        outcome = steps.run_pipeline(
+            store, day, reports_dir=settings.reports_dir(), crawl=crawler, on_stage=watcher.stage
+        )
+    watcher.summary(
+        run_id=outcome.run.id,
+        notices=outcome.run.notices,
+        rows=len(outcome.rows),
+        changes=outcome.changes,
+        report=outcome.report,
+        health=outcome.run.health,
+    )
 
 
-def _summarise(outcome: Outcome) -> None:
-    run = outcome.run
-    by_severity: dict[str, int] = {}
-    for c in outcome.changes:
-        by_severity[c.severity.value] = by_severity.get(c.severity.value, 0) + 1
-    counts = ", ".join(f"{n} {s}" for s, n in by_severity.items()) or "none"
-    err.print(f"run {run.id}: {run.notices} notices, {len(outcome.rows)} status rows, changes: {counts}")
-    for h in run.health:
-        if h.skipped:
-            err.print(Text.assemble((f"source {h.source} not configured", "yellow"), f" (not run): {h.message}"))
-        elif not h.ok:
-            err.print(Text.assemble((f"source {h.source} broken", "red"), f": {h.message}"))
-    if outcome.report:
-        err.print(f"report: {outcome.report / 'index.html'}")
-
-
-@app.command()
+@app.command(epilog=epilog("regwatch serve --port 8000   (then open http://127.0.0.1:8000/ or /docs)"))
 def serve(
     host: Annotated[str, typer.Option("--host", help="The address to listen on (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="The port to listen on.", min=1, max=65535)] = 8000,
@@ -264,9 +429,12 @@ def serve(
     )
 
 
-@app.command()
+@app.command(epilog=epilog("regwatch schema status-row > status-row.schema.json"))
 def schema(name: Annotated[SchemaName, typer.Argument(help="Which model.")] = SchemaName.notice) -> None:
-    """Print the JSON Schema of a model (the Notice by default: what `ingest` reads)."""
+    """What fields does a notice (or an action, status row, change, run) have? Prints its JSON Schema.
+
+    The Notice by default: what `ingest` reads and spiders yield.
+    """
     chosen: dict[SchemaName, type[BaseModel]] = {
         SchemaName.notice: models.Notice,
         SchemaName.action: models.Action,

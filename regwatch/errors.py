@@ -9,6 +9,17 @@ class BadInput(ValueError):
     """Input that cannot be used; the message names the input (file and line, option, value) and what was expected."""
 
 
+# The exit codes regwatch.cli.main gives every command (BadInput is 2); `digest send` adds 1.
+EXIT_CODES = (
+    "0 done; 2 a mistake in the input (one line names it); 3 the store or the disk failed (one line names which)."
+)
+
+
+def epilog(example: str, note: str = "") -> str:
+    """The end of a command's --help, as an analyst reads it: one example and the exit codes (and a note on them)."""
+    return f"Example: {example}\n\nExit codes: {EXIT_CODES}" + (f" {note}" if note else "")
+
+
 def explain(exc: ValidationError, whole: str = "notice") -> str:
     """One part per field: `published: Input should be a valid date (got '2025-02-30')`.
 

@@ -79,6 +79,10 @@ def test_status_json_rows_carry_reliability_detail_review_and_since_as_far_as_kn
             "reliability": "secondary",
             "detail": "sale banned; possession not an offence",
             "review": False,
+            "notice": None,
+            "identifier": None,
+            "instrument": None,
+            "url": "https://example.org/al",
         },
         {
             "jurisdiction": "US-OH",
@@ -92,6 +96,10 @@ def test_status_json_rows_carry_reliability_detail_review_and_since_as_far_as_kn
             "reliability": "unverified",
             "detail": "21+, 7-OH <= 2% of the alkaloid fraction",
             "review": True,
+            "notice": None,
+            "identifier": None,
+            "instrument": None,
+            "url": None,
         },
     ]
 
@@ -110,6 +118,10 @@ def test_status_csv_has_the_same_columns() -> None:
             "reliability": "secondary",
             "detail": "sale banned; possession not an offence",
             "review": "false",
+            "notice": "",
+            "identifier": "",
+            "instrument": "",
+            "url": "https://example.org/al",
         },
         {
             "jurisdiction": "US-OH",
@@ -123,6 +135,10 @@ def test_status_csv_has_the_same_columns() -> None:
             "reliability": "unverified",
             "detail": "21+, 7-OH <= 2% of the alkaloid fraction",
             "review": "true",
+            "notice": "",
+            "identifier": "",
+            "instrument": "",
+            "url": "",
         },
     ]
 
@@ -167,15 +183,27 @@ def test_status_command_in_every_format(tmp_path: Path) -> None:
         "reliability": "primary",  # a legislature's own record, through Open States
         "detail": "",
         "review": False,
+        "notice": "openstates:71cb2c9211fd096c",
+        "identifier": "SB 154",
+        "instrument": "SB 154: Provides relative to kratom",
+        "url": "https://legis.la.gov/sb154",
     }
     printed = regwatch("status", *day, "--format", "csv").stdout.splitlines()
     assert printed[:2] == [
-        "jurisdiction,substance,status,since,pending,scheduled,evidence,last_verified,reliability,detail,review",
-        "US-LA,kratom,banned,2025-08-01,,,https://legis.la.gov/sb154,,primary,,false",
+        (
+            "jurisdiction,substance,status,since,pending,scheduled,evidence,last_verified,reliability,detail,review,"
+            "notice,identifier,instrument,url"
+        ),
+        (
+            "US-LA,kratom,banned,2025-08-01,,,https://legis.la.gov/sb154,,primary,,false,"
+            "openstates:71cb2c9211fd096c,SB 154,SB 154: Provides relative to kratom,https://legis.la.gov/sb154"
+        ),
     ]
+    # A terminal 250 wide shows the wide columns: the instrument and the evidence too.
     table = table_rows(regwatch("status", *day, "--format", "table").stdout)
     assert table[0] == [
-        "US-LA", "kratom", "banned", "2025-08-01", "", "primary", "", "", "",
+        "US-LA", "kratom", "banned", "2025-08-01", "SB 154: Provides relative to kratom", "", "primary", "", "",
+        "https://legis.la.gov/sb154", "",
     ]  # fmt: skip
 
 
@@ -227,6 +255,9 @@ def test_changes_command_lists_substances_reliability_and_reported() -> None:
         "reliability": "secondary",
         "reported": True,
         "explanation": "",
+        "identifier": None,  # the notice is not stored: the URL of its evidence stands in
+        "title": None,
+        "url": "https://example.org/ky",
     }
     assert list(csv.DictReader(io.StringIO(regwatch("changes", "--format", "csv").stdout))) == [
         {
@@ -248,6 +279,10 @@ def test_changes_command_lists_substances_reliability_and_reported() -> None:
             "evidence": "https://example.org/ky",
             "reliability": "secondary",
             "reported": "true",
+            "identifier": "",
+            "title": "",
+            "url": "https://example.org/ky",
+            "explanation": "",
         }
     ]
     assert table_rows(regwatch("changes", "--format", "table").stdout) == [

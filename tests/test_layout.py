@@ -34,8 +34,10 @@ ALLOWED = {
     "review": {"domain", "normalise", "store", "pipeline", "errors"},
     "cluster": {"pipeline", "store", "scraping", "settings", "redact", "errors"},
     "serve": {"domain", "store", "reports", "notify", "pipeline", "review", "settings", "errors"},
+    "console": {"domain", "store", "reports", "errors"},
     "cli": {
-        "domain", "inputs", "normalise", "store", "reports", "notify", "pipeline", "review", "serve", "settings",
+        "domain", "inputs", "normalise", "store", "reports", "notify", "pipeline", "review", "serve", "console",
+        "settings",
         "redact", "errors",
     },
     "__main__": {"cli"},

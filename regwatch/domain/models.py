@@ -358,6 +358,7 @@ class SourceHealth(Strict):
     skipped: bool = Field(default=False, description="not run (no API key): neither verified nor broken")
     items: int = 0
     invalid: int = Field(default=0, description="items that failed validation and were not stored")
+    pages: int = Field(default=0, description="responses received (pages and API answers)")
     message: str = ""
     jurisdictions: list[str] = Field(default_factory=list)
 

@@ -107,6 +107,9 @@ class ChangeKind(StrEnum):
     CONFLICT = "conflict"
     STATUS_CORRECTED = "status_corrected"
     SOURCE_BROKEN = "source_broken"
+    # Not a change of the law: the current status for a new subscriber's filters, sent once with their first
+    # digest (regwatch.notify.subscribers). It travels through the outbox like a change, never in a run.
+    WELCOME = "welcome"
 
 
 class ReviewReason(StrEnum):

@@ -14,11 +14,18 @@ from rich.table import Table
 
 from regwatch import settings
 from regwatch.domain.vocab import Cadence, Severity, Substance
-from regwatch.errors import BadInput
+from regwatch.errors import BadInput, epilog
 from regwatch.notify.channels import label
 from regwatch.notify.delivery import ConfigurationError, parse_smtp_url
 from regwatch.notify.digest import send_digests
-from regwatch.notify.subscribers import BadSubscriber, all_subscribers, make_subscriber, read_yaml, upsert
+from regwatch.notify.subscribers import (
+    GROUPS_HELP,
+    BadSubscriber,
+    all_subscribers,
+    make_subscriber,
+    read_yaml,
+    upsert,
+)
 from regwatch.notify.subscribers import remove as drop
 from regwatch.redact import redact_url
 from regwatch.store import Store
@@ -34,7 +41,12 @@ def _store() -> Store:
     return Store.open()
 
 
-@subscribers_app.command("add")
+@subscribers_app.command(
+    "add",
+    epilog=epilog(
+        "regwatch subscribers add ops@example.com -j US --substance 7-oh --min-severity high --cadence daily"
+    ),
+)
 def add(
     email: Annotated[
         str,
@@ -45,7 +57,7 @@ def add(
     ],
     jurisdiction: Annotated[
         list[str] | None,
-        typer.Option("--jurisdiction", help="US-FL, TH, US-CA:san-diego or a group such as US-*; repeat. Default all."),
+        typer.Option("--jurisdiction", "-j", help=GROUPS_HELP + " Repeat for several. Default: all."),
     ] = None,
     substance: Annotated[
         list[Substance] | None, typer.Option("--substance", help="kratom, 7-oh or synthetic; repeat. Default all.")
@@ -55,7 +67,11 @@ def add(
     ),
     cadence: Annotated[Cadence, typer.Option("--cadence", help="immediate, daily or weekly.")] = Cadence.DAILY,
 ) -> None:
-    """Add a subscriber, or replace the filters of a known one (their unsubscribe token stays)."""
+    """Add a subscriber, or replace the filters of a known one (their unsubscribe token stays).
+
+    A new subscriber's next digest starts with the current status for their filters (sent once), then the changes
+    that match them from then on.
+    """
     store = _store()
     try:
         sub = make_subscriber(
@@ -75,11 +91,11 @@ def add(
         err.print(f"{label(sub.email)} unsubscribed on their own: {again}", highlight=False)
 
 
-@subscribers_app.command("list")
+@subscribers_app.command("list", epilog=epilog("regwatch subscribers list --format json"))
 def list_(
     format: Annotated[str | None, typer.Option("--format", help="table (default on a terminal) or json")] = None,
 ) -> None:
-    """Every subscriber with their filters (the unsubscribe tokens are not shown)."""
+    """Who gets alerts, for what, how often? Every subscriber with their filters (unsubscribe tokens not shown)."""
     subs = all_subscribers(_store())
     fmt = format or ("table" if sys.stdout.isatty() else "json")
     if fmt not in ("table", "json"):
@@ -104,7 +120,7 @@ def list_(
     out.print(table)
 
 
-@subscribers_app.command("remove")
+@subscribers_app.command("remove", epilog=epilog("regwatch subscribers remove ops@example.com"))
 def remove(email: Annotated[str, typer.Argument(help="The subscriber's address.")]) -> None:
     """Delete a subscriber and every alert queued for them."""
     try:
@@ -116,7 +132,7 @@ def remove(email: Annotated[str, typer.Argument(help="The subscriber's address."
     err.print(f"{email}: removed", highlight=False)
 
 
-@subscribers_app.command("import")
+@subscribers_app.command("import", epilog=epilog("regwatch subscribers import subscribers.yaml"))
 def import_(file: Annotated[Path, typer.Argument(help="YAML list of subscribers, the fields of `add`.")]) -> None:
     """Add or update every subscriber in FILE; if any entry is bad, the errors name it and nothing is stored."""
     try:
@@ -127,7 +143,14 @@ def import_(file: Annotated[Path, typer.Argument(help="YAML list of subscribers,
     err.print(f"{file}: {added} added, {updated} updated", highlight=False)
 
 
-@digest_app.command("send")
+@digest_app.command(
+    "send",
+    epilog=epilog(
+        "regwatch digest send --cadence daily",
+        "Also 1: a digest was left queued (a temporary error), held by another send, or refused, or a "
+        "configuration error stopped the send.",
+    ),
+)
 def send(
     cadence: Annotated[Cadence, typer.Option("--cadence", help="Which subscribers: immediate, daily or weekly.")],
     now: Annotated[

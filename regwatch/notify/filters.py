@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from regwatch.domain import jurisdictions
 from regwatch.domain.models import Change
-from regwatch.notify.subscribers import Subscriber
+from regwatch.notify.subscribers import Subscriber, covers
 
 
 def wants(subscriber: Subscriber, change: Change) -> bool:
@@ -17,7 +16,7 @@ def wants(subscriber: Subscriber, change: Change) -> bool:
     if subscriber.substances and moved and not set(moved) & set(subscriber.substances):
         return False
     if subscriber.jurisdictions and change.jurisdiction is not None:
-        return any(jurisdictions.matches(p, change.jurisdiction) for p in subscriber.jurisdictions)
+        return any(covers(p, change.jurisdiction) for p in subscriber.jurisdictions)
     # A change with no jurisdiction or substance (a broken source) concerns every subscriber who
     # passed the severity filter: their statuses may be stale until it is fixed.
     return True

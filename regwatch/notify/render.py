@@ -83,8 +83,15 @@ def one_line(text: object) -> str:
 
 
 def subject(changes: list[Change]) -> str:
-    """`[regwatch] CRITICAL: Louisiana bans kratom from 2025-08-01 (+2 more)`: the most severe change first."""
+    """`[regwatch] CRITICAL: Louisiana bans kratom from 2025-08-01 (+2 more)`: the most severe change first.
+
+    A digest carrying only a new subscriber's welcome says so: `[regwatch] Welcome: current status for your
+    filters`; a welcome beside changes is not counted among them.
+    """
+    changes = [c for c in changes if c.kind is not ChangeKind.WELCOME] or changes
     top = changes[0]
+    if top.kind is ChangeKind.WELCOME:
+        return f"[regwatch] Welcome: {one_line(top.summary)[0].lower()}{one_line(top.summary)[1:]}"
     headline = _WAS_SUFFIX.sub("", one_line(top.summary))
     if len(headline) > SUBJECT_TEXT_MAX:
         headline = headline[: SUBJECT_TEXT_MAX - 1].rstrip() + "\u2026"
@@ -130,8 +137,14 @@ def build_message(
     token = token_for(subscriber)  # signed when REGWATCH_UNSUBSCRIBE_SECRET is set (regwatch.notify.unsubscribe)
     https_unsubscribe = f"{sender.unsubscribe_url}?token={quote(token)}"
     mailto_unsubscribe = f"mailto:{sender.mailbox}?subject={quote('unsubscribe ' + token)}"
+    welcome = next((c for c in changes if c.kind is ChangeKind.WELCOME), None)
     context = {
-        "items": [item(c) for c in changes],
+        "items": [item(c) for c in changes if c.kind is not ChangeKind.WELCOME],
+        "welcome": (
+            {"summary": one_line(welcome.summary), "lines": [one_line(x) for x in welcome.explanation.splitlines()]}
+            if welcome is not None
+            else None
+        ),
         "subscriber": subscriber,
         "filters": _filters(subscriber),
         "unsubscribe": https_unsubscribe,

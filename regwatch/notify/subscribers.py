@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,8 +14,9 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Connection, delete, insert, select, update
 
-from regwatch.domain import jurisdictions
-from regwatch.domain.vocab import Cadence, OutboxState, Severity, Substance
+from regwatch.domain import jurisdictions, places
+from regwatch.domain.models import Change, StatusRow
+from regwatch.domain.vocab import Cadence, ChangeKind, OutboxState, RunState, Severity, Status, Substance
 from regwatch.errors import explain
 from regwatch.notify import channels
 from regwatch.store import Store
@@ -34,12 +36,25 @@ def normalise_email(address: str) -> str:
         raise BadSubscriber(f"{address!r} is not an email address: {exc}") from None
 
 
+# What a subscriber's jurisdiction filter means, for `subscribers add --help` and the README.
+GROUPS_HELP = (
+    "A code (US-FL, TH, US-CA:san-diego) or name (Florida), in any case. A nation's code is the whole nation: "
+    "US is US federal plus every state, territory and locality (so the DEA's and FDA's actions too); "
+    "US-* is the states and territories only, without federal actions; TH is Thailand and its provinces."
+)
+
+
 def jurisdiction_pattern(code: str) -> str:
-    """A jurisdiction filter: a code (US-FL, TH, US-CA:san-diego) or a group such as US-*."""
-    if code.endswith("-*"):
-        jurisdictions.validate(code[:-2])
-        return code
-    return jurisdictions.validate(code)
+    """A jurisdiction filter typed by hand: a code or name in any case (us-fl, Florida) or a group such as US-*."""
+    return places.resolve_pattern(code, "")
+
+
+def covers(pattern: str, code: str) -> bool:
+    """Whether a subscriber's filter takes a change in `code`: a nation (US, TH) takes the nation and everything
+    in it; US-* every subdivision and locality of the US but not US federal; a state its localities too."""
+    if "-" not in pattern and ":" not in pattern:
+        return jurisdictions.country_of(code) == pattern
+    return jurisdictions.matches(pattern, code)
 
 
 def normalise_address(address: str) -> str:
@@ -105,11 +120,88 @@ def upsert(store: Store, subscribers: Iterable[Subscriber], now: datetime | None
                 conn.execute(
                     insert(t.subscribers).values(email=sub.email, token=token, created=now, active=True, **values)
                 )
+                _queue_welcome(conn, sub, now)
                 added += 1
             else:
                 conn.execute(update(t.subscribers).where(t.subscribers.c.id == known).values(**values))
                 updated += 1
     return added, updated
+
+
+STRICTEST_FIRST = (Status.BANNED, Status.RESTRICTED, Status.REGULATED, Status.LEGAL, Status.UNKNOWN)
+WELCOME_ID = "welcome"  # the welcome's change id in the outbox: one per subscriber, so it is sent once
+WELCOME_LINES = 40  # a short section: beyond this many cells, the digest points to the report
+
+
+def welcome(sub: Subscriber, rows: list[StatusRow], run_id: str, as_of: str) -> Change | None:
+    """The current status for `sub`'s filters on the latest published run, as the outbox carries it (a change of
+    kind welcome, its lines in `explanation`); None where no cell passes the filters."""
+    chosen = [
+        r
+        for r in rows
+        if (not sub.jurisdictions or any(covers(p, r.jurisdiction) for p in sub.jurisdictions))
+        and (not sub.substances or r.substance in sub.substances)
+    ]
+    if not chosen:
+        return None
+    lines = [_cell_line(r) for r in chosen[:WELCOME_LINES]]
+    if len(chosen) > WELCOME_LINES:
+        lines.append(f"... and {len(chosen) - WELCOME_LINES} more cells: see the report or `regwatch status`")
+    counts = Counter(r.status for r in chosen)
+    tally = ", ".join(f"{counts[status]} {status.value}" for status in STRICTEST_FIRST if counts[status])
+    return Change(
+        id=WELCOME_ID,
+        run=run_id,
+        kind=ChangeKind.WELCOME,
+        severity=Severity.LOW,
+        summary=f"Current status for your filters as of {as_of}: {tally}",
+        explanation="\n".join(lines),
+    )
+
+
+def _cell_line(row: StatusRow) -> str:
+    """ "Alabama (US-AL), kratom: banned since 2016-05-10; pending: ban (introduced)" """
+    since = f" since {row.since.isoformat()}" if row.since else ""
+    line = f"{jurisdictions.label(row.jurisdiction)}, {row.substance.value}: {row.status.value}{since}"
+    if row.scheduled:
+        line += "; scheduled: " + ", ".join(f"{s.status.value} from {s.effective}" for s in row.scheduled)
+    if row.pending:
+        line += "; pending: " + ", ".join(f"{p.measure.value} ({p.stage.value})" for p in row.pending)
+    return line
+
+
+def _queue_welcome(conn: Connection, sub: Subscriber, now: datetime) -> None:
+    """Queue a new subscriber's welcome for their next digest, from the latest published run (none before the first
+    run). Keyed (subscriber, "welcome") in the outbox like any change, so it is sent exactly once."""
+    run = conn.execute(
+        select(t.runs.c.id, t.runs.c.as_of)
+        .where(t.runs.c.state == RunState.PUBLISHED.value)
+        .order_by(t.runs.c.as_of.desc())
+        .limit(1)
+    ).first()
+    sub_id = conn.execute(select(t.subscribers.c.id).where(t.subscribers.c.email == sub.email)).scalar()
+    if run is None or sub_id is None:
+        return
+    payloads = conn.execute(
+        select(t.status_rows.c.payload)
+        .where(t.status_rows.c.run_id == run.id)
+        .order_by(t.status_rows.c.jurisdiction, t.status_rows.c.substance)
+    )
+    rows = [StatusRow.model_validate(p) for (p,) in payloads]
+    change = welcome(sub, rows, str(run.id), str(run.as_of)[:10])
+    if change is None:
+        return
+    conn.execute(
+        insert(t.outbox).values(
+            subscriber_id=sub_id,
+            change_id=WELCOME_ID,
+            run_id=run.id,
+            state=OutboxState.QUEUED,
+            attempts=0,
+            queued=now,
+            payload=change.model_dump(mode="json"),
+        )
+    )
 
 
 def all_subscribers(store: Store, cadence: Cadence | None = None, active_only: bool = False) -> list[Subscriber]:

@@ -11,7 +11,7 @@ import json
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,7 +21,10 @@ from regwatch.errors import BadInput
 from regwatch.inputs.jsonl import read_notices
 from regwatch.redact import redact
 from regwatch.scraping.registry import spider_names
-from regwatch.store import Store
+from regwatch.store import IngestResult, Store
+
+# Told before a source crawls (health and counts None) and after it is stored: the CLI's progress display.
+SourceObserver = Callable[[str, SourceHealth | None, IngestResult | None], None]
 
 SCRAPY_SETTINGS = "regwatch.scraping.settings"
 # A spider that has not finished in this long is stuck (a live crawl of one source takes minutes).
@@ -88,12 +91,15 @@ def crawl_source(
 
 def ingest_crawl(store: Store, health: SourceHealth, out: Path) -> SourceHealth:
     """Store what a crawl wrote; a file that cannot be read marks the source broken, storing nothing."""
+    return _ingest(store, health, out)[0]
+
+
+def _ingest(store: Store, health: SourceHealth, out: Path) -> tuple[SourceHealth, IngestResult | None]:
     try:
         notices = read_notices(out)
     except BadInput as exc:
-        return health.model_copy(update={"ok": False, "message": f"output unreadable: {exc}"})
-    store.ingest(notices)
-    return health
+        return health.model_copy(update={"ok": False, "message": f"output unreadable: {exc}"}), None
+    return health, store.ingest(notices)
 
 
 def crawl_all(
@@ -102,14 +108,20 @@ def crawl_all(
     *,
     base_url: str | None = None,
     api_keys: Mapping[str, str] | None = None,
+    on_source: SourceObserver | None = None,
 ) -> list[SourceHealth]:
     """Crawl each named source in turn and ingest what it found; one failing source does not stop the others."""
     results = []
     with _workdir() as folder:
         for name in names:
+            if on_source is not None:
+                on_source(name, None, None)
             key = (api_keys or {}).get(name)
             health, out = crawl_source(name, folder, base_url=base_url, api_key=key)
-            results.append(ingest_crawl(store, health, out))
+            health, counts = _ingest(store, health, out)
+            if on_source is not None:
+                on_source(name, health, counts)
+            results.append(health)
     return results
 
 

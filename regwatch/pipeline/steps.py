@@ -10,11 +10,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from regwatch import settings
 from regwatch.bulk import paused_gc
 from regwatch.domain.changes import broken_source_changes, diff_tables, is_news, most_severe_first, news_changes
-from regwatch.domain.models import Action, Change, Run, SourceHealth, StatusRow
+from regwatch.domain.models import Action, Change, Notice, Run, SourceHealth, StatusRow
 from regwatch.domain.review import apply_decisions
 from regwatch.domain.status import events_by_notice, fold_status
 from regwatch.domain.vocab import RunState
@@ -26,6 +27,16 @@ from regwatch.notify import queue_alerts as queue_for_subscribers
 from regwatch.notify.outbox import queue_changes
 from regwatch.reports import write_reports
 from regwatch.store import IngestResult, Store
+
+if TYPE_CHECKING:
+    from regwatch.pipeline.crawl import SourceObserver
+
+# Told as each stage of a pass starts ("crawl", "normalise", ...): the CLI's progress display.
+StageObserver = Callable[[str], None]
+
+
+def _nothing(stage: str) -> None:
+    """The observer when no one watches."""
 
 
 @dataclass
@@ -56,11 +67,13 @@ def crawl_sources(
     *,
     replay: str | Path | None = None,
     api_keys: Mapping[str, str] | None = None,
+    on_source: SourceObserver | None = None,
 ) -> list[SourceHealth]:
     """Crawl the sources named (default every spider) and store what they find.
 
     `replay` ("demo", a WARC file or a folder) is served on loopback and crawled instead of the live sites.
-    BadInput names an unknown source or a missing archive before anything is crawled.
+    BadInput names an unknown source or a missing archive before anything is crawled. `on_source` is told
+    when each source starts and when it is stored (with its health and what the store made of it).
     """
     # Scrapy (about a second to import) only for passes that crawl: `regwatch status` never pays for it.
     from regwatch.pipeline.crawl import crawl_all  # noqa: PLC0415
@@ -68,7 +81,14 @@ def crawl_sources(
 
     names = checked_sources(sources)
     with replaying(replay) as base_url:
-        return crawl_all(store, names, base_url=base_url, api_keys=api_keys)
+        return crawl_all(store, names, base_url=base_url, api_keys=api_keys, on_source=on_source)
+
+
+def sources_to_crawl(sources: list[str] | None = None) -> list[str]:
+    """The sources a crawl of `sources` runs (default every spider); BadInput names an unknown one."""
+    from regwatch.scraping.registry import checked_sources  # noqa: PLC0415 (Scrapy only for passes that crawl)
+
+    return checked_sources(sources)
 
 
 def normalise(store: Store, as_of: date) -> list[Action]:
@@ -78,19 +98,34 @@ def normalise(store: Store, as_of: date) -> list[Action]:
     return apply_decisions(readings, store.decisions())
 
 
+def table(store: Store, as_of: date) -> tuple[list[StatusRow], dict[str, Action]]:
+    """The status table on `as_of` (as `regwatch status` and the API show it) and every notice's event, by id:
+    what a row's human identifiers (bill number, instrument, URL) and explanation are read from."""
+    actions = normalise(store, as_of)
+    return fold_status(actions, as_of, store.verified(as_of)), events_by_notice(actions, as_of)
+
+
+def first_notices(store: Store, changes: list[Change]) -> dict[str, Notice]:
+    """Each change's first notice, by id: what `regwatch changes` and the API name a change by."""
+    return {n: notice for c in changes for n in c.notices[:1] if (notice := store.notice(n)) is not None}
+
+
 @paused_gc()  # reads, folds and diffs the whole store: see regwatch.bulk
 def build(
-    store: Store, as_of: date, health: list[SourceHealth] | None = None
+    store: Store, as_of: date, health: list[SourceHealth] | None = None, on_stage: StageObserver = _nothing
 ) -> tuple[Run, list[StatusRow], list[Change], list[Action]]:
     """The run for `as_of`: its status table and its changes against the previous published run."""
     health = health or []
     run_id = as_of.isoformat()
+    on_stage("normalise")
     actions = normalise(store, as_of)
     verified = store.verified(as_of)
     for h in health:
         if h.ok:
             verified[h.source] = as_of
+    on_stage("fold")
     rows = fold_status(actions, as_of, verified)
+    on_stage("diff")
     events = events_by_notice(actions, as_of)
     by_id = {a.notice: a for a in actions}
     previous = store.previous_run(as_of)
@@ -114,13 +149,16 @@ def build(
     return run, rows, changes, actions
 
 
-def publish(store: Store, as_of: date, health: list[SourceHealth] | None = None) -> Outcome:
+def publish(
+    store: Store, as_of: date, health: list[SourceHealth] | None = None, on_stage: StageObserver = _nothing
+) -> Outcome:
     """Build the run for `as_of` and publish it with its alerts queued (replacing an earlier run of that date).
 
     The run and its outbox rows commit in one transaction: once a run is published, the next run
     compares against it and finds no change, so alerts queued any later could be lost for good.
     """
-    run, rows, changes, actions = build(store, as_of, health)
+    run, rows, changes, actions = build(store, as_of, health, on_stage)
+    on_stage("publish")
     run.finished = datetime.now(UTC)
     news = [a.notice for a in actions if is_news(a)]
     queued = store.publish_run(run, rows, changes, news, also=lambda conn: queue_changes(conn, run.id, changes))
@@ -157,6 +195,7 @@ def run_pipeline(
     *,
     reports_dir: Path | None = None,
     crawl: Callable[[], list[SourceHealth]] | None = None,
+    on_stage: StageObserver = _nothing,
 ) -> Outcome:
     """Crawl (when given a crawler), then publish with the alerts queued, then report (when given a folder).
 
@@ -164,8 +203,11 @@ def run_pipeline(
     error propagates but the run and its alerts are already committed, and a re-run of the same
     date (`regwatch run --as-of D`) writes it.
     """
+    if crawl is not None:
+        on_stage("crawl")
     health = crawl() if crawl is not None else []
-    outcome = publish(store, as_of, health)
+    outcome = publish(store, as_of, health, on_stage)
     if reports_dir is not None:
+        on_stage("report")
         outcome.report = report(store, outcome.run.id, reports_dir, outcome.actions)
     return outcome

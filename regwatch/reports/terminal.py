@@ -7,13 +7,16 @@ so scraped text is never read as markup.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
 
 from rich.table import Table
 from rich.text import Text
 
+from regwatch.domain import jurisdictions
 from regwatch.domain.models import Change, StatusRow
 from regwatch.reports import words
+from regwatch.reports.writer import Named, instrument
 
 STATUS_COLUMNS = (
     "jurisdiction",
@@ -44,13 +47,57 @@ def status_cells(row: StatusRow) -> list[str]:
     ]
 
 
-def status_table(rows: list[StatusRow], day: date) -> Table:
+Cell = Callable[[StatusRow, Named | None], str]
+# Every column `regwatch status --columns` may choose, in the order a table shows them.
+COLUMN_CELLS: dict[str, Cell] = {
+    "jurisdiction": lambda row, act: row.jurisdiction,
+    "name": lambda row, act: jurisdictions.display_name(row.jurisdiction),
+    "substance": lambda row, act: row.substance.value,
+    "status": lambda row, act: words.status_words(row),
+    "since": lambda row, act: words.since(row),
+    "instrument": lambda row, act: instrument(act),
+    "detail": lambda row, act: row.detail,
+    "reliability": lambda row, act: words.reliability(row.reliability),
+    "pending": lambda row, act: status_cells(row)[6],
+    "scheduled": lambda row, act: status_cells(row)[7],
+    "evidence": lambda row, act: _evidence(row),
+    "last verified": lambda row, act: str(row.last_verified or ""),
+}
+# A terminal at least this wide shows WIDE_COLUMNS by default; a narrower one NARROW_COLUMNS.
+WIDE = 160
+WIDE_COLUMNS = (
+    "jurisdiction", "substance", "status", "since", "instrument", "detail", "reliability", "pending", "scheduled",
+    "evidence", "last verified",
+)  # fmt: skip
+NARROW_COLUMNS = ("jurisdiction", "substance", "status", "since", "pending", "scheduled")
+
+
+def default_columns(width: int) -> tuple[str, ...]:
+    return WIDE_COLUMNS if width >= WIDE else NARROW_COLUMNS
+
+
+def _evidence(row: StatusRow) -> str:
+    """The first evidence URL, and how many more there are."""
+    if not row.evidence:
+        return ""
+    more = len(row.evidence) - 1
+    return row.evidence[0] + (f" (+{more} more)" if more else "")
+
+
+def status_table(
+    rows: list[StatusRow],
+    day: date,
+    columns: tuple[str, ...] | list[str] = STATUS_COLUMNS,
+    named: Mapping[str, Named] | None = None,
+) -> Table:
     table = Table(title=f"Status as of {day}")
-    for column in STATUS_COLUMNS:
-        table.add_column(column)
+    for column in columns:
+        table.add_column(column, overflow="fold")
     for row in rows:
+        act = (named or {}).get(row.deciding or "")
+        cells = [COLUMN_CELLS[column](row, act) for column in columns]
         # Bold only repeats what the status cell already says in words.
-        table.add_row(*(Text(cell) for cell in status_cells(row)), style="bold" if words.cell_marks(row) else None)
+        table.add_row(*(Text(cell) for cell in cells), style="bold" if words.cell_marks(row) else None)
     return table
 
 

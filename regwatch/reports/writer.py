@@ -11,10 +11,11 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import Protocol
 
 from regwatch import settings
 from regwatch.domain.changes import most_severe_first
@@ -27,7 +28,7 @@ from regwatch.reports.render import render_index, render_markdown, render_page
 
 CSV_FIELDS = [
     "jurisdiction", "substance", "status", "since", "pending", "scheduled", "evidence", "last_verified", "reliability",
-    "detail", "review",
+    "detail", "review", "notice", "identifier", "instrument", "url",
 ]  # fmt: skip
 STAGING_PREFIX = ".staging-"  # a writer's private folder in the reports root, until its folders are swapped in
 _LIBC = ctypes.CDLL(None, use_errno=True)
@@ -35,8 +36,37 @@ _AT_FDCWD, _RENAME_EXCHANGE = -100, 2  # from <fcntl.h> and <linux/fs.h>
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as the start of a formula
 CHANGES_CSV_FIELDS = [
     "id", "run", "severity", "kind", "jurisdiction", "substance", "substances", "old_status", "new_status", "effective",
-    "stage", "measure", "source", "summary", "notices", "evidence", "reliability", "reported",
+    "stage", "measure", "source", "summary", "notices", "evidence", "reliability", "reported", "identifier", "title",
+    "url", "explanation",
 ]  # fmt: skip
+
+
+class Named(Protocol):
+    """What a reader knows a document by (a Notice or an Action): its bill number or citation, title and link."""
+
+    @property
+    def identifier(self) -> str | None: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def url(self) -> str | None: ...
+
+
+def human(named: Named | None) -> dict[str, str | None]:
+    """The human identifiers of a document beside its id: identifier (bill number, citation), title, url."""
+    if named is None:
+        return {"identifier": None, "title": None, "url": None}
+    return {"identifier": named.identifier or None, "title": named.title, "url": named.url or None}
+
+
+def instrument(named: Named | None) -> str:
+    """The act in words: "SB 150: Kansas kratom ban" (the title alone when it carries its number)."""
+    if named is None:
+        return ""
+    parts = [part.strip() for part in (named.identifier or "").split(";") if part.strip()]
+    if all(part in named.title for part in parts):
+        return named.title
+    return f"{named.identifier}: {named.title}"
 
 
 def write_reports(
@@ -81,10 +111,11 @@ def render_files(
 ) -> dict[str, str | bytes]:
     """Every file of a run's report, by its path inside the run folder."""
     ordered = most_severe_first(changes)
+    named = {a.notice: a for a in actions}
     files: dict[str, str | bytes] = {
-        "status.json": status_json(rows),
-        "status.csv": status_csv(rows),
-        "changes.json": changes_json(changes),
+        "status.json": status_json(rows, named),
+        "status.csv": status_csv(rows, named),
+        "changes.json": changes_json(changes, named),
         "report.md": render_markdown(run, rows, ordered, actions, horizon),
         "index.html": render_index(run, rows, ordered, actions, horizon),
         "feed.xml": render_feed(run, ordered, base_url),
@@ -95,12 +126,14 @@ def render_files(
     return files
 
 
-def status_row(row: StatusRow) -> dict[str, object]:
-    """One row as `regwatch status --format json` prints it: the keys of the README's contract, in its order.
+def status_row(row: StatusRow, named: Mapping[str, Named] | None = None) -> dict[str, object]:
+    """One row as `regwatch status --format json` prints it: the keys of the README's contract, in its order,
+    then the deciding notice's id and its human identifiers (bill number or citation, instrument, URL).
 
     `since` keeps its precision ("2019", "2019-07" or "2019-07-01", ISO 8601's reduced forms); `reliability`
     is null where the fold has not decided it. A pending item says whether it is known only from a report.
     """
+    act = (named or {}).get(row.deciding or "")
     return {
         "jurisdiction": row.jurisdiction,
         "substance": row.substance.value,
@@ -113,44 +146,54 @@ def status_row(row: StatusRow) -> dict[str, object]:
         "reliability": words.reliability(row.reliability) or None,
         "detail": row.detail,
         "review": row.review,
+        "notice": row.deciding,
+        "identifier": human(act)["identifier"],
+        "instrument": instrument(act) or None,
+        "url": human(act)["url"] or (row.evidence[0] if row.evidence else None),
     }
 
 
-def status_json(rows: list[StatusRow]) -> str:
-    return json.dumps([status_row(r) for r in rows], indent=2) + "\n"
+def status_json(rows: list[StatusRow], named: Mapping[str, Named] | None = None) -> str:
+    return json.dumps([status_row(r, named) for r in rows], indent=2) + "\n"
 
 
-def status_csv(rows: list[StatusRow]) -> str:
+def status_csv(rows: list[StatusRow], named: Mapping[str, Named] | None = None) -> str:
     """The status rows one per line: the JSON keys, lists joined with "; " (pending, scheduled) or spaces."""
     return write_csv(
         CSV_FIELDS,
-        (
-            {
-                "jurisdiction": row.jurisdiction,
-                "substance": row.substance.value,
-                "status": row.status.value,
-                "since": words.since(row),
-                "pending": "; ".join(words.pending(p) for p in row.pending),
-                "scheduled": "; ".join(f"{s.status.value} {s.effective} {s.notice}" for s in row.scheduled),
-                "evidence": " ".join(row.evidence),
-                "last_verified": row.last_verified.isoformat() if row.last_verified else "",
-                "reliability": words.reliability(row.reliability),
-                "detail": row.detail,
-                "review": _text(row.review),
-            }
-            for row in rows
-        ),
+        ({name: _text(value) for name, value in status_row(row, named).items()} | _status_lists(row) for row in rows),
     )
 
 
-def changes_json(changes: list[Change]) -> str:
+def _status_lists(row: StatusRow) -> dict[str, str]:
+    """The cells of a status row that CSV writes in words rather than as JSON."""
+    return {
+        "pending": "; ".join(words.pending(p) for p in row.pending),
+        "scheduled": "; ".join(f"{s.status.value} {s.effective} {s.notice}" for s in row.scheduled),
+        "since": words.since(row),
+        "last_verified": row.last_verified.isoformat() if row.last_verified else "",
+        "reliability": words.reliability(row.reliability),
+    }
+
+
+def change_record(change: Change, named: Mapping[str, Named] | None = None) -> dict[str, object]:
+    """A change as JSON carries it: every field, then its first notice's identifier, title and URL (the URL
+    of its first evidence where the notice is not known)."""
+    lead = next((named[n] for n in change.notices if named and n in named), None)
+    record: dict[str, object] = change.model_dump(mode="json")
+    record |= human(lead)
+    record["url"] = record["url"] or (change.evidence[0] if change.evidence else None)
+    return record
+
+
+def changes_json(changes: list[Change], named: Mapping[str, Named] | None = None) -> str:
     """The changes as `regwatch changes --format json` prints them: every field, `substances` listing all."""
-    return json.dumps([c.model_dump(mode="json") for c in changes], indent=2) + "\n"
+    return json.dumps([change_record(c, named) for c in changes], indent=2) + "\n"
 
 
-def changes_csv(changes: list[Change]) -> str:
+def changes_csv(changes: list[Change], named: Mapping[str, Named] | None = None) -> str:
     """The changes one per line, in the order given; lists are joined with spaces."""
-    dumped = [change.model_dump(mode="json") for change in changes]
+    dumped = [change_record(change, named) for change in changes]
     return write_csv(CHANGES_CSV_FIELDS, ({name: _text(d[name]) for name in CHANGES_CSV_FIELDS} for d in dumped))
 
 

@@ -17,7 +17,7 @@ from regwatch.domain.explain import explain as explain_row
 from regwatch.domain.models import Provision
 from regwatch.domain.status import events_by_notice, fold_status
 from regwatch.domain.vocab import Stage, Substance
-from regwatch.errors import BadInput
+from regwatch.errors import BadInput, epilog
 from regwatch.pipeline import steps
 from regwatch.review import actions
 from regwatch.store import Store
@@ -45,7 +45,7 @@ def _today() -> date:
     return datetime.now(UTC).date()
 
 
-@review_app.command("list")
+@review_app.command("list", epilog=epilog("regwatch review list --format json"))
 def list_items(format: Annotated[Format | None, typer.Option("--format", help="table or json")] = None) -> None:
     """Readings waiting for a person, most consequential first."""
     items = actions.queue(Store.open(), _today())
@@ -60,7 +60,12 @@ def list_items(format: Annotated[Format | None, typer.Option("--format", help="t
     out.print(table)
 
 
-@review_app.command()
+@review_app.command(
+    epilog=epilog(
+        "regwatch review decide openstates:3f2a9c1d0b7e4a55 --provision regulate:kratom --provision restrict:7-oh "
+        '--by "A. Analyst" --reason "KCPA: 21+, 7-OH capped"'
+    )
+)
 def decide(
     notice: Annotated[str, typer.Argument(help="The notice id (see `regwatch review list`).")],
     provision: Annotated[
@@ -79,7 +84,9 @@ def decide(
     err.print(f"{notice}: decided by {by}: {_words(before)} -> {_words(provisions)}")
 
 
-@review_app.command()
+@review_app.command(
+    epilog=epilog('regwatch review undo openstates:3f2a9c1d0b7e4a55 --by "A. Analyst" --reason "wrong bill"')
+)
 def undo(
     notice: Annotated[str, typer.Argument(help="The notice id.")],
     by: By,
@@ -91,7 +98,7 @@ def undo(
     err.print(f"{notice}: undone by {by}: {_words(before)} -> {_words(rules)} (the rules' reading)")
 
 
-@review_app.command()
+@review_app.command(epilog=epilog("regwatch review log --format json"))
 def log(format: Annotated[Format | None, typer.Option("--format", help="table or json")] = None) -> None:
     """Every decision in the order it was made. Nothing in it is ever changed or removed."""
     entries = actions.log_entries(Store.open())
@@ -111,7 +118,10 @@ def explain(
     substance: Annotated[Substance | None, typer.Option("--substance", help="kratom, 7-oh or synthetic.")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD (default today).")] = None,
 ) -> None:
-    """Why each cell of JURISDICTION says what it says, in plain words with citations."""
+    """Why does JURISDICTION's status say what it says? Per substance, in plain words: the law, since when, the
+    source and its reliability, and what is pending or scheduled. A jurisdiction no stored notice names is a
+    mistake in the input (exit 2).
+    """
     code = places.resolve(jurisdiction)
     day = _day(as_of) or _today()
     store = Store.open()

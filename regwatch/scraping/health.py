@@ -94,6 +94,7 @@ def health_of(spider: Spider, stats: dict[str, object], reason: str) -> SourceHe
         ok=not broken,
         items=items,
         invalid=invalid,
+        pages=responses,
         message=message,
         jurisdictions=jurisdictions,
     )

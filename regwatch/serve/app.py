@@ -24,7 +24,6 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from regwatch import settings
-from regwatch.domain.models import Change
 from regwatch.domain.vocab import Substance
 from regwatch.errors import BadInput
 from regwatch.notify.unsubscribe import subscriber_for, unsubscribe_with
@@ -34,6 +33,7 @@ from regwatch.review.actions import UnknownNotice
 from regwatch.serve import queries, views
 from regwatch.serve.queries import NotFound
 from regwatch.serve.schemas import (
+    ChangeOut,
     DecideIn,
     JurisdictionOut,
     LogEntry,
@@ -138,7 +138,7 @@ def create_app(store: Store) -> FastAPI:
 
     @app.get(
         "/api/changes",
-        response_model=list[Change],
+        response_model=list[ChangeOut],
         responses={**ERRORS, **GUARDED},
         dependencies=reads,
         openapi_extra=optional,
@@ -153,7 +153,7 @@ def create_app(store: Store) -> FastAPI:
                 json_schema_extra={"format": "date"},
             ),
         ] = None,
-    ) -> list[Change]:
+    ) -> list[dict[str, Any]]:
         """The changes of a run, as `regwatch changes --run ID --format json` prints them, or of every run since."""
         day = queries.parse_day(since, "since", today()) if since is not None else None
         return queries.changes(store, run, day)

@@ -21,7 +21,7 @@ from regwatch.errors import BadInput
 from regwatch.pipeline import steps
 from regwatch.reports import tilemap
 from regwatch.reports.pages import JurisdictionPage, jurisdiction_pages
-from regwatch.reports.writer import status_row
+from regwatch.reports.writer import change_record, status_row
 from regwatch.store import Store
 
 
@@ -57,25 +57,29 @@ def status(
     store: Store, day: date, code: str | None = None, substance: Substance | None = None
 ) -> list[dict[str, Any]]:
     """`regwatch status --as-of DAY --format json` [--jurisdiction CODE], optionally one substance."""
-    rows, _ = status_rows(store, day)
+    rows, named = steps.table(store, day)
     return [
-        status_row(r)
+        status_row(r, named)
         for r in rows
         if (code is None or r.jurisdiction == code) and (substance is None or r.substance is substance)
     ]
 
 
-def changes(store: Store, run: str | None = None, since: date | None = None) -> list[Change]:
-    """`regwatch changes [--run ID]`; with `since`, the changes of every run as of that date or later, newest first."""
+def changes(store: Store, run: str | None = None, since: date | None = None) -> list[dict[str, Any]]:
+    """`regwatch changes [--run ID] --format json`; with `since`, the changes of every run as of that date or
+    later, newest first."""
     if run is not None and since is not None:
         raise BadInput("run, since: give one of them, not both")
     if since is not None:
         runs = sorted((r for r in store.runs() if r.as_of >= since), key=lambda r: r.as_of, reverse=True)
-        return [c for r in runs for c in store.changes(r.id)]
-    chosen = store.run(run) if run else store.latest_run()
-    if chosen is None:
-        raise NotFound(f"run: no run {run!r} in the store" if run else "run: no run in the store yet")
-    return store.changes(chosen.id)
+        found = [c for r in runs for c in store.changes(r.id)]
+    else:
+        chosen = store.run(run) if run else store.latest_run()
+        if chosen is None:
+            raise NotFound(f"run: no run {run!r} in the store" if run else "run: no run in the store yet")
+        found = store.changes(chosen.id)
+    named = steps.first_notices(store, found)
+    return [change_record(c, named) for c in found]
 
 
 @dataclass
@@ -124,7 +128,8 @@ def jurisdiction(store: Store, day: date, code: str) -> dict[str, Any]:
     scheduled items, and this date's changes."""
     shown, found = page(store, day, code)
     why = dict(found.why)
-    rows = [{**status_row(r), "explanation": why.get(r.substance, "")} for r in found.rows]
+    named = events_by_notice(shown.actions, day)
+    rows = [{**status_row(r, named), "explanation": why.get(r.substance, "")} for r in found.rows]
     return {
         "jurisdiction": code,
         "name": found.name,

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from regwatch.domain.models import PendingItem, Provision, ScheduledItem, StageEvent
+from regwatch.domain.models import Change, PendingItem, Provision, ScheduledItem, StageEvent
 from regwatch.domain.review import ReviewItem
 from regwatch.domain.vocab import Stage
 
@@ -31,6 +31,18 @@ class StatusOut(Out):
     reliability: str | None = Field(description="primary, secondary or unverified")
     detail: str
     review: bool
+    notice: str | None = Field(description="the deciding notice's id")
+    identifier: str | None = Field(description="its bill number or citation")
+    instrument: str | None = Field(description="the act in words")
+    url: str | None = Field(description="where to read it")
+
+
+class ChangeOut(Change):
+    """One change as `regwatch changes --format json` prints it: every field, then its first notice's names."""
+
+    identifier: str | None = Field(default=None, description="its bill number or citation")
+    title: str | None = Field(default=None, description="its title")
+    url: str | None = Field(default=None, description="where to read it")
 
 
 class ExplainedStatusOut(StatusOut):

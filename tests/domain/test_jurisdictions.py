@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from regwatch.domain import jurisdictions as j
+from regwatch.domain import places
+from regwatch.errors import BadInput
 
 
 @pytest.mark.parametrize(
@@ -56,3 +58,43 @@ def test_us_subdivisions_include_states_dc_and_territories() -> None:
 )
 def test_filter_patterns(pattern: str, code: str, expected: bool) -> None:
     assert j.matches(pattern, code) is expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("alabama", "US-AL"),
+        ("us-al", "US-AL"),
+        ("Alabama", "US-AL"),
+        ("thailand", "TH"),
+        ("us-ca:San-Diego", "US-CA:san-diego"),
+    ],
+)
+def test_typed_names_and_lower_case_resolve(typed: str, code: str) -> None:
+    assert places.resolve(typed) == code
+
+
+@pytest.mark.parametrize(
+    ("typed", "nearest"),
+    [
+        ("US-ALA", ["US-AL", "US-LA", "US-WA"]),  # a letter too many: the code it starts with first
+        ("alabma", ["US-AL", "GN-DL", "RO-AB"]),  # a misspelt name: the names nearest to it
+        ("ny", ["US-NY"]),  # a US postal abbreviation, which is no nation's code
+        ("zz-top", []),
+    ],
+)
+def test_a_typo_suggests_the_nearest_codes(typed: str, nearest: list[str]) -> None:
+    assert places.suggest(typed) == nearest
+
+
+def test_a_typo_is_an_error_naming_the_nearest_code() -> None:
+    with pytest.raises(BadInput) as raised:
+        places.resolve("US-ALA")
+    assert str(raised.value) == (
+        "--jurisdiction 'US-ALA' is not a jurisdiction: expected a code such as US-FL, TH or US-CA:san-diego, "
+        "or the name of a nation or state; did you mean Alabama (US-AL), Louisiana (US-LA), Washington (US-WA)?"
+    )
+
+
+def test_a_group_is_kept_as_a_pattern() -> None:
+    assert [places.resolve_pattern(p) for p in ("us-*", "US-*", "florida")] == ["US-*", "US-*", "US-FL"]

@@ -64,13 +64,25 @@ def test_add_list_update_and_remove() -> None:
     assert [s["email"] for s in listed()] == ["fl@example.com"]
 
 
+def test_add_reads_names_and_lower_case_as_codes() -> None:
+    assert run("subscribers", "add", "a@example.com", "-j", "us-fl", "-j", "Alabama", "-j", "us-*")[0] == 0
+    assert [s["jurisdictions"] for s in listed()] == [["US-FL", "US-AL", "US-*"]]
+
+
+def test_add_help_explains_the_us_groups() -> None:
+    printed = runner.invoke(app, ["subscribers", "add", "--help"], env={"COLUMNS": "300"}).stdout
+    shown = " ".join(printed.replace("│", " ").split())
+    assert "US is US federal plus every state, territory and locality" in shown
+    assert "US-* is the states and territories only, without federal actions" in shown
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["not-an-address"], "'not-an-address' is not an email address"),
-        (["a@example.com", "--jurisdiction", "US-XX"], "'US-XX' is not an ISO 3166-2 code"),
-        (["a@example.com", "--jurisdiction", "us-fl"], "jurisdiction codes are upper case"),
-        (["a@example.com", "--jurisdiction", "XX-*"], "'XX' is not an ISO 3166-1 alpha-2 code"),
+        (["a@example.com", "--jurisdiction", "US-XX"], "'US-XX' is not a jurisdiction"),
+        (["a@example.com", "--jurisdiction", "US-FLA"], "did you mean Florida (US-FL)"),
+        (["a@example.com", "--jurisdiction", "XX-*"], "'XX' is not a jurisdiction"),
     ],
 )
 def test_add_refuses_bad_input_naming_it(args: list[str], message: str) -> None:
@@ -100,7 +112,11 @@ def test_import_is_an_idempotent_upsert_and_all_or_nothing(tmp_path: Path) -> No
     _, _, exc = run("subscribers", "import", str(bad))
     assert isinstance(exc, BadInput)
     assert str(exc).splitlines() == [
-        f"{bad}: entry 2 (d@example.com): jurisdictions.0: 'US-ZZ' is not an ISO 3166-2 code",
+        (
+            f"{bad}: entry 2 (d@example.com): jurisdictions.0: 'US-ZZ' is not a jurisdiction: expected a code such as "
+            "US-FL, TH or US-CA:san-diego, or the name of a nation or state; did you mean Arizona (US-AZ), Wyoming "
+            "(US-WY), West Virginia (US-WV)?"
+        ),
         f"{bad}: entry 3 (e@example.com): cadence: Input should be 'immediate', 'daily' or 'weekly' (got 'hourly')",
         f"{bad}: entry 4: expected a mapping with at least `email`, got str",
     ]

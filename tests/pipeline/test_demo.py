@@ -54,6 +54,24 @@ def test_demo_runs_twice_with_the_same_outcome(tmp_path: Path) -> None:
     assert all(h.ok for h in second_run.health) and {h.source for h in second_run.health} >= {"congress", "legiscan"}
     assert not any(h.skipped for h in second_run.health)  # stand-in keys let the key-gated spiders crawl
     archived = sorted(p.name for p in (tmp_path / "data" / "archive").glob("*.warc.gz"))
+    narration = first.stdout.splitlines()
+    for key in (
+        "1. Load the curated baseline: cited facts of kratom law (US federal, every state, DC, PR, localities,",
+        "baseline: 231 added, 0 updated",
+        "   on loopback, as if they were the live sites. Per source: pages fetched, notices found, new in the store:",
+        "4. What changed between 2026-06-01 and 2026-09-01, most severe first, and why:",
+        "  [critical] Massachusetts bans kratom and its alkaloids from 2026-08-28 (was legal)",
+        "      Massachusetts (US-MA); status changed; from the crawl (massachusetts_dph)",
+        "      why: Banned since 2026-08-28 under DPH Commissioner Orders Temporary Placement of Kratom in Schedule I,",
+        "   The crawl alone brought 1 status change(s) and 1 pending proposal(s):",
+        "     US-MA: Massachusetts bans kratom and its alkaloids from 2026-08-28 (was legal)",
+        "     US-NY: New York: restriction of 7-OH and synthetic alkaloids introduced: Synthetic kratom kills act",
+        "5. The report (a map, a page per jurisdiction, Markdown, CSV, JSON and an Atom feed):",
+    ):
+        assert key in narration, key
+    sources = [line.split() for line in narration if re.match(r"^  [a-z_]+ +(ok|BROKEN|not configured) ", line)]
+    assert len(sources) == 13 and all(words[1] == "ok" for words in sources)  # one line per source, as it ends
+    assert ["openstates", "ok", "2", "page(s)", "7", "notice(s)", "7", "new", "0", "updated"] in sources
 
     again = run_demo(tmp_path)
 

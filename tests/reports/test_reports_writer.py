@@ -14,7 +14,7 @@ from report_sample import Sample
 
 from regwatch.domain.models import Run
 from regwatch.reports import writer
-from regwatch.reports.writer import CSV_FIELDS, status_csv, status_json
+from regwatch.reports.writer import CSV_FIELDS, change_record, status_csv, status_json
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -97,6 +97,10 @@ def test_status_json_and_csv_keep_the_status_command_format(sample: Sample) -> N
             "reliability": None,
             "detail": "",
             "review": False,
+            "notice": None,
+            "identifier": None,
+            "instrument": None,
+            "url": "javascript:alert(3)",  # data in JSON, never a link: only the HTML pages filter URLs
         }
     ]
     florida = [r for r in sample.rows if r.jurisdiction == "US-FL"][1:]
@@ -113,6 +117,10 @@ def test_status_json_and_csv_keep_the_status_command_format(sample: Sample) -> N
             "reliability": "",
             "detail": "",
             "review": "false",
+            "notice": "",
+            "identifier": "",
+            "instrument": "",
+            "url": "",
         }
     ]
     assert status_csv([]).strip() == ",".join(CSV_FIELDS)
@@ -120,7 +128,11 @@ def test_status_json_and_csv_keep_the_status_command_format(sample: Sample) -> N
 
 def test_changes_json_holds_every_change(written: Path, sample: Sample) -> None:
     saved = json.loads((written / "changes.json").read_text())
-    assert saved == [c.model_dump(mode="json") for c in sample.changes]
+    named = {a.notice: a for a in sample.actions}
+    assert saved == [change_record(c, named) for c in sample.changes]
+    assert [{k: v for k, v in s.items() if k not in ("identifier", "title", "url")} for s in saved] == [
+        c.model_dump(mode="json") for c in sample.changes
+    ]  # every field of the model, and the human identifiers beside them
 
 
 def test_horizon_is_a_parameter(sample: Sample, tmp_path: Path) -> None:
