@@ -91,6 +91,24 @@ def fold_status(actions: Iterable[Action], as_of: date, verified: dict[str, date
     return rows
 
 
+def fold_with_events(
+    actions: Iterable[Action], as_of: date, verified: dict[str, date] | None = None
+) -> tuple[list[StatusRow], dict[str, Action]]:
+    """`fold_status` and `events_by_notice` together, the events grouped once (the build needs both; grouping
+    is a third of the fold's time)."""
+    actions = list(actions)
+    by_place = _visible(actions, as_of)
+    rows: list[StatusRow] = []
+    out = {a.notice: a for a in actions}
+    for place in sorted(by_place):
+        known = any(a.source == BASELINE for a in by_place[place])
+        events = group_events(by_place[place])
+        rows.extend(_rows_for(events, as_of, verified or {}, known))
+        for event in events:
+            out.update(dict.fromkeys(event.members, event))
+    return rows, out
+
+
 def events_by_notice(actions: Iterable[Action], as_of: date) -> dict[str, Action]:
     """Every notice id -> the event it belongs to on `as_of` (as the fold groups them); a notice not yet
     visible on that date maps to its own reading."""

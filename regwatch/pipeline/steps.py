@@ -16,7 +16,7 @@ from regwatch.bulk import paused_gc
 from regwatch.domain.changes import broken_source_changes, diff_tables, is_news, most_severe_first, news_changes
 from regwatch.domain.models import Action, Change, Run, SourceHealth, StatusRow
 from regwatch.domain.review import apply_decisions
-from regwatch.domain.status import events_by_notice, fold_status
+from regwatch.domain.status import fold_with_events
 from regwatch.domain.vocab import RunState
 from regwatch.evidence.replay import replaying
 from regwatch.inputs.baseline import SOURCE as BASELINE_SOURCE
@@ -90,8 +90,7 @@ def build(
     for h in health:
         if h.ok:
             verified[h.source] = as_of
-    rows = fold_status(actions, as_of, verified)
-    events = events_by_notice(actions, as_of)
+    rows, events = fold_with_events(actions, as_of, verified)
     by_id = {a.notice: a for a in actions}
     previous = store.previous_run(as_of)
     news_ids = sorted(a.notice for a in actions if is_news(a))
