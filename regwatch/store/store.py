@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -95,7 +96,7 @@ class Store:
                     updated += 1
             for start in range(0, len(new_rows), BATCH):
                 # An upsert: on PostgreSQL a concurrent ingest may add the same id after we looked.
-                conn.execute(_insert_new(conn), new_rows[start : start + BATCH])
+                _insert_rows(conn, new_rows[start : start + BATCH])
             added = len(new_rows)
         kept = sorted(set(kept))
         for notice_id in kept:
@@ -287,6 +288,38 @@ class Store:
                 if health.ok:
                     last[health.source] = max(last.get(health.source, run.as_of), run.as_of)
         return last
+
+
+def _insert_rows(conn: Connection, rows: list[dict[str, object]]) -> None:
+    """Insert new notices, skipping an id a concurrent ingest stored meanwhile.
+
+    On PostgreSQL the batch goes as one INSERT ... SELECT FROM unnest(arrays): one statement with nine
+    parameters (a column each, sent in binary) instead of psycopg's executemany, an INSERT per row, or a
+    multi-row VALUES whose thousands of placeholders psycopg re-parses per statement (benchmarks/README.md,
+    ingest). The
+    payload is encoded by json.dumps as SQLAlchemy's JSON type does, so the stored text is the same.
+    SQLite's executemany runs in-process and is kept.
+    """
+    if conn.dialect.name != "postgresql":
+        conn.execute(_insert_new(conn), rows)
+        return
+    columns = ("id", "jurisdiction", "source", "kind", "published", "content_hash", "payload", "first_seen", "updated")
+    arrays = {name: [row[name] for row in rows] for name in columns}
+    arrays["payload"] = [json.dumps(payload) for payload in arrays["payload"]]
+    # psycopg's own cursor on the transaction's connection, the arrays in binary (%b): the text format would
+    # escape every quote of every payload through a regex.
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor:
+        cursor.execute(_PG_INSERT, tuple(arrays[name] for name in columns))
+
+
+# Types as migrations create them; ON CONFLICT as _insert_new's.
+_PG_INSERT = (
+    "INSERT INTO notices (id, jurisdiction, source, kind, published, content_hash, payload, first_seen, updated) "
+    "SELECT * FROM unnest(%b::varchar[], %b::varchar[], %b::varchar[], %b::varchar[], %b::date[], "
+    "%b::varchar[], %b::json[], %b::timestamptz[], %b::timestamptz[]) ON CONFLICT (id) DO NOTHING"
+)
 
 
 def _insert_new(conn: Connection) -> Any:
