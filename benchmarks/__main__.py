@@ -5,6 +5,8 @@ benchmarks/results/latest.json.
                    (also REGWATCH_BENCH_QUICK=1)
   --only NAME ...  run some benchmarks only: crawl, polite, fold, rerun, dags, digest, ingest, classify
   --out PATH       where to write the JSON (default benchmarks/results/latest.json)
+  --fold-sizes N ...  the fold's store sizes instead of the profile's (e.g. 10000 100000 300000 to read the
+                   slope where the 1M store takes too long to build)
 """
 
 from __future__ import annotations
@@ -147,9 +149,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="skip the 1M fold; faster re-run crawl")
     parser.add_argument("--only", nargs="+", choices=sorted(BENCHMARKS), help="run only these benchmarks")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the results JSON")
+    parser.add_argument("--fold-sizes", type=int, nargs="+", help="store sizes for the fold benchmark")
     args = parser.parse_args(argv)
     quick = args.quick or os.environ.get("REGWATCH_BENCH_QUICK", "") not in ("", "0")
     sizes = profile(quick)
+    if args.fold_sizes:
+        sizes["fold"]["sizes"] = sorted(args.fold_sizes)
     results: dict[str, Any] = {"machine": machine(), "quick": quick, "profile": sizes, "seconds": {}}
     for name in args.only or list(BENCHMARKS):
         print(f"running {name} ...", file=sys.stderr, flush=True)
