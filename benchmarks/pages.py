@@ -89,10 +89,10 @@ def _federal_register(corpus: Corpus, archive: Archive, count: int) -> None:
         }
         newest = max(date.fromisoformat(d["publication_date"]) for d in docs)
         archive.add("federal_register", url, Page(_json(body), "application/json; charset=utf-8", newest))
-    # The public inspection desk and its search, which the spider also reads: nothing filed on kratom today.
+    # The public inspection desk and its search, which the spider reads too: nothing on file here.
     for url in FederalRegisterSpider.start_urls[1:]:
-        empty = Page(_json({"count": 0, "results": []}), "application/json; charset=utf-8", date(2020, 1, 1))
-        archive.add("federal_register", url, empty)
+        empty = {"count": 0, "results": []}
+        archive.add("federal_register", url, Page(_json(empty), "application/json; charset=utf-8", date(2020, 1, 1)))
 
 
 def _openstates(corpus: Corpus, archive: Archive, count: int) -> None:

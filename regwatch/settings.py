@@ -127,6 +127,17 @@ def smtp_cafile() -> str | None:
     return _value("REGWATCH_SMTP_CAFILE")
 
 
+def smtp_sessions() -> int:
+    """REGWATCH_SMTP_SESSIONS: SMTP connections a large digest send may hold at once (default 3; 1 for a
+    server that takes one connection per client). A send opens a second one only past a few hundred
+    subscribers (regwatch.notify.digest)."""
+    value = _value("REGWATCH_SMTP_SESSIONS")
+    try:
+        return max(1, int(value)) if value else 3
+    except ValueError:
+        raise ValueError(f"REGWATCH_SMTP_SESSIONS={value!r}: expected a whole number of connections") from None
+
+
 def mail_from() -> str | None:
     """REGWATCH_MAIL_FROM: the digests' sender address."""
     return _value("REGWATCH_MAIL_FROM")

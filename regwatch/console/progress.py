@@ -37,8 +37,7 @@ STAGE_WORDS = {
     "baseline": "loading the curated baseline",
     "crawl": "crawling the sources",
     "normalise": "reading the notices by the rules",
-    "fold": "folding the status table",
-    "diff": "finding what changed since the last run",
+    "fold": "folding the status table and finding what changed since the last run",
     "publish": "publishing the run and queuing alerts",
     "report": "writing the reports",
 }

@@ -11,7 +11,7 @@ substance, and acts apply in the order they took effect (on one date, the strict
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -89,6 +89,19 @@ def fold_status(actions: Iterable[Action], as_of: date, verified: dict[str, date
         known = any(a.source == BASELINE for a in by_place[place])
         rows.extend(_rows_for(group_events(by_place[place]), as_of, verified or {}, known))
     return rows
+
+
+def fold_places(
+    actions: list[Action], as_of: date, verified: dict[str, date] | None = None
+) -> Iterator[tuple[list[StatusRow], list[Action]]]:
+    """`fold_status` one jurisdiction at a time, in its order: each place's rows with the events they were
+    folded from (as `events_by_notice` groups them), so that a caller can diff a place and let its events go
+    before the next (regwatch.pipeline.steps.build: every event is a copy of its lead reading)."""
+    by_place = _visible(actions, as_of)
+    for place in sorted(by_place):
+        known = any(a.source == BASELINE for a in by_place[place])
+        events = group_events(by_place[place])
+        yield _rows_for(events, as_of, verified or {}, known), events
 
 
 def events_by_notice(actions: Iterable[Action], as_of: date) -> dict[str, Action]:

@@ -23,6 +23,7 @@ from regwatch.normalise.clauses import clauses
 from regwatch.normalise.details import detail_of, merge_details, scope_of
 from regwatch.normalise.rules import (
     MeasureRule,
+    SubstanceMode,
     first_match,
     fold_text,
     language_rules,
@@ -157,8 +158,43 @@ def _clause_rule(folded: str, kind: NoticeKind, first: bool) -> tuple[MeasureRul
     return first_match(folded, kind, first=first, clause=True)
 
 
+# Clauses up to this long are read through caches: clauses repeat across notices (boilerplate, act names,
+# "Referred to committee") even where whole texts do not; a whole notice is seldom read twice, and would
+# only fill the caches with long strings.
+CLAUSE_CACHE_LIMIT = 600
+
+
+@lru_cache(maxsize=65536)
+def _clause_substances(mode: SubstanceMode, folded: str) -> tuple[Substance, ...]:
+    return tuple(resolve_substances(mode, folded))  # a mode named by a string (hashable): see _substances
+
+
+@lru_cache(maxsize=65536)
+def _clause_scope(folded: str) -> Scope | None:
+    return scope_of(folded)
+
+
+@lru_cache(maxsize=65536)
+def _clause_detail(folded: str) -> Detail:
+    return detail_of(folded)  # shared: _provision only reads its fields into a new Detail
+
+
+def _substances(rule: MeasureRule, folded: str) -> list[Substance]:
+    if isinstance(rule.substances, str) and len(folded) <= CLAUSE_CACHE_LIMIT:
+        return list(_clause_substances(rule.substances, folded))
+    return resolve_substances(rule.substances, folded)
+
+
+def _scope(folded: str) -> Scope | None:
+    return _clause_scope(folded) if len(folded) <= CLAUSE_CACHE_LIMIT else scope_of(folded)
+
+
+def _detail(folded: str) -> Detail:
+    return _clause_detail(folded) if len(folded) <= CLAUSE_CACHE_LIMIT else detail_of(folded)
+
+
 def _provision(rule: MeasureRule, folded: str, stem: str, named: list[Substance]) -> Provision:
-    substances = resolve_substances(rule.substances, folded)
+    substances = _substances(rule, folded)
     if not substances and rule.substances == "mentioned":
         substances = list(named)  # a clause that names nothing speaks of what the notice names
     if rule.measure not in _GOVERNING:
@@ -166,8 +202,8 @@ def _provision(rule: MeasureRule, folded: str, stem: str, named: list[Substance]
     if rule.scope != "read":
         scope = Scope(rule.scope)
     else:
-        scope = scope_of(folded) or (scope_of(stem) if stem else None) or Scope.ALL
-    detail = detail_of(folded)
+        scope = _scope(folded) or (_scope(stem) if stem else None) or Scope.ALL
+    detail = _detail(folded)
     if rule.measure is Measure.REGULATE:
         detail = Detail(age=detail.age, licence=detail.licence, tax=detail.tax)
     elif rule.measure is Measure.RESTRICT:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -16,6 +18,7 @@ from regwatch.notify.delivery import (
     ConfigurationError,
     PermanentFailure,
     RetryPolicy,
+    SmtpConfig,
     SmtpSession,
     TransientFailure,
     resolve_smtp,
@@ -23,7 +26,7 @@ from regwatch.notify.delivery import (
 )
 from regwatch.notify.outbox import STALE_CLAIM, claim, mark_failed, mark_sent, pending, release
 from regwatch.notify.render import Sender, build_message
-from regwatch.notify.subscribers import all_subscribers
+from regwatch.notify.subscribers import Subscriber, all_subscribers
 from regwatch.store import Store
 
 log = logging.getLogger(__name__)
@@ -89,13 +92,18 @@ def send_digests(
         unsubscribe_url=settings.unsubscribe_url() or DEFAULT_UNSUBSCRIBE_URL,
     )
     report = DigestReport(cadence=cadence, transport=config.redacted() if config else f"eml:{folder}")
-    # One SMTP connection for the whole send: opened at the first message, closed (QUIT) at the end.
-    session = SmtpSession(config, retry or RetryPolicy()) if config is not None else None
-    try:
-        _send_all(store, cadence, now, sender, session, folder, report, retry or RetryPolicy())
-    finally:
-        if session is not None:
-            session.close()
+    subscribers = all_subscribers(store, cadence=cadence, active_only=True)
+    workers = _workers(len(subscribers), settings.smtp_sessions() if config is not None else 1)
+    queue = _Queue(subscribers)
+    if workers == 1:
+        _send_all(store, now, sender, config, retry, folder, report, queue)
+    else:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="digest") as pool:
+            running = [
+                pool.submit(_send_all, store, now, sender, config, retry, folder, report, queue) for _ in range(workers)
+            ]
+            for future in running:
+                future.result()  # re-raises what a worker raised, after every worker has stopped
     if report.error is None:
         log.info(
             "%s digests via %s: %d messages, %d changes, %d deferred, %d failed, %d held by another send%s",
@@ -111,34 +119,89 @@ def send_digests(
     return report
 
 
+# Subscribers per SMTP session before a second session opens: a small send (the tests, a few dozen
+# subscribers) keeps one connection, as before; 10,000 digests go out over REGWATCH_SMTP_SESSIONS.
+SUBSCRIBERS_PER_SESSION = 200
+
+
+def _workers(subscribers: int, sessions: int) -> int:
+    return max(1, min(sessions, subscribers // SUBSCRIBERS_PER_SESSION))
+
+
+class _Queue:
+    """The subscribers of a send, handed out one at a time to the workers; stopped at a configuration error."""
+
+    def __init__(self, subscribers: list[Subscriber]) -> None:
+        self._subscribers = iter(subscribers)
+        self._lock = threading.Lock()
+        self.stopped = False
+
+    def next(self) -> Subscriber | None:
+        with self._lock:
+            return None if self.stopped else next(self._subscribers, None)
+
+    def stop(self) -> None:
+        self.stopped = True
+
+
+_REPORT_LOCK = threading.Lock()  # workers of one send add to one DigestReport
+
+
 def _send_all(
     store: Store,
-    cadence: Cadence,
+    now: datetime,
+    sender: Sender,
+    config: SmtpConfig | None,
+    retry: RetryPolicy | None,
+    folder: Path | None,
+    report: DigestReport,
+    queue: _Queue,
+) -> None:
+    """One worker: claim, build, deliver and record each pending digest of the subscribers it takes from
+    `queue`, over an SMTP connection of its own (opened at its first message, QUIT at the end); stop at a
+    configuration error (and stop the other workers).
+
+    A message the server accepted is recorded as sent in this worker's next claim's transaction (or at
+    the end): a crash in between leaves it `sending`, to be resent under its Message-ID like any
+    in-doubt one. Several workers run side by side for a large send (REGWATCH_SMTP_SESSIONS): each is
+    this same sequence, so each leaves at most one message in doubt.
+    """
+    session = SmtpSession(config, retry or RetryPolicy()) if config is not None else None
+    try:
+        _work(store, now, sender, session, folder, report, queue, retry)
+    except BaseException:
+        queue.stop()  # a crash of one worker is a crash of the send: the others stop at their next subscriber
+        raise
+    finally:
+        if session is not None:
+            session.close()
+
+
+def _work(
+    store: Store,
     now: datetime,
     sender: Sender,
     session: SmtpSession | None,
     folder: Path | None,
     report: DigestReport,
+    queue: _Queue,
     retry: RetryPolicy | None = None,
 ) -> None:
-    """Claim, build, deliver and record each pending digest; stop at a configuration error.
-
-    A message the server accepted is recorded as sent in the next claim's transaction (or at the end):
-    a crash in between leaves it `sending`, to be resent under its Message-ID like any in-doubt one.
-    """
     accepted: str | None = None  # Message-ID the server took and the store does not yet record as sent
-    for subscriber in all_subscribers(store, cadence=cadence, active_only=True):
+    while (subscriber := queue.next()) is not None:
         who = channels.label(subscriber.email)  # a webhook URL's tokens never reach the report or the log
         for batch in pending(store, subscriber, now):
             if batch.retry_at is not None:
-                report.hold(who, len(batch.changes), batch.retry_at)
+                with _REPORT_LOCK:
+                    report.hold(who, len(batch.changes), batch.retry_at)
                 continue
             message_id = batch.message_id or make_msgid(domain=sender.domain)
             ids = [c.id for c in batch.changes]
             claimed = claim(store, int(subscriber.id or 0), ids, message_id, now, sent=accepted)
             accepted = None
             if not claimed:  # a concurrent send took these rows a moment ago
-                report.hold(who, len(ids), now + STALE_CLAIM)
+                with _REPORT_LOCK:
+                    report.hold(who, len(ids), now + STALE_CLAIM)
                 continue
             msg = build_message(subscriber, batch.changes, sender, message_id, now)
             try:
@@ -148,21 +211,26 @@ def _send_all(
                     _deliver(msg, session, folder, report)
             except PermanentFailure as exc:
                 mark_failed(store, message_id, str(exc))
-                report.failed.append(f"{who}: {exc}")
+                with _REPORT_LOCK:
+                    report.failed.append(f"{who}: {exc}")
                 continue
             except TransientFailure as exc:
                 release(store, message_id, str(exc), delivered_maybe=exc.delivered_maybe)
-                report.deferred.append(f"{who}: {exc}")
+                with _REPORT_LOCK:
+                    report.deferred.append(f"{who}: {exc}")
                 continue
             except ConfigurationError as exc:
                 release(store, message_id, str(exc), delivered_maybe=False)
-                report.error = str(exc)
+                queue.stop()
+                with _REPORT_LOCK:
+                    report.error = report.error or str(exc)
                 log.error("digest send stopped: %s", exc)
                 return
             accepted = message_id
-            report.messages += 1
-            report.changes += len(ids)
-            report.resent += batch.message_id is not None
+            with _REPORT_LOCK:
+                report.messages += 1
+                report.changes += len(ids)
+                report.resent += batch.message_id is not None
     if accepted is not None:
         mark_sent(store, accepted, now)
 
@@ -178,7 +246,9 @@ def _deliver(msg: EmailMessage, session: SmtpSession | None, folder: Path | None
         session.send(msg)
     else:
         assert folder is not None
-        report.files.append(write_eml(folder, msg))
+        path = write_eml(folder, msg)
+        with _REPORT_LOCK:
+            report.files.append(path)
 
 
 def _default_eml_dir(store: Store) -> Path:

@@ -78,8 +78,14 @@ class Item:
 
 def one_line(text: object) -> str:
     """Text safe for a header or a single text line: no control characters, whitespace collapsed."""
-    chars = (" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in str(text or ""))
+    value = str(text or "")
+    if value.isascii():  # the ASCII characters of those categories are exactly the C0 controls and DEL
+        return " ".join(_ASCII_CONTROLS.sub(" ", value).split())
+    chars = (" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in value)
     return " ".join("".join(chars).split())
+
+
+_ASCII_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def subject(changes: list[Change]) -> str:

@@ -6,6 +6,7 @@ The one road through a pass: the CLI (`regwatch run`), the demo, the Airflow tas
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -17,7 +18,7 @@ from regwatch.bulk import paused_gc
 from regwatch.domain.changes import broken_source_changes, diff_tables, is_news, most_severe_first, news_changes
 from regwatch.domain.models import Action, Change, Notice, Run, SourceHealth, StatusRow
 from regwatch.domain.review import apply_decisions
-from regwatch.domain.status import events_by_notice, fold_status
+from regwatch.domain.status import events_by_notice, fold_places, fold_status
 from regwatch.domain.vocab import RunState
 from regwatch.evidence.replay import replaying
 from regwatch.inputs.baseline import SOURCE as BASELINE_SOURCE
@@ -123,16 +124,31 @@ def build(
     for h in health:
         if h.ok:
             verified[h.source] = as_of
-    on_stage("fold")
-    rows = fold_status(actions, as_of, verified)
-    on_stage("diff")
-    events = events_by_notice(actions, as_of)
+    on_stage("fold")  # one place at a time, folded and diffed together
     by_id = {a.notice: a for a in actions}
     previous = store.previous_run(as_of)
-    news_ids = sorted(a.notice for a in actions if is_news(a))
+    before: dict[str, list[StatusRow]] = defaultdict(list)
+    for row in store.rows(previous.id) if previous is not None else []:
+        before[row.jurisdiction].append(row)
+    rows: list[StatusRow] = []
     changes: list[Change] = []
+    # One place at a time: its events (copies of their lead readings) are folded, diffed and dropped
+    # before the next place's are made; moves and changes never span places (moves.Move.group).
+    events = dict(by_id)  # every notice -> its event: the plain reading, and the current place's events
+    for place_rows, place_events in fold_places(actions, as_of, verified):
+        rows.extend(place_rows)
+        if previous is None:
+            continue
+        for event in place_events:
+            events.update(dict.fromkeys(event.members, event))
+        place = place_rows[0].jurisdiction if place_rows else None
+        changes += diff_tables(
+            before.get(place or "", []), place_rows, run_id, as_of, events, previous_as_of=previous.as_of
+        )
+        for event in place_events:
+            events.update({notice: by_id[notice] for notice in event.members})
+    news_ids = sorted(a.notice for a in actions if is_news(a))
     if previous is not None:
-        changes = diff_tables(store.rows(previous.id), rows, run_id, as_of, events, previous_as_of=previous.as_of)
         seen = set(store.news_of(previous.id))
         changes += news_changes([by_id[i] for i in news_ids if i not in seen], run_id)
     changes += broken_source_changes(health, run_id, as_of)

@@ -102,3 +102,8 @@ FEED_EXPORT_ENCODING = "utf-8"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 # INFO shows each request; a daily run's log is read when a source breaks, so keep it readable.
 LOG_LEVEL = "INFO"
+# Scrapy builds a DEBUG "Scraped from" record per item even when LOG_LEVEL hides it; this one does not.
+LOG_FORMATTER = "regwatch.scraping.logformat.QuietItemsLogFormatter"
+# Items go through synchronous CPU work only (validation, the feed): Scrapy's default of 100 parallel
+# workers per response only made 100 asyncio tasks per page (5% of a crawl); one keeps the yield order.
+CONCURRENT_ITEMS = 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, Engine, Row, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, Row, any_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -73,12 +74,7 @@ class Store:
                 kept.append(notice_id)
         added = updated = kept_known = 0
         with write_transaction(self.engine) as conn:
-            known: dict[str, str] = {}
-            ids = list(incoming)
-            for start in range(0, len(ids), BATCH):
-                chunk = ids[start : start + BATCH]
-                query = select(t.notices.c.id, t.notices.c.content_hash).where(t.notices.c.id.in_(chunk))
-                known.update({row.id: row.content_hash for row in conn.execute(query)})
+            known = _known_hashes(conn, list(incoming))
             new_rows = []
             for notice_id, notice in incoming.items():
                 digest = notice.content_hash()
@@ -95,7 +91,7 @@ class Store:
                     updated += 1
             for start in range(0, len(new_rows), BATCH):
                 # An upsert: on PostgreSQL a concurrent ingest may add the same id after we looked.
-                conn.execute(_insert_new(conn), new_rows[start : start + BATCH])
+                _insert_rows(conn, new_rows[start : start + BATCH])
             added = len(new_rows)
         kept = sorted(set(kept))
         for notice_id in kept:
@@ -287,6 +283,55 @@ class Store:
                 if health.ok:
                     last[health.source] = max(last.get(health.source, run.as_of), run.as_of)
         return last
+
+
+def _known_hashes(conn: Connection, ids: list[str]) -> dict[str, str]:
+    """The stored content hash of each of `ids` that is stored.
+
+    PostgreSQL: one query for them all (`id = ANY(array)`). Batches of `IN (500 ids)` against a table filled
+    since it was last analysed (a first crawl, a benchmark) were planned as a sequential scan each: 20
+    scans per 10,000 notices, 8 s of a 9 s ingest at 30k notices (benchmarks/README.md, ingest).
+    """
+    if conn.dialect.name == "postgresql":
+        query = select(t.notices.c.id, t.notices.c.content_hash).where(t.notices.c.id == any_(bindparam("ids")))
+        return {row.id: row.content_hash for row in conn.execute(query, {"ids": ids})}
+    known: dict[str, str] = {}
+    for start in range(0, len(ids), BATCH):
+        query = select(t.notices.c.id, t.notices.c.content_hash).where(t.notices.c.id.in_(ids[start : start + BATCH]))
+        known.update({row.id: row.content_hash for row in conn.execute(query)})
+    return known
+
+
+def _insert_rows(conn: Connection, rows: list[dict[str, object]]) -> None:
+    """Insert new notices, skipping an id a concurrent ingest stored meanwhile.
+
+    On PostgreSQL the batch goes as one INSERT ... SELECT FROM unnest(arrays): one statement with nine
+    parameters (a column each, sent in binary) instead of psycopg's executemany, an INSERT per row, or a
+    multi-row VALUES whose thousands of placeholders psycopg re-parses per statement (benchmarks/README.md,
+    ingest). The
+    payload is encoded by json.dumps as SQLAlchemy's JSON type does, so the stored text is the same.
+    SQLite's executemany runs in-process and is kept.
+    """
+    if conn.dialect.name != "postgresql":
+        conn.execute(_insert_new(conn), rows)
+        return
+    columns = ("id", "jurisdiction", "source", "kind", "published", "content_hash", "payload", "first_seen", "updated")
+    arrays = {name: [row[name] for row in rows] for name in columns}
+    arrays["payload"] = [json.dumps(payload) for payload in arrays["payload"]]
+    # psycopg's own cursor on the transaction's connection, the arrays in binary (%b): the text format would
+    # escape every quote of every payload through a regex.
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor:
+        cursor.execute(_PG_INSERT, tuple(arrays[name] for name in columns))
+
+
+# Types as migrations create them; ON CONFLICT as _insert_new's.
+_PG_INSERT = (
+    "INSERT INTO notices (id, jurisdiction, source, kind, published, content_hash, payload, first_seen, updated) "
+    "SELECT * FROM unnest(%b::varchar[], %b::varchar[], %b::varchar[], %b::varchar[], %b::date[], "
+    "%b::varchar[], %b::json[], %b::timestamptz[], %b::timestamptz[]) ON CONFLICT (id) DO NOTHING"
+)
 
 
 def _insert_new(conn: Connection) -> Any:

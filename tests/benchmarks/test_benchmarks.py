@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 
 from benchmarks.__main__ import BENCHMARKS, main, table
+from benchmarks.classify import classify_benchmark
 from benchmarks.crawl_bench import POLITE_DOMAINS, polite_bound, replay_vs_raw
 from benchmarks.dags import dag_parse
 from benchmarks.digest import digest_benchmark
 from benchmarks.fold import fold_sizes
 from benchmarks.generate import Corpus
+from benchmarks.ingest import ingest_benchmark, postgres_base
 from benchmarks.pages import build_archive
 from benchmarks.rerun import rerun_benchmark
 from regwatch.inputs.baseline import baseline_notices
@@ -86,3 +88,15 @@ def test_table_marks_missed_goals_and_main_writes_json(tmp_path: Path, monkeypat
     written = json.loads(out.read_text())
     assert written["machine"]["cores"] and written["quick"] is True
     assert written["dag_parse_max_seconds"] == 0.01 and written["asked"] == {"repetitions": 5}
+
+
+def test_ingest_runs_on_sqlite_and_on_postgresql_when_configured() -> None:
+    result = ingest_benchmark(count=200, repetitions=1)
+    assert result["ingest_notices"] == 200 and result["ingest_sqlite_seconds"] >= 0
+    assert ("pg_vs_sqlite_ingest_ratio" in result) == bool(postgres_base())
+
+
+def test_classify_reads_the_corpus_as_generated_and_with_distinct_texts() -> None:
+    result = classify_benchmark(count=50, repetitions=1)
+    assert set(result["classify_us_per_notice"]) == {"generated", "distinct_texts"}
+    assert all(v > 0 for v in result["classify_us_per_notice"].values())

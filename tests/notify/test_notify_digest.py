@@ -216,6 +216,29 @@ def test_one_send_uses_one_smtp_connection_for_every_digest(queued: Store, smtp:
     assert smtp.mailbox.connections == 1
 
 
+def test_a_large_send_spreads_over_several_connections_and_each_subscriber_gets_one_digest(
+    queued: Store, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    places = ["US-TX", "US-LA", "TH", "US-FL", "US-AL", "US-IN"]
+    for n in range(12):
+        subscribe(queued, f"reader{n}@example.com", jurisdictions=[places[n % len(places)]])
+    queue_alerts(queued, RUN_ID)
+    monkeypatch.setattr(digest, "SUBSCRIBERS_PER_SESSION", 2)  # what 200 subscribers a session do at scale
+    monkeypatch.setenv("REGWATCH_SMTP_SESSIONS", "3")
+    expected = {s.email for s in all_subscribers(queued, active_only=True)}
+    smtp.mailbox.refuse.add("reader3@example.com")
+
+    report = send(queued, smtp.url)
+
+    delivered = [str(m["To"]) for m in smtp.mailbox.messages]
+    assert smtp.mailbox.connections == 3
+    assert sorted(delivered) == sorted(expected - {"reader3@example.com"})  # each once, none twice
+    assert (report.messages, len(report.failed), report.deferred) == (len(expected) - 1, 1, [])
+    assert {r["state"] for r in outbox_rows(queued) if r["email"] != "reader3@example.com"} == {"sent"}
+    assert seen_by(smtp.mailbox, "all@example.com") == sorted(c.summary for c in CHANGES)
+    assert send(queued, smtp.url, minutes=60).messages == 0
+
+
 def test_a_refusal_keeps_the_connection_and_a_deferral_reconnects(queued: Store, smtp: SmtpServer) -> None:
     subscribe(queued, "thai@example.com", jurisdictions=["TH"])
     queue_alerts(queued, RUN_ID)
