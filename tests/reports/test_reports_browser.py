@@ -3,39 +3,18 @@ makes no request off the page, logs no error, and draws the map tiles."""
 
 from __future__ import annotations
 
-import importlib.util
-import os
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM_ARGS, chromium_or_skip
 from playwright import sync_api
 from report_sample import XSS, build_sample
-
-CHROMIUM = Path("/usr/bin/chromium")
-# Run as root in a container, with nothing that phones home: the test also asserts no request leaves.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture
 def chromium_path() -> Path:
     """Debian's chromium and Playwright; skipped where absent, unless REGWATCH_REQUIRE_BROWSER=1 (CI) demands them."""
-    if not CHROMIUM.is_file():
-        message = f"no browser at {CHROMIUM}: install Debian's chromium (apt-get install -y chromium)"
-    elif importlib.util.find_spec("playwright") is None:
-        message = "the playwright package is missing: pip install -e '.[dev]'"
-    else:
-        return CHROMIUM
-    if os.environ.get("REGWATCH_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"REGWATCH_REQUIRE_BROWSER=1 but {message}")
-    pytest.skip(message)
+    return chromium_or_skip()
 
 
 def test_index_in_headless_chromium(chromium_path: Path, tmp_path: Path) -> None:

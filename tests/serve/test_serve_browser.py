@@ -5,8 +5,6 @@ with the page's one first-party script under the Content-Security-Policy; the AP
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import socket
 import threading
 import time
@@ -15,36 +13,18 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from browser import CHROMIUM_ARGS, chromium_or_skip
 from playwright import sync_api
 from serve_sample import SECOND
 
 from regwatch.serve import create_app
 from regwatch.store import Store
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 
 @pytest.fixture(scope="module")
 def chromium_path() -> Path:
     """As tests/reports/test_reports_browser.py: skipped where absent, unless REGWATCH_REQUIRE_BROWSER=1."""
-    if not CHROMIUM.is_file():
-        message = f"no browser at {CHROMIUM}: install Debian's chromium (apt-get install -y chromium)"
-    elif importlib.util.find_spec("playwright") is None:
-        message = "the playwright package is missing: pip install -e '.[dev]'"
-    else:
-        return CHROMIUM
-    if os.environ.get("REGWATCH_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"REGWATCH_REQUIRE_BROWSER=1 but {message}")
-    pytest.skip(message)
+    return chromium_or_skip()
 
 
 @pytest.fixture(scope="module")
