@@ -74,7 +74,11 @@ class RetryPolicy:
 
 def parse_smtp_url(url: str) -> SmtpConfig:
     """`smtp://user:pass@host:port?starttls=1` or `smtps://...`; user and password may come from env."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.hostname  # noqa: B018  (parses the host part: a bracket left open is a ValueError)
+    except ValueError as exc:
+        raise ConfigurationError(f"SMTP URL {redact_url(url)!r}: {exc}") from None
     if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
         raise ConfigurationError(f"SMTP URL {redact_url(url)!r}: expected smtp://host:port or smtps://host:port")
     try:

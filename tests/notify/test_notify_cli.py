@@ -179,6 +179,8 @@ def test_smtp_settings_from_url_environment_and_airflow_connection(monkeypatch: 
     assert "env-secret" not in repr(config) and config is not None and "env-secret" not in config.redacted()
     with pytest.raises(ConfigurationError, match=r"'http://u:\*\*\*@x': expected smtp://host:port"):
         parse_smtp_url("http://u:secret@x")
+    with pytest.raises(ConfigurationError, match=r"Invalid IPv6 URL"):  # a configuration error, not a crash
+        parse_smtp_url("smtp://[::1:25")
     monkeypatch.delenv("REGWATCH_SMTP_URL")
     monkeypatch.setenv("AIRFLOW_CONN_REGWATCH_SMTP", "smtp://airflow-user:airflow-secret@airflow-relay:2525")
     assert resolve_smtp() == SmtpConfig(host="airflow-relay", port=2525, user="airflow-user", password="airflow-secret")
