@@ -170,9 +170,16 @@ def merge(members: list[Action]) -> Action:
     ordered = sorted(members, key=_lead_order)
     lead = ordered[0]
     dated = [m for m in ordered if not m.undated] or ordered
-    urls = list(dict.fromkeys(m.url for m in ordered if m.url))
+    # The event is named by the document that put the act in force when the lead did not (a notice of intent
+    # joined by its order): "restricted under the order", not "under the notice of intent".
+    named = lead
+    if not any(e.stage in IN_FORCE_STAGES for e in lead.history):
+        named = next((m for m in ordered if any(e.stage in IN_FORCE_STAGES for e in m.history)), lead)
+    urls = list(dict.fromkeys(m.url for m in [named, *ordered] if m.url))
     return lead.model_copy(
         update={
+            "title": named.title,
+            "identifier": named.identifier,
             "history": _merged_history(dated),
             "undated": all(m.undated for m in members),
             "effective": lead.effective or next((m.effective for m in ordered if m.effective), None),

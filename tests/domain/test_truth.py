@@ -431,3 +431,25 @@ def test_a_release_announcing_the_order_after_a_notice_of_intent_stays_reported_
     )
     row = {r.substance: r for r in fold_status([intent, release], date(2026, 12, 2))}[OH]
     assert (row.status, row.pending) == (Status.RESTRICTED, [])
+
+
+def test_an_event_in_force_by_its_order_is_named_by_the_order() -> None:
+    intent = fr_copy("baseline", "baseline:intent", identifier="2026-13581; 2026-17429", title="DEA notice of intent")
+    order = act(
+        "fr:order",
+        [Provision(measure=Measure.RESTRICT, substances=[SYN])],
+        jurisdiction="US",
+        source="federal_register",
+        kind=NoticeKind.RULE,
+        identifier="2026-17429",
+        title="Temporary placement order",
+        published=date(2026, 8, 26),
+        effective=date(2026, 8, 26),
+    )
+    event = events_by_notice([intent, order], date(2026, 9, 1))["fr:order"]
+    assert (event.notice, event.title, event.identifier, event.url) == (
+        "baseline:intent",  # the id (and the reading) stay the lead's
+        "Temporary placement order",
+        "2026-17429",
+        "https://example.org/fr:order",
+    )
