@@ -23,7 +23,6 @@ from regwatch.domain.models import Action, StageEvent
 from regwatch.domain.vocab import (
     IN_FORCE_STAGES,
     PROPOSAL_STAGES,
-    STATUS_MEASURES,
     STATUS_STRICTNESS,
     NoticeKind,
     Stage,
@@ -242,8 +241,3 @@ _ORDER: tuple[Stage, ...] = (*PROPOSAL_STAGES, *IN_FORCE_STAGES)
 def _rank(stage: Stage) -> int:
     """On one day, a later step of a bill's life after an earlier one (introduced, then passed)."""
     return _ORDER.index(stage) if stage in _ORDER else len(_ORDER)
-
-
-def is_status_act(action: Action) -> bool:
-    """Whether any provision of the act sets a status."""
-    return any(p.measure in STATUS_MEASURES for p in action.provisions)

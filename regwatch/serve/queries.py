@@ -15,7 +15,7 @@ from typing import Any
 from regwatch.domain import jurisdictions, places
 from regwatch.domain.changes import most_severe_first
 from regwatch.domain.models import Action, Change, Run, StatusRow
-from regwatch.domain.status import events_by_notice, fold_status, ruling
+from regwatch.domain.status import events_by_notice, ruling
 from regwatch.domain.vocab import Status, Substance
 from regwatch.errors import BadInput
 from regwatch.pipeline import steps
@@ -45,12 +45,6 @@ def jurisdiction_code(text: str, parameter: str = "jurisdiction") -> str:
         return places.resolve(text, parameter)
     except BadInput as exc:
         raise NotFound(str(exc)) from None
-
-
-def status_rows(store: Store, day: date) -> tuple[list[StatusRow], list[Action]]:
-    """The status table on `day` and the readings behind it, exactly as `regwatch status` folds them."""
-    actions = steps.normalise(store, day)
-    return fold_status(actions, day, store.verified(day)), actions
 
 
 def status(
@@ -191,8 +185,7 @@ def matrix(store: Store, day: date, substance: Substance) -> list[dict[str, Any]
     age, with which caps, since when, on what evidence. The status, since, evidence and reliability are the
     status row's; age, caps, licence and tax are the details of the deciding act's provisions that reach the
     substance (a consumer protection act's 21+), and every alkaloid cap the act sets."""
-    rows, actions = status_rows(store, day)
-    events = events_by_notice(actions, day)
+    rows, events = steps.table(store, day)
     out = []
     for row in rows:
         if row.substance is not substance:
