@@ -96,6 +96,8 @@ def score(items: list[dict[str, Any]]) -> Score:
                                                  "effective": None, "expires": None})  # fmt: skip
             rows = {r.substance.value: r.status.value for r in fold_status([in_force], max(LATE, action.published))}
             for substance, status in after.items():
+                if status is None:  # the label leaves this substance open (the text does not touch it)
+                    continue
                 out.cells += 1
                 if rows.get(substance, "unknown") == status:
                     out.cells_right += 1

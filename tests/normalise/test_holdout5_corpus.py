@@ -1,0 +1,44 @@
+"""classification_holdout5.jsonl: 127 real texts (54 not in English; 33 traps that name kratom and do nothing to
+it) gathered blind on 2026-11-28 by a third helper who saw neither the rules nor the other corpora (their URLs
+were excluded). Scored once on first contact, before any rule was changed for it: 63/127 measures right (49.6%),
+15/54 not in English, 15 dangerous confusions (4 of them a consumer-protection act with a 7-OH cap labelled by
+its strictest provision, `restrict`, where regwatch names the leaf's, `regulate`), 37/50 status cells.
+
+Its odd ids (k001, k003, ...) may be tuned on; its even ids stay unseen, so `unseen` below is an honest figure
+only while no rule is written from them. First contact by half: odd 35/64, even 28/63.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.helpers.scoring import load, score
+
+HOLDOUT = Path(__file__).resolve().parents[1] / "data" / "classification_holdout5.jsonl"
+
+
+def half(parity: int) -> list[dict]:
+    return [item for item in load(HOLDOUT) if int(item["id"][1:]) % 2 == parity]
+
+
+def test_the_table_is_as_gathered() -> None:
+    items = [json.loads(line) for line in HOLDOUT.read_text(encoding="utf-8").splitlines()]
+    assert len(items) == 127 and len({i["id"] for i in items}) == 127
+    assert sum(i["language"] != "en" for i in items) == 54
+    assert all(i["url"].startswith("http") for i in items)
+
+
+def test_scores_at_least_as_on_first_contact() -> None:
+    result = score(load(HOLDOUT))
+    print("\n".join(result.lines()))
+    assert result.right >= 63 and result.foreign_right >= 15 and result.cells_right >= 37
+    assert sum(result.dangerous.values()) <= 15
+
+
+def test_unseen_half_scores_at_least_as_on_first_contact() -> None:
+    result = score(half(0))
+    print("\n".join(result.lines()))
+    assert result.items == 63  # first contact: 28/63, 7/27 not in English, 8 dangerous, 20/30 cells
+    assert result.right >= 28 and result.foreign_right >= 7 and result.cells_right >= 20
+    assert sum(result.dangerous.values()) <= 8
