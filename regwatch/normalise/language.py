@@ -45,6 +45,12 @@ DETECTED = [
     "tr",
     "ru",
     "uk",
+    # Not watched nations' languages, but read in the press about kratom (Koper port seizures, Bulgarian
+    # encyclopedias): without them lingua names their closest watched neighbour (Slovene as Slovak,
+    # Bulgarian as Russian), and that neighbour's rules read a text they were not written for. Detected,
+    # they go to their own rules, or, with none, to review.
+    "sl",
+    "bg",
 ]
 ENGLISH = "en"
 # How much text the detector reads: the title and the opening lines decide; longer texts only cost time.
@@ -117,7 +123,21 @@ def by_script(text: str) -> str | None:
         return None
     if counts.get("ja") and counts.get("zh"):
         return "ja"
-    return max(counts.items(), key=lambda kv: kv[1])[0]
+    best = max(counts.items(), key=lambda kv: kv[1])[0]
+    return _persian_or_arabic(text) if best == "ar" else best
+
+
+# Letters Persian writes and Arabic does not (keheh, Farsi yeh, gaf, peh, tcheh, jeh), and the Arabic
+# letters Persian replaces with them (kaf, yeh) or seldom writes (teh marbuta): Persian "کراتوم" is not
+# Arabic "كراتوم", and the Arabic rules must not read it.
+_PERSIAN = frozenset("\u06a9\u06cc\u06af\u067e\u0686\u0698")
+_ARABIC = frozenset("\u0643\u064a\u0629")
+
+
+def _persian_or_arabic(text: str) -> str:
+    persian = sum(1 for ch in text if ch in _PERSIAN)
+    arabic = sum(1 for ch in text if ch in _ARABIC)
+    return "fa" if persian > arabic else "ar"
 
 
 @lru_cache(maxsize=65536)

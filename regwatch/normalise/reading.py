@@ -103,10 +103,13 @@ def read(title: str, text: str, kind: NoticeKind, language: str = ENGLISH) -> Re
             return Reading([Found(Provision(measure=rule.measure, substances=substances), rule, hit, whole)], [])
     named = substances_named(whole)
     found: list[Found] = []
+    background: Found | None = None  # a clause recognised as background (news of elsewhere, science, ...)
     for number, clause in enumerate(clauses(title, text)):
         folded = fold_text(clause.text)
         rule, pattern = _clause_rule(folded, kind, number == 0)
         if rule.measure in (Measure.UNRELATED, Measure.UNCLASSIFIED):
+            if rule.background and background is None:
+                background = Found(Provision(measure=rule.measure, substances=[]), rule, pattern, folded)
             continue
         found.append(Found(_provision(rule, folded, fold_text(clause.stem), named), rule, pattern, folded))
     base_rule, base_pattern = first_match(whole, kind, clause=True)
@@ -115,6 +118,8 @@ def read(title: str, text: str, kind: NoticeKind, language: str = ENGLISH) -> Re
         found = [f for f in found if f.rule.may_escalate(base_rule) or _strictness(f) <= _strictness(base)]
         if all(f.provision.measure is not base.provision.measure for f in found):
             found = [base, *found]  # the clauses refine the base reading where they read its measure
+    if not found and background is not None:
+        return Reading([background], [])  # it only tells of others: unrelated, not a text the rules cannot read
     if not found:
         rule = measure_rules()[-1]
         return Reading([Found(Provision(measure=rule.measure, substances=named), rule, "(default)", whole)], [])

@@ -108,6 +108,11 @@ class MeasureRule(BaseModel):
     defers: bool = Field(
         default=False, description="its provision is dropped when another clause sets a status for the same substances"
     )
+    background: bool = Field(
+        default=False,
+        description="an `unrelated` rule that recognises background (news of other places, private suits, "
+        "science): a notice where it fires and no clause does anything is unrelated, not unclassified",
+    )
     confidence: float = Field(ge=0, le=1)
     examples: list[RuleExample] = Field(min_length=1)
 

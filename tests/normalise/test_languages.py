@@ -55,6 +55,7 @@ def test_every_rule_name_is_unique_and_prefixed_by_its_language() -> None:
         ("7-гідроксимітрагінін", [Substance.SEVEN_OH]),
         ("la mitraginina y la 7-hidroximitraginina", [Substance.KRATOM, Substance.SEVEN_OH]),
         ("קרטום", [Substance.KRATOM]),
+        ("طبقهبندی کراتوم", [Substance.KRATOM]),
     ],
 )
 def test_kratoms_names_are_found_in_every_script(text: str, substances: list[Substance]) -> None:
@@ -71,6 +72,8 @@ def test_kratoms_names_are_found_in_every_script(text: str, substances: list[Sub
         ("식약처 크라톰 반입 차단", "ko"),
         ("食藥署預告新增3項管制藥品", "zh"),
         ("שני חומרים חדשים", "he"),
+        ("تعویق تصمیم گیری درباره کراتوم در آمریکا", "fa"),  # Persian letters (keheh, gaf, Farsi yeh)
+        ("هيئة الغذاء والدواء تحذر من الكراتوم", "ar"),
         ("FDA issues warning letters to firms marketing kratom", None),
     ],
 )
@@ -142,3 +145,17 @@ def test_a_text_saying_kratom_is_not_banned_is_no_ban(code: str, text: str) -> N
     assert detect(text) == code
     reading = read("", text, NoticeKind.OTHER, code)
     assert reading.principal.provision.measure not in (Measure.BAN, Measure.RESTRICT)
+
+
+def test_a_persian_text_naming_kratom_abstains_and_is_never_unrelated() -> None:
+    # daroovasalamat.ir/news/2168: the DEA postpones its kratom scheduling decision (2016)
+    title = "تعویق تصمیم گیری درباره کراتوم در آمریکا"
+    assert detect(title) == "fa"
+    reading = read(title, "", NoticeKind.OTHER, "fa")
+    assert reading.principal.provision.measure is Measure.UNCLASSIFIED
+
+
+def test_slovene_is_not_read_by_the_slovak_rules() -> None:
+    # delo.si: customs find 3000 kg of kratom at the port of Koper (2024)
+    text = "V koprskem pristanišču so cariniki s hitrim testom odkrili prepovedano drogo kratom (Mitragyna speciosa)."
+    assert detect(text) == "sl"

@@ -238,3 +238,55 @@ def test_a_text_that_names_kratom_and_matches_nothing_is_unclassified_and_review
     action = classify(notice(kind="other", title="Kratom: information for health care providers"))
     assert action.measure.value == "unclassified" and action.review
     assert action.history[-1].stage is Stage.PUBLISHED
+
+
+def test_news_of_other_states_laws_is_unrelated_but_an_act_citing_them_still_bans() -> None:
+    # Source: a review article on mathewsopenaccess.com (Kratom in America: Legal Differences across Jurisdictions)
+    review = classify(
+        notice(
+            kind="other",
+            title="Kratom in America: Legal Differences across Federal, State, and Local Jurisdictions",
+            text="On the state level, kratom laws are constantly changing and vary greatly from state-to-state with "
+            "some states completely banning the substance and other states adopting legislation that protects "
+            "kratom consumers by regulating its manufacturing and sale. Most states have no kratom laws.",
+        )
+    )
+    assert (review.measure.value, review.review) == ("unrelated", [])
+    # The same background sentence beside an operative clause (Louisiana SB 154 wording, 2025) does not hide it.
+    act = classify(
+        notice(
+            kind="bill",
+            title="Kratom",
+            text="Whereas some states have banned kratom; it is unlawful for any person in Louisiana to knowingly "
+            "or intentionally produce, manufacture, distribute, dispense or possess Kratom.",
+        )
+    )
+    assert act.measure.value == "ban"
+
+
+def test_a_private_wrongful_death_suit_is_not_enforcement() -> None:
+    # supplysidesj.com, "Slate of kratom wrongful death lawsuits expands with Jordan McKibban filing"
+    action = classify(
+        notice(
+            kind="other",
+            title="Slate of kratom wrongful death lawsuits expands with Jordan McKibban filing",
+            text="A kratom wrongful death lawsuit has been filed in county court in Washington state.",
+        )
+    )
+    assert action.measure.value == "unrelated"
+
+
+def test_an_age_limit_in_a_bill_that_also_orders_a_study_is_regulation() -> None:
+    # fightforbotanicals.com, New York kratom bill (2024)
+    action = classify(
+        notice(
+            kind="other",
+            title="New York State Moves to Restrict Kratom Sales to Those Over 21",
+            text="The New York State Legislature has passed a bill to prohibit the sale of kratom, an herbal substance "
+            "with both medicinal and addictive properties, to individuals under the age of 21. ... The newly passed "
+            "bill not only restricts sales to those under 21 but also mandates a study of kratom by the New York "
+            "State Department of Health.",
+        )
+    )
+    assert action.measure.value == "regulate"
+    assert "study" in [p.measure.value for p in action.provisions]
