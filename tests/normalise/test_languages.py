@@ -195,6 +195,11 @@ NOT_BANNED += [
 ]
 
 
+# Constructed (not quoted): kratom illegal in another country, or said not to be illegal in Poland.
+NOT_BANNED += [
+    ("pl", "W Tajlandii kratom przez wiele lat był nielegalny, a dziś można go tam kupić w sklepach."),
+    ("pl", "W Polsce kratom nie został wpisany do wykazu substancji psychotropowych i można go kupić w sklepach."),
+]
 # Constructed (not quoted): kratom classified as a narcotic "in several countries" is news of others' law.
 NOT_BANNED.append(("ar", "تم تصنيف نبات الكراتوم كمادة مخدرة في عدة دول، لكنه يباع عبر الإنترنت."))
 
