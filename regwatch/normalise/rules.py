@@ -184,15 +184,13 @@ class LanguageStageRule(BaseModel):
     name: str
     stage: Stage
     any: list[Pattern] = Field(min_length=1)
-    none: list[Pattern] = Field(default_factory=list)
     examples: list[StageExample] = Field(min_length=1)
 
     def model_post_init(self, _context: object) -> None:
         self._any = tuple(Search(p.pattern, p.needs) for p in self.any)
-        self._none = tuple(Search(p.pattern, p.needs) for p in self.none)
 
     def matches(self, folded: str) -> bool:
-        return not any(s.found(folded) for s in self._none) and any(s.found(folded) for s in self._any)
+        return any(s.found(folded) for s in self._any)
 
 
 class LanguageRules(BaseModel):

@@ -3,16 +3,27 @@ quoted examples, and kratom's names found in every script."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from regwatch.domain.models import Notice
 from regwatch.domain.vocab import Measure, NoticeKind, Stage, Substance
 from regwatch.normalise.classify import classify
 from regwatch.normalise.language import by_script, detect
+from regwatch.normalise.prefilter import holds_one
 from regwatch.normalise.reading import read
-from regwatch.normalise.rules import fold_text, language_stage, language_tables, names_kratom, substances_named
+from regwatch.normalise.rules import (
+    Pattern,
+    fold_text,
+    language_stage,
+    language_tables,
+    names_kratom,
+    substances_named,
+)
 
 EXAMPLES = [
     (code, rule.name, ex) for code, table in language_tables().items() for rule in table.rules for ex in rule.examples
@@ -328,3 +339,22 @@ def test_english_stage_words_are_not_read_in_a_foreign_text() -> None:
     action = classify(_notice(NoticeKind.OTHER, "Forbud mod kratom", text))
     assert action.language == "da" and action.measure is Measure.BAN
     assert action.history[-1].stage is Stage.PUBLISHED
+
+
+STAGE_PATTERNS = list(
+    {p.pattern: p for table in language_tables().values() for rule in table.stages for p in rule.any}.values()
+)
+
+
+@pytest.mark.parametrize("pattern", STAGE_PATTERNS, ids=lambda p: p.pattern[:40])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(data=st.data())
+def test_every_match_of_a_stage_pattern_holds_a_declared_need(pattern: Pattern, data: st.DataObject) -> None:
+    # A stage pattern is searched only in texts holding one of its needs (prefilter.py): a match without one
+    # would be missed silently.
+    texts = [data.draw(st.from_regex(pattern.pattern))] + [
+        fold_text(ex.text) for table in language_tables().values() for r in table.stages for ex in r.examples
+    ]
+    for text in texts:
+        for match in re.finditer(pattern.pattern, text):
+            assert holds_one(pattern.needs, match.group()), (pattern.pattern, match.group())
