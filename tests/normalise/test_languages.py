@@ -206,6 +206,27 @@ NOT_BANNED += [
 ]
 
 
+NOT_BANNED += [
+    # https://rvh-synergie.org/actualites/malgre-les-avertissements-federaux-le-kratom-est-toujours-disponible-partout-aux-etats-unis/
+    (
+        "fr",
+        (
+            "La Drug Enforcement Administration a brièvement classé le kratom comme drogue de l’Annexe I en 2016, "
+            "mais a retiré cette action après la réaction du public. Depuis, plusieurs États ont abordé la "
+            "question dans leurs lois locales, mais aucune mesure fédérale n’a été prise. Dans le Mississippi, "
+            "plus de 30 comtés et villes ont restreint ou interdit le produit."
+        ),
+    ),
+    # https://www.zamnesia.fr/blog-la-dea-fait-machine-arriere-sur-linterdiction-du-kratom-n1199 (a withdrawal)
+    (
+        "fr",
+        (
+            "La DEA Fait Machine Arrière Sur l’Interdiction Du Kratom. En août, la DEA a voulu interdire le "
+            "Kratom, interdiction annulée par le besoin de plus d’études. LA DEA ANNULE UNE PROPOSITION "
+            "D’INTERDICTION DU KRATOM."
+        ),
+    ),
+]
 # Constructed (not quoted): kratom illegal in another country, or said not to be illegal in Poland.
 NOT_BANNED += [
     ("pl", "W Tajlandii kratom przez wiele lat był nielegalny, a dziś można go tam kupić w sklepach."),
