@@ -227,6 +227,17 @@ NOT_BANNED += [
         ),
     ),
 ]
+NOT_BANNED += [
+    # https://spiegato.com/pt/quais-sao-os-diferentes-tipos-de-plantas-de-kratom (other countries' law)
+    (
+        "pt",
+        (
+            "As folhas das plantas da kratom têm propriedades narcóticas, analgésicas e supressoras da tosse, "
+            "levando ao uso tradicional da kratom como um tônico herbal para dor e depressão. O uso de Kratom é "
+            "ilegal na Austrália e na Malásia e é punível com a morte na Tailândia."
+        ),
+    ),
+]
 # Constructed (not quoted): kratom illegal in another country, or said not to be illegal in Poland.
 NOT_BANNED += [
     ("pl", "W Tajlandii kratom przez wiele lat był nielegalny, a dziś można go tam kupić w sklepach."),
