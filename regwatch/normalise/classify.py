@@ -15,7 +15,7 @@ from regwatch.normalise.dates import effective_date
 from regwatch.normalise.details import reported_stage
 from regwatch.normalise.language import detect
 from regwatch.normalise.reading import read
-from regwatch.normalise.rules import fold_text, names_kratom
+from regwatch.normalise.rules import fold_text, language_stage, names_kratom
 from regwatch.normalise.stages import history_from_actions
 
 CURATED_CONFIDENCE = {Reliability.PRIMARY: 0.95, Reliability.SECONDARY: 0.8, Reliability.UNVERIFIED: 0.55}
@@ -68,8 +68,8 @@ def classify(notice: Notice) -> Action:
     lead = reading.principal.provision
     binding = not (notice.kind is NoticeKind.RESOLUTION or _URGES.search(fold_text(notice.title)))
     effective = notice.effective or effective_date(folded)
-    reported = _reported(notice, folded, lead.measure)
-    history = _history(notice, folded, effective, lead.measure, reported[0] if reported else None)
+    reported = _reported(notice, folded, lead.measure, language)
+    history = _history(notice, folded, effective, lead.measure, reported[0] if reported else None, language)
     confidence = reading.confidence if binding else min(reading.confidence, 0.7)
     rule = reading.explain() + ("" if binding else " Non-binding resolution: enacts nothing.")
     if reported:
@@ -91,14 +91,23 @@ def classify(notice: Notice) -> Action:
     )
 
 
-def _reported(notice: Notice, folded: str, measure: Measure) -> tuple[Stage, str] | None:
+def _reported(notice: Notice, folded: str, measure: Measure, language: str | None) -> tuple[Stage, str] | None:
     """The stage a report (press release, advisory, guidance, other) says the act it reports has reached.
 
-    Only for provisions that set a status: news of enforcement or of a withdrawal stays `published`.
+    Only for provisions that set a status: news of enforcement or of a withdrawal stays `published`. A
+    text in another language is read by that language's stage words (languages/<code>.yaml), not by the
+    English ones: "proposed" inside a quoted English title says nothing of the foreign sentence around it.
     """
     if notice.kind not in REPORT_KINDS or measure not in STATUS_MEASURES or notice.actions:
         return None
+    if _foreign(language):
+        assert language is not None
+        return language_stage(language, folded)
     return reported_stage(folded)
+
+
+def _foreign(language: str | None) -> bool:
+    return language is not None and language != "en"
 
 
 def _review(notice: Notice, effective: date | None, measure: Measure, confidence: float) -> list[str]:
@@ -137,7 +146,12 @@ def _action(notice: Notice, **reading: object) -> Action:
 
 
 def _history(
-    notice: Notice, folded: str, effective: date | None, measure: Measure, reported: Stage | None = None
+    notice: Notice,
+    folded: str,
+    effective: date | None,
+    measure: Measure,
+    reported: Stage | None = None,
+    language: str | None = None,
 ) -> list[StageEvent]:
     """The stage history: the kind (or, for a report, the stage it reports) gives the first stage, dated
     actions the rest."""
@@ -150,6 +164,16 @@ def _history(
         start = StageEvent(date=first_day, stage=Stage.INTRODUCED)
     elif notice.kind in _LAW_KINDS:
         start = StageEvent(date=first_day, stage=Stage.ENACTED)
+    elif notice.kind in (NoticeKind.RULE, NoticeKind.NOTICE) and _foreign(language) and measure in STATUS_MEASURES:
+        # A foreign rule or notice that sets a status: its own language's words say draft or adopted
+        # ("預告", "입법예고"); the English words are not read in it.
+        assert language is not None
+        said = language_stage(language, folded)
+        if said is not None and said[0] in (Stage.PROPOSED, Stage.ENACTED):
+            start = StageEvent(date=first_day, stage=said[0])
+        else:
+            stage = Stage.ENACTED if notice.kind is NoticeKind.RULE else Stage.PUBLISHED
+            start = StageEvent(date=first_day, stage=stage)
     elif notice.kind in (NoticeKind.RULE, NoticeKind.NOTICE):
         if _PROPOSAL.search(folded) and not _FINAL.search(folded):
             start = StageEvent(date=first_day, stage=Stage.PROPOSED)

@@ -10,7 +10,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from regwatch.domain.vocab import Measure, NoticeKind, Scope, Substance
+from regwatch.domain.vocab import Measure, NoticeKind, Scope, Stage, Substance
 from regwatch.normalise.prefilter import Search, holds_one
 
 SubstanceMode = Literal["mentioned", "mentioned-or-kratom", "mentioned-or-7oh"] | list[Substance]
@@ -173,12 +173,39 @@ def substance_patterns() -> dict[Substance, tuple[re.Pattern[str], ...]]:
     return {s: tuple(ps) for s, ps in patterns.items()}
 
 
+class StageExample(BaseModel):
+    """A real text in the language, with its citation, that names the stage a stage rule reads."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str
+    source: str = Field(description="where the text was read (URL)")
+
+
+class LanguageStageRule(BaseModel):
+    """The words of one language that say what stage an act it reports has reached (adopted, signed,
+    in force, proposed, draft), as reports.yaml says it for English."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    stage: Stage
+    any: list[Pattern] = Field(min_length=1)
+    examples: list[StageExample] = Field(min_length=1)
+
+    def model_post_init(self, _context: object) -> None:
+        self._any = tuple(Search(p.pattern, p.needs) for p in self.any)
+
+    def matches(self, folded: str) -> bool:
+        return any(s.found(folded) for s in self._any)
+
+
 class LanguageRules(BaseModel):
     """One language's data (languages/<code>.yaml): kratom's names in it, and rules for its texts.
 
     A text in this language is read whole (not clause by clause: Thai, Japanese and Chinese mark no word
     boundaries, and their sentences do not end as English ones do) by these rules, first match wins; when
-    none fires it is `unclassified` and goes to review, never read by the English rules.
+    none fires it is `unclassified` and goes to review, never read by the English rules. Its `stages` say,
+    first match wins, what stage the act a report in this language speaks of has reached (the English
+    words of reports.yaml are not read in it).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -186,6 +213,7 @@ class LanguageRules(BaseModel):
     name: str
     names: dict[Substance, list[str]] = Field(default_factory=dict)
     rules: list[MeasureRule] = Field(default_factory=list)
+    stages: list[LanguageStageRule] = Field(default_factory=list)
 
     @field_validator("names")
     @classmethod
@@ -221,6 +249,16 @@ def language_rules(code: str) -> tuple[MeasureRule, ...]:
     """The rules for texts in language `code` (empty when it has none)."""
     table = language_tables().get(LANGUAGE_ALIASES.get(code, code))
     return tuple(table.rules) if table else ()
+
+
+def language_stage(code: str, folded: str) -> tuple[Stage, str] | None:
+    """The stage a folded text in language `code` says an act reached, and the rule that said so; None
+    when the language has no stage words or none is in the text."""
+    table = language_tables().get(LANGUAGE_ALIASES.get(code, code))
+    for rule in table.stages if table else ():
+        if rule.matches(folded):
+            return rule.stage, rule.name
+    return None
 
 
 def all_rules() -> tuple[MeasureRule, ...]:
