@@ -6,6 +6,7 @@ figure once: `python tests/helpers/scoring.py tests/data/classification_fresh3.j
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -61,6 +62,18 @@ class Score:
 
 def load(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def rule_example_urls() -> set[str]:
+    """Every URL the rule files quote: a text the rules were written from is no longer unseen."""
+    rules = Path(__file__).resolve().parents[2] / "regwatch" / "data" / "rules"
+    return {u for f in rules.rglob("*.yaml") for u in re.findall(r"https?://[^\s\"')]+", f.read_text(encoding="utf-8"))}
+
+
+def unseen(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The items whose text no rule quotes as its example (found independently by a rules helper, say)."""
+    quoted = rule_example_urls()
+    return [item for item in items if item.get("url") not in quoted]
 
 
 def notice_of(item: dict[str, Any]) -> Notice:

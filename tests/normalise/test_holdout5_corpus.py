@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.helpers.scoring import load, score
+from tests.helpers.scoring import load, score, unseen
 
 HOLDOUT = Path(__file__).resolve().parents[1] / "data" / "classification_holdout5.jsonl"
 
@@ -32,13 +32,17 @@ def test_the_table_is_as_gathered() -> None:
 def test_scores_at_least_as_on_first_contact() -> None:
     result = score(load(HOLDOUT))
     print("\n".join(result.lines()))
-    assert result.right >= 63 and result.foreign_right >= 15 and result.cells_right >= 37
-    assert sum(result.dangerous.values()) <= 15
+    # The odd half was tuned on (2026-11-28): 85/127, 28/54, 43/50 cells, 10 dangerous after that round.
+    assert result.right >= 85 and result.foreign_right >= 28 and result.cells_right >= 43
+    assert sum(result.dangerous.values()) <= 10
 
 
-def test_unseen_half_scores_at_least_as_on_first_contact() -> None:
-    result = score(half(0))
+def test_unseen_half_scores_at_least_as_after_the_language_round() -> None:
+    # Of the 63 even items, 4 were later found on their own by the language helper and quoted as rule examples
+    # (k016, k050, k064, k110): `unseen` leaves them out. The other 59: 27 right on first contact (6/23 not in
+    # English), 31 after the rounds of 2026-11-28 (8/23); 19/26 status cells both times.
+    result = score(unseen(half(0)))
     print("\n".join(result.lines()))
-    assert result.items == 63  # first contact: 28/63, 7/27 not in English, 8 dangerous, 20/30 cells
-    assert result.right >= 28 and result.foreign_right >= 7 and result.cells_right >= 20
-    assert sum(result.dangerous.values()) <= 8
+    assert result.items == 59
+    assert result.right >= 31 and result.foreign_right >= 8 and result.cells_right >= 19
+    assert sum(result.dangerous.values()) <= 6
