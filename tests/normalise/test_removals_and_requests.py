@@ -174,3 +174,56 @@ def test_what_other_towns_did_is_background() -> None:
         " prohibited kratom sales outright, while others have restricted sales to people 21 and older."
     )
     assert classify(notice(text, kind="other")).measure is Measure.UNRELATED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        (
+            "Kratom will be removed from Thailand’s Narcotics Act. The updated list was published in the Royal Gazette"
+            " earlier this week, making it official."
+        ),
+        (
+            "Mitragyna Speciosa, also known as “Kratom”, has been effectively excluded from the list of controlled"
+            " narcotics under the Narcotics Act (No. 8) B.E. 2564 (2021)."
+        ),
+        (
+            "The Thai House of Representatives voted to remove the plant kratom from the Thailand’s narcotics list and"
+            " classify it as a controlled substance to be used for medicinal purposes."
+        ),
+        "Thailand takes kratom off illegal drug list. Kratom had been listed as a Category 5 narcotic.",
+    ],
+    ids=["will-be-removed", "excluded-from", "remove-from-possessive", "takes-off"],
+)
+def test_news_of_a_delisting_is_no_ban(text: str) -> None:
+    assert classify(notice(text)).measure is Measure.UNBAN
+
+
+def test_products_removed_from_shelves_are_no_delisting() -> None:
+    text = (
+        "Dana Point introduced a ban on all kratom sales in the city at Tuesday's city council meeting. The proposed"
+        " ban comes after reports of kratom being sold in the city, which led to the products being removed because"
+        " of existing county regulations."
+    )
+    assert classify(notice(text, kind="ordinance", title="Dana Point introduces ban on all kratom sales")).measure is (
+        Measure.BAN
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        (
+            "Nearly 90,000 bottles of dietary supplements containing kratom are held. Now, the FDA has administratively"
+            " detained the product under the Federal Food, Drug and Cosmetic Act."
+        ),
+        "As a result, officers confiscated 55 bottles of cough syrup and 812 bottles of Kratom juice.",
+        (
+            "A Federal Court in Florida has entered a consent decree, giving the FDA the authority to destroy"
+            " 207,000 units of kratom supplements."
+        ),
+    ],
+    ids=["detained", "confiscated", "destroy"],
+)
+def test_detentions_confiscations_and_destruction_are_enforcement(text: str) -> None:
+    assert classify(notice(text)).measure is Measure.ENFORCE
