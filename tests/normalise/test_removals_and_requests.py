@@ -227,3 +227,36 @@ def test_products_removed_from_shelves_are_no_delisting() -> None:
 )
 def test_detentions_confiscations_and_destruction_are_enforcement(text: str) -> None:
     assert classify(notice(text)).measure is Measure.ENFORCE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        (
+            "The Drug Enforcement Administration (DEA) has decided to reverse its decision to place the herb kratom on the"
+            " Schedule I list of prohibited substances."
+        ),
+        (
+            "The Drug Enforcement Administration is backtracking on its decision to outlaw kratom apparently in part"
+            " because the public doesn't want the ban."
+        ),
+    ],
+    ids=["reverse-decision", "backtrack"],
+)
+def test_a_reversed_plan_to_schedule_is_a_withdrawal(text: str) -> None:
+    assert classify(notice(text)).measure is Measure.WITHDRAW
+
+
+def test_a_draft_ban_replaced_before_passage_is_no_ban() -> None:
+    text = (
+        "Originally, the ordinance was designed as a total ban on kratom products, but a committee substitute was"
+        " adopted that echoed kratom regulations that have typically passed at the state level. The council passed"
+        " the measure to impose regulations on what type of kratom products can be sold in the city."
+    )
+    assert classify(notice(text)).measure is Measure.REGULATE
+
+
+def test_a_ban_voted_down_is_no_ban() -> None:
+    assert classify(notice("Council members voted against a total ban of Kratom earlier this month.")).measure is (
+        Measure.UNCLASSIFIED
+    )
