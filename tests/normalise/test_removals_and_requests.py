@@ -233,8 +233,8 @@ def test_detentions_confiscations_and_destruction_are_enforcement(text: str) -> 
     "text",
     [
         (
-            "The Drug Enforcement Administration (DEA) has decided to reverse its decision to place the herb kratom on the"
-            " Schedule I list of prohibited substances."
+            "The Drug Enforcement Administration (DEA) has decided to reverse its decision to place the herb kratom"
+            " on the Schedule I list of prohibited substances."
         ),
         (
             "The Drug Enforcement Administration is backtracking on its decision to outlaw kratom apparently in part"
