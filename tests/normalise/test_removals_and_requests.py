@@ -260,3 +260,32 @@ def test_a_ban_voted_down_is_no_ban() -> None:
     assert classify(notice("Council members voted against a total ban of Kratom earlier this month.")).measure is (
         Measure.UNCLASSIFIED
     )
+
+
+def test_an_indonesian_seizure_is_enforcement() -> None:
+    text = (
+        "Polisi menyita 12 ton daun kratom di Palangka Raya, Kalimantan Tengah. Daun-daun kratom itu rencananya akan"
+        " dikirim ke luar negeri."
+    )
+    action = classify(notice(text, title="Polisi Sita 12 Ton Daun Kratom yang Akan Diekspor ke Luar Negeri"))
+    assert (action.language, action.measure) == ("id", Measure.ENFORCE)
+
+
+def test_an_indonesian_agency_bar_on_kratom_in_medicines_bans_sale() -> None:
+    text = (
+        "Kabid Pemberantasan BNN Kaltim membenarkan bahwa Kratom belum masuk dalam UU Narkotika sebagai salah satu"
+        " jenis Narkotika, namun berdasarkan Surat Kepala Badan Pengawasan Obat dan Makanan (BPOM) tahun 2016, Kratom"
+        " dilarang penggunaannya dalam obat tradisional dan suplemen kesehatan."
+    )
+    action = classify(notice(text, kind="advisory"))
+    assert (action.language, action.measure) == ("id", Measure.BAN)
+    assert action.provisions[0].scope is Scope.SALE
+
+
+def test_a_czech_bill_regulating_kratom_for_adults_regulates() -> None:
+    text = (
+        "Psychomodulační látky jako je třeba kratom, CBD nebo HHC by nově mohly být regulované. Zákon, který s tím"
+        " počítá, schválila vláda. Podle vicepremiéra by měly být tyto látky dostupné jen starším 18 let."
+    )
+    action = classify(notice(text, title="Vláda schválila regulaci psychomodulačních látek jako je kratom nebo CBD"))
+    assert (action.language, action.measure) == ("cs", Measure.REGULATE)
