@@ -289,3 +289,32 @@ def test_a_czech_bill_regulating_kratom_for_adults_regulates() -> None:
     )
     action = classify(notice(text, title="Vláda schválila regulaci psychomodulačních látek jako je kratom nebo CBD"))
     assert (action.language, action.measure) == ("cs", Measure.REGULATE)
+
+
+def test_the_leafs_scheduling_outranks_a_synthetic_ban_read_from_the_whole_text() -> None:
+    text = (
+        "Earlier this month, the Ohio Board of Pharmacy approved new rules classifying natural kratom as a Schedule I"
+        " drug under state law. The decision followed an executive order from Gov. Mike DeWine banning the sale of"
+        " synthetic kratom products in the state."
+    )
+    action = classify(notice(text, title="States tighten kratom regulations as overdose deaths draw scrutiny"))
+    assert (action.measure, action.substances) == (Measure.BAN, [Substance.KRATOM])
+
+
+def test_alkaloids_scheduled_other_than_within_kratom_leave_the_leaf_lawful() -> None:
+    text = (
+        "It also limits the amount of 7-hydroxymitragyine to just 0.1% of alkaloids ... In amending the Texas"
+        " Controlled Substances Act, SB1868 also adds all of kratom's main alkaloids to the controlled substances"
+        ' list, "other than within kratom".'
+    )
+    action = classify(notice(text, title="Texas Bill Aims to Ban All But Plain Leaf Kratom"))
+    assert action.measure is Measure.RESTRICT
+
+
+def test_a_ban_on_synthetic_and_plain_kratom_products_reaches_the_leaf() -> None:
+    text = (
+        "The Starkville Board of Aldermen voted tonight to move forward with two public hearings on a proposed"
+        " ordinance to ban the sale of synthetic kratom and kratom products inside the city limits."
+    )
+    action = classify(notice(text, title="Starkville Board of Alderman moves forward with hearings for banning Kratom"))
+    assert action.measure is Measure.BAN and Substance.KRATOM in action.substances
