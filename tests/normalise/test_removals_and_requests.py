@@ -318,3 +318,8 @@ def test_a_ban_on_synthetic_and_plain_kratom_products_reaches_the_leaf() -> None
     )
     action = classify(notice(text, title="Starkville Board of Alderman moves forward with hearings for banning Kratom"))
     assert action.measure is Measure.BAN and Substance.KRATOM in action.substances
+
+
+def test_a_state_said_to_have_banned_kratom_is_not_a_ban_sought() -> None:
+    text = "Alabama became the sixth state to have banned kratom."
+    assert classify(notice(text)).measure is Measure.BAN
