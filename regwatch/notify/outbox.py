@@ -99,22 +99,62 @@ def queue_changes(conn: Connection, run_id: str, changes: list[Change]) -> int:
 def pending(store: Store, subscriber: Subscriber, now: datetime) -> list[Pending]:
     """What `subscriber` has not yet been sent: messages another send holds (to report, not to send), then
     in-doubt batches to resend, then one fresh batch."""
-    query = select(t.outbox).where(t.outbox.c.subscriber_id == subscriber.id, t.outbox.c.state.in_([QUEUED, SENDING]))
+    return pending_for(store, [subscriber], now).get(subscriber.id, [])
+
+
+def pending_for(store: Store, subscribers: list[Subscriber], now: datetime) -> dict[int | None, list[Pending]]:
+    """`pending` for each of `subscribers`, by subscriber id, read in one query (subscribers with nothing
+    waiting are left out). A change queued for many subscribers is read into one Change, shared."""
+    by_id = {s.id: s for s in subscribers}
+    query = select(t.outbox).where(t.outbox.c.state.in_([QUEUED, SENDING]))
+    if len(by_id) <= _IN_LIST_MAX:
+        query = query.where(t.outbox.c.subscriber_id.in_(list(by_id)))
     with store.engine.connect() as conn:
-        rows = list(conn.execute(query))
+        rows = [r for r in conn.execute(query) if r.subscriber_id in by_id]
+    rows_of: dict[int, list[Any]] = {}
+    for row in rows:
+        rows_of.setdefault(row.subscriber_id, []).append(row)
+    read = _ChangeReader(store)
+    return {sub_id: _pending(by_id[sub_id], rows, now, read) for sub_id, rows in rows_of.items()}
+
+
+# More subscribers than this are read with the whole outbox's waiting rows, filtered here: SQLite
+# refuses more than 32,766 parameters in one statement.
+_IN_LIST_MAX = 5000
+
+
+def _pending(subscriber: Subscriber, rows: list[Any], now: datetime, read: _ChangeReader) -> list[Pending]:
     batches: dict[str | None, list[Change]] = {}
     held: dict[str, tuple[datetime, list[Change]]] = {}
     for row in rows:
         claimed = _aware(row.claimed)
         if row.state == SENDING and claimed is not None and now - claimed < STALE_CLAIM:
             # Another send is working on it right now, or died less than STALE_CLAIM ago.
-            held.setdefault(row.message_id, (claimed + STALE_CLAIM, []))[1].append(_change(store, row))
+            held.setdefault(row.message_id, (claimed + STALE_CLAIM, []))[1].append(read(row))
             continue
-        batches.setdefault(row.message_id, []).append(_change(store, row))
+        batches.setdefault(row.message_id, []).append(read(row))
     holds = [Pending(subscriber, v, k, retry_at=at) for k, (at, v) in sorted(held.items())]
     resends = [Pending(subscriber, most_severe_first(v), k) for k, v in sorted(batches.items(), key=_by_id) if k]
     fresh = [Pending(subscriber, most_severe_first(batches[None]), None)] if batches.get(None) else []
     return holds + resends + fresh
+
+
+class _ChangeReader:
+    """Outbox rows to Changes, validating each distinct queued payload once (10,000 subscribers share a
+    run's few hundred changes); rows from before migration 0002 have no payload and read the run's table."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.seen: dict[tuple[str, str], tuple[Any, Change]] = {}
+
+    def __call__(self, row: Any) -> Change:
+        key = (row.run_id, row.change_id)
+        known = self.seen.get(key)
+        if known is not None and known[0] == row.payload:
+            return known[1]
+        change = _change(self.store, row)
+        self.seen[key] = (row.payload, change)
+        return change
 
 
 def claim(
@@ -156,10 +196,54 @@ def claim(
     return claimed
 
 
-def mark_sent(store: Store, message_id: str, now: datetime) -> None:
-    """The server accepted the message: its rows are done."""
+@dataclass(frozen=True)
+class Claim:
+    """One message's rows to claim: `change_ids` of `subscriber_id`, under `message_id`."""
+
+    subscriber_id: int
+    change_ids: list[str]
+    message_id: str
+
+
+def claim_batch(store: Store, claims: list[Claim], now: datetime, *, sent: Iterable[str] = ()) -> list[bool]:
+    """`claim` for many messages in one transaction (one commit for a batch of digests); per message,
+    whether it was claimed. `sent`: Message-IDs the server accepted since the last batch, marked sent in
+    the same transaction.
+
+    A crash after this commit leaves the whole batch `sending`, each message resent under its own
+    Message-ID by a later send (whether or not this one reached the server). Where another send took
+    one message's rows meanwhile, the transaction is rolled back and the batch claimed message by message,
+    as `claim` does, so that only that message is left to the other send.
+    """
+    done = list(sent)
+    stale = now - STALE_CLAIM
     with store.engine.begin() as conn:
-        conn.execute(_mark_sent(message_id, now))
+        if done:
+            conn.execute(_mark_sent(done, now))
+        for c in claims:
+            result = conn.execute(
+                update(t.outbox)
+                .where(
+                    t.outbox.c.subscriber_id == c.subscriber_id,
+                    t.outbox.c.change_id.in_(c.change_ids),
+                    (t.outbox.c.state == QUEUED) | and_(t.outbox.c.state == SENDING, t.outbox.c.claimed < stale),
+                )
+                .values(state=SENDING, message_id=c.message_id, claimed=now, attempts=t.outbox.c.attempts + 1)
+            )
+            if result.rowcount != len(c.change_ids):
+                conn.rollback()
+                break
+        else:
+            return [True] * len(claims)
+    if done:
+        mark_sent(store, done, now)  # the rollback took the marks with it
+    return [claim(store, c.subscriber_id, c.change_ids, c.message_id, now) for c in claims]
+
+
+def mark_sent(store: Store, message_ids: str | Iterable[str], now: datetime) -> None:
+    """The server accepted the message(s): their rows are done."""
+    with store.engine.begin() as conn:
+        conn.execute(_mark_sent(message_ids, now))
 
 
 def mark_failed(store: Store, message_id: str, error: str) -> None:
@@ -189,11 +273,12 @@ def outbox_rows(store: Store) -> list[dict[str, Any]]:
         return [dict(r) for r in conn.execute(ordered).mappings()]
 
 
-def _mark_sent(message_id: str, now: datetime) -> Any:
-    """The UPDATE that records the rows claimed under `message_id` as sent."""
+def _mark_sent(message_ids: str | Iterable[str], now: datetime) -> Any:
+    """The UPDATE that records the rows claimed under `message_ids` (one or many) as sent."""
+    ids = [message_ids] if isinstance(message_ids, str) else list(message_ids)
     return (
         update(t.outbox)
-        .where(t.outbox.c.message_id == message_id, t.outbox.c.state == SENDING)
+        .where(t.outbox.c.message_id.in_(ids), t.outbox.c.state == SENDING)
         .values(state=SENT, sent=now, last_error=None)
     )
 

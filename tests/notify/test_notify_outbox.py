@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -13,7 +13,7 @@ from regwatch.domain.models import SourceHealth
 from regwatch.domain.vocab import Severity, Substance
 from regwatch.notify import queue_alerts
 from regwatch.notify.filters import wants
-from regwatch.notify.outbox import outbox_rows
+from regwatch.notify.outbox import Claim, claim, claim_batch, outbox_rows
 from regwatch.notify.subscribers import all_subscribers, make_subscriber, unsubscribe
 from regwatch.pipeline.steps import run_pipeline
 from regwatch.store import Store
@@ -95,3 +95,30 @@ def test_run_pipeline_queues_the_runs_alerts(sqlite_store: Store) -> None:
         ("all@example.com", c.id) for c in outcome.changes
     ]
     assert len(outcome.changes) == 1  # the broken source, reported even on a first run
+
+
+def test_a_batch_claim_leaves_to_a_concurrent_send_only_the_message_it_took(store: Store) -> None:
+    publish(store, CHANGES)
+    subscribe(store, "all@example.com")
+    subscribe(store, "florida@example.com", jurisdictions=["US-FL"])
+    subscribe(store, "thai@example.com", jurisdictions=["TH"])
+    queue_alerts(store, RUN_ID)
+    now = datetime(2025, 8, 1, 7, tzinfo=UTC)
+    ids = {s.email: int(s.id or 0) for s in all_subscribers(store)}
+    waiting = {r["email"]: [] for r in outbox_rows(store)}  # type: ignore[var-annotated]
+    for r in outbox_rows(store):
+        waiting[r["email"]].append(r["change_id"])
+    thai = Claim(ids["thai@example.com"], waiting["thai@example.com"], "<thai@x>")
+    assert claim_batch(store, [thai], now) == [True]  # sent by one send, not yet recorded
+    assert claim(store, ids["florida@example.com"], waiting["florida@example.com"], "<other@x>", now)  # another send
+
+    batch = [Claim(ids[e], waiting[e], f"<{e}>") for e in ("all@example.com", "florida@example.com")]
+    claimed = claim_batch(store, batch, now, sent=["<thai@x>"])
+
+    assert claimed == [True, False]
+    states = {(r["email"], r["state"], r["message_id"]) for r in outbox_rows(store)}
+    assert states == {
+        ("all@example.com", "sending", "<all@example.com>"),
+        ("florida@example.com", "sending", "<other@x>"),  # left to the send that took it
+        ("thai@example.com", "sent", "<thai@x>"),  # recorded although the batch's transaction was rolled back
+    }
