@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, parseaddr
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 from urllib.parse import quote
 
@@ -50,12 +50,12 @@ class Sender:
     address: str  # the From header: `alerts@example.org` or `regwatch <alerts@example.org>`
     unsubscribe_url: str  # https endpoint; `?token=` is appended
 
-    @property
+    @cached_property
     def mailbox(self) -> str:
         """The bare address, for mailto: links."""
         return parseaddr(self.address)[1] or self.address
 
-    @property
+    @cached_property
     def domain(self) -> str:
         """The sender's domain, for Message-IDs."""
         return self.mailbox.rsplit("@", 1)[-1] or "localhost"
