@@ -107,20 +107,22 @@ def pending_for(store: Store, subscribers: list[Subscriber], now: datetime) -> d
     """`pending` for each of `subscribers`, by subscriber id, read in one query (subscribers with nothing
     waiting are left out). A change queued for many subscribers is read into one Change, shared."""
     by_id = {s.id: s for s in subscribers}
-    columns = [c for c in t.outbox.c if c.name != "payload"]
+    o = t.outbox.c
     # The payload as its JSON text: 10,000 subscribers share a run's few hundred changes, so each
-    # distinct text is decoded and validated once (_ChangeReader) instead of once per row.
-    query = select(*columns, cast(t.outbox.c.payload, Text).label("payload_text"))
-    query = query.where(t.outbox.c.state.in_([QUEUED, SENDING]))
+    # distinct text is decoded and validated once (_ChangeReader), and rows are read as they stream in.
+    payload = cast(o.payload, Text).label("payload_text")
+    query = select(o.subscriber_id, o.run_id, o.change_id, o.state, o.message_id, o.claimed, payload)
+    query = query.where(o.state.in_([QUEUED, SENDING]))
     if len(by_id) <= _IN_LIST_MAX:
-        query = query.where(t.outbox.c.subscriber_id.in_(list(by_id)))
-    with store.engine.connect() as conn:
-        rows = [r for r in conn.execute(query) if r.subscriber_id in by_id]
-    rows_of: dict[int, list[Any]] = {}
-    for row in rows:
-        rows_of.setdefault(row.subscriber_id, []).append(row)
+        query = query.where(o.subscriber_id.in_(list(by_id)))
     read = _ChangeReader(store)
-    return {sub_id: _pending(by_id[sub_id], rows, now, read) for sub_id, rows in rows_of.items()}
+    waiting: dict[int, list[tuple[str, datetime | None, str | None, Change]]] = {}
+    with store.engine.connect() as conn:
+        for row in conn.execute(query):
+            if row.subscriber_id in by_id:
+                entry = (row.state, _aware(row.claimed), row.message_id, read(row))
+                waiting.setdefault(row.subscriber_id, []).append(entry)
+    return {sub_id: _pending(by_id[sub_id], rows, now) for sub_id, rows in waiting.items()}
 
 
 # More subscribers than this are read with the whole outbox's waiting rows, filtered here: SQLite
@@ -128,16 +130,17 @@ def pending_for(store: Store, subscribers: list[Subscriber], now: datetime) -> d
 _IN_LIST_MAX = 5000
 
 
-def _pending(subscriber: Subscriber, rows: list[Any], now: datetime, read: _ChangeReader) -> list[Pending]:
+def _pending(
+    subscriber: Subscriber, rows: list[tuple[str, datetime | None, str | None, Change]], now: datetime
+) -> list[Pending]:
     batches: dict[str | None, list[Change]] = {}
     held: dict[str, tuple[datetime, list[Change]]] = {}
-    for row in rows:
-        claimed = _aware(row.claimed)
-        if row.state == SENDING and claimed is not None and now - claimed < STALE_CLAIM:
+    for state, claimed, message_id, change in rows:
+        if state == SENDING and claimed is not None and message_id is not None and now - claimed < STALE_CLAIM:
             # Another send is working on it right now, or died less than STALE_CLAIM ago.
-            held.setdefault(row.message_id, (claimed + STALE_CLAIM, []))[1].append(read(row))
+            held.setdefault(message_id, (claimed + STALE_CLAIM, []))[1].append(change)
             continue
-        batches.setdefault(row.message_id, []).append(read(row))
+        batches.setdefault(message_id, []).append(change)
     holds = [Pending(subscriber, v, k, retry_at=at) for k, (at, v) in sorted(held.items())]
     resends = [Pending(subscriber, most_severe_first(v), k) for k, v in sorted(batches.items(), key=_by_id) if k]
     fresh = [Pending(subscriber, most_severe_first(batches[None]), None)] if batches.get(None) else []
