@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from regwatch import settings
+from regwatch.notify.mime import Mail
 from regwatch.redact import redact, redact_url
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,7 @@ def resolve_smtp(url: str | None = None) -> SmtpConfig | None:
     return _airflow_connection()
 
 
-def send(config: SmtpConfig, msg: EmailMessage, retry: RetryPolicy) -> None:
+def send(config: SmtpConfig, msg: EmailMessage | Mail, retry: RetryPolicy) -> None:
     """Submit `msg` alone on a connection of its own; see SmtpSession for many messages."""
     with SmtpSession(config, retry) as session:
         session.send(msg)
@@ -131,7 +132,7 @@ class SmtpSession:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def send(self, msg: EmailMessage) -> None:
+    def send(self, msg: EmailMessage | Mail) -> None:
         """Submit `msg` to its one recipient, retrying transient failures; raise a DeliveryError kind."""
         retrying = Retrying(
             stop=stop_after_attempt(self.retry.attempts),
@@ -193,14 +194,18 @@ class SmtpSession:
         if smtp is not None:
             smtp.close()
 
-    def _send_once(self, msg: EmailMessage) -> None:
-        recipient = str(msg["To"])
+    def _send_once(self, msg: EmailMessage | Mail) -> None:
+        recipient = msg.to if isinstance(msg, Mail) else str(msg["To"])
         handed_over = False
         self._lost = False
         try:
             smtp = self._connection()
             handed_over = True
-            smtp.send_message(msg, to_addrs=[recipient])
+            if isinstance(msg, Mail) and msg.email is None:
+                # Already flattened as send_message would (regwatch.notify.mime): MAIL FROM, RCPT TO, DATA.
+                smtp.sendmail(msg.sender, [recipient], msg.data)
+            else:
+                smtp.send_message(msg.message() if isinstance(msg, Mail) else msg, to_addrs=[recipient])
         except (smtplib.SMTPException, OSError) as exc:
             failure = _failure(self.config, exc, recipient, handed_over)
             gone = self._smtp is None or self._smtp.sock is None
@@ -211,12 +216,13 @@ class SmtpSession:
         self._served += 1
 
 
-def write_eml(folder: Path, msg: EmailMessage) -> Path:
+def write_eml(folder: Path, msg: EmailMessage | Mail) -> Path:
     """Write `msg` as an .eml file named after its Message-ID (rewriting the same message is harmless)."""
     folder.mkdir(parents=True, exist_ok=True)
-    name = re.sub(r"[^A-Za-z0-9._@-]", "_", str(msg["Message-ID"]).strip("<>"))
+    message_id = msg.message_id if isinstance(msg, Mail) else str(msg["Message-ID"])
+    name = re.sub(r"[^A-Za-z0-9._@-]", "_", message_id.strip("<>"))
     path = folder / f"{name}.eml"
-    path.write_bytes(msg.as_bytes())
+    path.write_bytes(msg.data if isinstance(msg, Mail) else msg.as_bytes())
     return path
 
 

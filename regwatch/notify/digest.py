@@ -7,8 +7,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.message import EmailMessage
 from email.utils import make_msgid
+from itertools import islice
 from pathlib import Path
 
 from regwatch import settings
@@ -24,8 +24,18 @@ from regwatch.notify.delivery import (
     resolve_smtp,
     write_eml,
 )
-from regwatch.notify.outbox import STALE_CLAIM, claim, mark_failed, mark_sent, pending, release
-from regwatch.notify.render import Sender, build_message
+from regwatch.notify.mime import Mail
+from regwatch.notify.outbox import (
+    STALE_CLAIM,
+    Claim,
+    Pending,
+    claim_batch,
+    mark_failed,
+    mark_sent,
+    pending_for,
+    release,
+)
+from regwatch.notify.render import Sender, compose
 from regwatch.notify.subscribers import Subscriber, all_subscribers
 from regwatch.store import Store
 
@@ -94,7 +104,8 @@ def send_digests(
     report = DigestReport(cadence=cadence, transport=config.redacted() if config else f"eml:{folder}")
     subscribers = all_subscribers(store, cadence=cadence, active_only=True)
     workers = _workers(len(subscribers), settings.smtp_sessions() if config is not None else 1)
-    queue = _Queue(subscribers)
+    waiting = pending_for(store, subscribers, now)  # one query for every subscriber's waiting rows
+    queue = _Queue([(s, waiting[s.id]) for s in subscribers if s.id in waiting])
     if workers == 1:
         _send_all(store, now, sender, config, retry, folder, report, queue)
     else:
@@ -128,17 +139,26 @@ def _workers(subscribers: int, sessions: int) -> int:
     return max(1, min(sessions, subscribers // SUBSCRIBERS_PER_SESSION))
 
 
-class _Queue:
-    """The subscribers of a send, handed out one at a time to the workers; stopped at a configuration error."""
+# Messages claimed in one outbox transaction (and marked sent in the next one's): one commit per batch
+# instead of one per message. A crash leaves at most one batch per worker in doubt: resent, each under
+# its own Message-ID, by a later send, and dropped as a duplicate by the receiving mail store.
+BATCH = 50
 
-    def __init__(self, subscribers: list[Subscriber]) -> None:
-        self._subscribers = iter(subscribers)
+
+class _Queue:
+    """The subscribers of a send with what waits for each, handed out a batch at a time to the workers;
+    stopped at a configuration error."""
+
+    def __init__(self, work: list[tuple[Subscriber, list[Pending]]]) -> None:
+        self._work = iter(work)
         self._lock = threading.Lock()
         self.stopped = False
 
-    def next(self) -> Subscriber | None:
+    def next(self) -> list[tuple[Subscriber, list[Pending]]]:
         with self._lock:
-            return None if self.stopped else next(self._subscribers, None)
+            if self.stopped:
+                return []
+            return list(islice(self._work, BATCH))
 
     def stop(self) -> None:
         self.stopped = True
@@ -161,10 +181,11 @@ def _send_all(
     `queue`, over an SMTP connection of its own (opened at its first message, QUIT at the end); stop at a
     configuration error (and stop the other workers).
 
-    A message the server accepted is recorded as sent in this worker's next claim's transaction (or at
-    the end): a crash in between leaves it `sending`, to be resent under its Message-ID like any
-    in-doubt one. Several workers run side by side for a large send (REGWATCH_SMTP_SESSIONS): each is
-    this same sequence, so each leaves at most one message in doubt.
+    Messages are claimed BATCH at a time, in one transaction, and those the server accepted are recorded
+    as sent in the next batch's claim (or at the end): a crash in between leaves the batch `sending`, each
+    message to be resent under its Message-ID like any in-doubt one (an exception, unlike a kill, first
+    records what was accepted). Several workers run side by side for a large send
+    (REGWATCH_SMTP_SESSIONS): each is this same sequence, so each leaves at most one batch in doubt.
     """
     session = SmtpSession(config, retry or RetryPolicy()) if config is not None else None
     try:
@@ -187,52 +208,109 @@ def _work(
     queue: _Queue,
     retry: RetryPolicy | None = None,
 ) -> None:
-    accepted: str | None = None  # Message-ID the server took and the store does not yet record as sent
-    while (subscriber := queue.next()) is not None:
-        who = channels.label(subscriber.email)  # a webhook URL's tokens never reach the report or the log
-        for batch in pending(store, subscriber, now):
-            if batch.retry_at is not None:
-                with _REPORT_LOCK:
-                    report.hold(who, len(batch.changes), batch.retry_at)
-                continue
-            message_id = batch.message_id or make_msgid(domain=sender.domain)
-            ids = [c.id for c in batch.changes]
-            claimed = claim(store, int(subscriber.id or 0), ids, message_id, now, sent=accepted)
-            accepted = None
-            if not claimed:  # a concurrent send took these rows a moment ago
-                with _REPORT_LOCK:
-                    report.hold(who, len(ids), now + STALE_CLAIM)
-                continue
-            msg = build_message(subscriber, batch.changes, sender, message_id, now)
-            try:
-                if channels.is_channel(subscriber.email):  # chat or webhook: same outbox, posted by apprise
-                    channels.send(subscriber.email, msg, retry or RetryPolicy())
-                else:
-                    _deliver(msg, session, folder, report)
-            except PermanentFailure as exc:
-                mark_failed(store, message_id, str(exc))
-                with _REPORT_LOCK:
-                    report.failed.append(f"{who}: {exc}")
-                continue
-            except TransientFailure as exc:
-                release(store, message_id, str(exc), delivered_maybe=exc.delivered_maybe)
-                with _REPORT_LOCK:
-                    report.deferred.append(f"{who}: {exc}")
-                continue
-            except ConfigurationError as exc:
-                release(store, message_id, str(exc), delivered_maybe=False)
-                queue.stop()
-                with _REPORT_LOCK:
-                    report.error = report.error or str(exc)
-                log.error("digest send stopped: %s", exc)
-                return
-            accepted = message_id
-            with _REPORT_LOCK:
-                report.messages += 1
-                report.changes += len(ids)
-                report.resent += batch.message_id is not None
-    if accepted is not None:
+    accepted: list[str] = []  # Message-IDs the server took and the store does not yet record as sent
+    try:
+        while work := queue.next():
+            batch = _claim(store, now, sender, report, work, accepted)
+            accepted = []
+            for n, (subscriber, waiting, message_id) in enumerate(batch):
+                if queue.stopped:  # a configuration error here or in another worker: the rest never left
+                    for _, unsent, unsent_id in batch[n:]:  # a resend keeps its Message-ID: it may have gone before
+                        resend = unsent.message_id is not None
+                        release(store, unsent_id, "not sent: the send stopped", delivered_maybe=resend)
+                    break
+                if _send_one(
+                    store, sender, session, folder, report, queue, retry, subscriber, waiting, message_id, now
+                ):
+                    accepted.append(message_id)
+    except Exception:
+        # Record what the server already took, so that an error (not a kill) resends none of it.
+        _mark_quietly(store, accepted, now)
+        raise
+    if accepted:
         mark_sent(store, accepted, now)
+
+
+def _mark_quietly(store: Store, accepted: list[str], now: datetime) -> None:
+    """mark_sent on the way out of a failed send; a failure here leaves the messages in doubt, as a kill would."""
+    if not accepted:
+        return
+    try:
+        mark_sent(store, accepted, now)
+    except Exception:
+        log.exception("could not record %d accepted digest(s) as sent: they will be resent", len(accepted))
+
+
+def _claim(
+    store: Store,
+    now: datetime,
+    sender: Sender,
+    report: DigestReport,
+    work: list[tuple[Subscriber, list[Pending]]],
+    accepted: list[str],
+) -> list[tuple[Subscriber, Pending, str]]:
+    """Claim a batch's messages in one transaction (recording `accepted` as sent in it); those to send."""
+    wanted: list[tuple[Subscriber, Pending, str]] = []
+    for subscriber, waiting in work:
+        for pending in waiting:
+            if pending.retry_at is not None:
+                with _REPORT_LOCK:
+                    report.hold(channels.label(subscriber.email), len(pending.changes), pending.retry_at)
+                continue
+            wanted.append((subscriber, pending, pending.message_id or make_msgid(domain=sender.domain)))
+    claims = [Claim(int(s.id or 0), [c.id for c in p.changes], m) for s, p, m in wanted]
+    claimed = claim_batch(store, claims, now, sent=accepted)
+    for (subscriber, pending, _), ok in zip(wanted, claimed, strict=True):
+        if not ok:  # a concurrent send took these rows a moment ago
+            with _REPORT_LOCK:
+                report.hold(channels.label(subscriber.email), len(pending.changes), now + STALE_CLAIM)
+    return [w for w, ok in zip(wanted, claimed, strict=True) if ok]
+
+
+def _send_one(
+    store: Store,
+    sender: Sender,
+    session: SmtpSession | None,
+    folder: Path | None,
+    report: DigestReport,
+    queue: _Queue,
+    retry: RetryPolicy | None,
+    subscriber: Subscriber,
+    waiting: Pending,
+    message_id: str,
+    now: datetime,
+) -> bool:
+    """Build and deliver one claimed message: True when the server took it; a refusal or a deferral is
+    recorded, and a configuration error stops the send."""
+    who = channels.label(subscriber.email)  # a webhook URL's tokens never reach the report or the log
+    mail = compose(subscriber, waiting.changes, sender, message_id, now)
+    try:
+        if channels.is_channel(subscriber.email):  # chat or webhook: same outbox, posted by apprise
+            channels.send(subscriber.email, mail.message(), retry or RetryPolicy())
+        else:
+            _deliver(mail, session, folder, report)
+    except PermanentFailure as exc:
+        mark_failed(store, message_id, str(exc))
+        with _REPORT_LOCK:
+            report.failed.append(f"{who}: {exc}")
+        return False
+    except TransientFailure as exc:
+        release(store, message_id, str(exc), delivered_maybe=exc.delivered_maybe)
+        with _REPORT_LOCK:
+            report.deferred.append(f"{who}: {exc}")
+        return False
+    except ConfigurationError as exc:
+        release(store, message_id, str(exc), delivered_maybe=False)
+        queue.stop()
+        with _REPORT_LOCK:
+            report.error = report.error or str(exc)
+        log.error("digest send stopped: %s", exc)
+        return False
+    with _REPORT_LOCK:
+        report.messages += 1
+        report.changes += len(waiting.changes)
+        report.resent += waiting.message_id is not None
+    return True
 
 
 def utc(moment: datetime) -> str:
@@ -240,7 +318,7 @@ def utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _deliver(msg: EmailMessage, session: SmtpSession | None, folder: Path | None, report: DigestReport) -> None:
+def _deliver(msg: Mail, session: SmtpSession | None, folder: Path | None, report: DigestReport) -> None:
     """Through SMTP when configured, else into an .eml file."""
     if session is not None:
         session.send(msg)

@@ -11,12 +11,13 @@ Message-ID they already hold, so the subscriber still sees each change once.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import Connection, Text, and_, bindparam, cast, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -99,22 +100,70 @@ def queue_changes(conn: Connection, run_id: str, changes: list[Change]) -> int:
 def pending(store: Store, subscriber: Subscriber, now: datetime) -> list[Pending]:
     """What `subscriber` has not yet been sent: messages another send holds (to report, not to send), then
     in-doubt batches to resend, then one fresh batch."""
-    query = select(t.outbox).where(t.outbox.c.subscriber_id == subscriber.id, t.outbox.c.state.in_([QUEUED, SENDING]))
+    return pending_for(store, [subscriber], now).get(subscriber.id, [])
+
+
+def pending_for(store: Store, subscribers: list[Subscriber], now: datetime) -> dict[int | None, list[Pending]]:
+    """`pending` for each of `subscribers`, by subscriber id, read in one query (subscribers with nothing
+    waiting are left out). A change queued for many subscribers is read into one Change, shared."""
+    by_id = {s.id: s for s in subscribers}
+    o = t.outbox.c
+    # The payload as its JSON text: 10,000 subscribers share a run's few hundred changes, so each
+    # distinct text is decoded and validated once (_ChangeReader), and rows are read as they stream in.
+    payload = cast(o.payload, Text).label("payload_text")
+    query = select(o.subscriber_id, o.run_id, o.change_id, o.state, o.message_id, o.claimed, payload)
+    query = query.where(o.state.in_([QUEUED, SENDING]))
+    if len(by_id) <= _IN_LIST_MAX:
+        query = query.where(o.subscriber_id.in_(list(by_id)))
+    read = _ChangeReader(store)
+    waiting: dict[int, list[tuple[str, datetime | None, str | None, Change]]] = {}
     with store.engine.connect() as conn:
-        rows = list(conn.execute(query))
+        for row in conn.execute(query):
+            if row.subscriber_id in by_id:
+                entry = (row.state, _aware(row.claimed), row.message_id, read(row))
+                waiting.setdefault(row.subscriber_id, []).append(entry)
+    return {sub_id: _pending(by_id[sub_id], rows, now) for sub_id, rows in waiting.items()}
+
+
+# More subscribers than this are read with the whole outbox's waiting rows, filtered here: SQLite
+# refuses more than 32,766 parameters in one statement.
+_IN_LIST_MAX = 5000
+
+
+def _pending(
+    subscriber: Subscriber, rows: list[tuple[str, datetime | None, str | None, Change]], now: datetime
+) -> list[Pending]:
     batches: dict[str | None, list[Change]] = {}
     held: dict[str, tuple[datetime, list[Change]]] = {}
-    for row in rows:
-        claimed = _aware(row.claimed)
-        if row.state == SENDING and claimed is not None and now - claimed < STALE_CLAIM:
+    for state, claimed, message_id, change in rows:
+        if state == SENDING and claimed is not None and message_id is not None and now - claimed < STALE_CLAIM:
             # Another send is working on it right now, or died less than STALE_CLAIM ago.
-            held.setdefault(row.message_id, (claimed + STALE_CLAIM, []))[1].append(_change(store, row))
+            held.setdefault(message_id, (claimed + STALE_CLAIM, []))[1].append(change)
             continue
-        batches.setdefault(row.message_id, []).append(_change(store, row))
+        batches.setdefault(message_id, []).append(change)
     holds = [Pending(subscriber, v, k, retry_at=at) for k, (at, v) in sorted(held.items())]
     resends = [Pending(subscriber, most_severe_first(v), k) for k, v in sorted(batches.items(), key=_by_id) if k]
     fresh = [Pending(subscriber, most_severe_first(batches[None]), None)] if batches.get(None) else []
     return holds + resends + fresh
+
+
+class _ChangeReader:
+    """Outbox rows (payload as JSON text) to Changes, each distinct queued payload decoded and validated
+    once; rows from before migration 0002 have no payload and read the run's table."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.seen: dict[tuple[str, str], tuple[str, Change]] = {}
+
+    def __call__(self, row: Any) -> Change:
+        key = (row.run_id, row.change_id)
+        known = self.seen.get(key)
+        if known is not None and known[0] == row.payload_text:
+            return known[1]
+        payload = None if row.payload_text is None else json.loads(row.payload_text)
+        change = _change(self.store, row.run_id, row.change_id, payload)
+        self.seen[key] = (row.payload_text, change)
+        return change
 
 
 def claim(
@@ -156,10 +205,59 @@ def claim(
     return claimed
 
 
-def mark_sent(store: Store, message_id: str, now: datetime) -> None:
-    """The server accepted the message: its rows are done."""
+@dataclass(frozen=True)
+class Claim:
+    """One message's rows to claim: `change_ids` of `subscriber_id`, under `message_id`."""
+
+    subscriber_id: int
+    change_ids: list[str]
+    message_id: str
+
+
+def claim_batch(store: Store, claims: list[Claim], now: datetime, *, sent: Iterable[str] = ()) -> list[bool]:
+    """`claim` for many messages in one transaction (one commit for a batch of digests); per message,
+    whether it was claimed. `sent`: Message-IDs the server accepted since the last batch, marked sent in
+    the same transaction.
+
+    A crash after this commit leaves the whole batch `sending`, each message resent under its own
+    Message-ID by a later send (whether or not this one reached the server). Where another send took
+    one message's rows meanwhile, the transaction is rolled back and the batch claimed message by message,
+    as `claim` does, so that only that message is left to the other send.
+    """
+    done = list(sent)
+    stale = now - STALE_CLAIM
+    rows = [
+        {"sid": c.subscriber_id, "cid": i, "mid": c.message_id, "stale": stale} for c in claims for i in c.change_ids
+    ]
     with store.engine.begin() as conn:
-        conn.execute(_mark_sent(message_id, now))
+        if done:
+            conn.execute(_mark_sent(done, now))
+        # One statement run for every row of the batch: each matches at most one row (the primary key),
+        # so the batch is wholly claimed exactly when the count is the number of rows.
+        if not rows or conn.execute(_CLAIM_ROW.values(claimed=now), rows).rowcount == len(rows):
+            return [True] * len(claims)
+        conn.rollback()
+    if done:
+        mark_sent(store, done, now)  # the rollback took the marks with it
+    return [claim(store, c.subscriber_id, c.change_ids, c.message_id, now) for c in claims]
+
+
+# Claims one (subscriber, change) row for a message, if it is queued or its claim is stale.
+_CLAIM_ROW = (
+    update(t.outbox)
+    .where(
+        t.outbox.c.subscriber_id == bindparam("sid"),
+        t.outbox.c.change_id == bindparam("cid"),
+        (t.outbox.c.state == QUEUED) | and_(t.outbox.c.state == SENDING, t.outbox.c.claimed < bindparam("stale")),
+    )
+    .values(state=SENDING, message_id=bindparam("mid"), attempts=t.outbox.c.attempts + 1)
+)
+
+
+def mark_sent(store: Store, message_ids: str | Iterable[str], now: datetime) -> None:
+    """The server accepted the message(s): their rows are done."""
+    with store.engine.begin() as conn:
+        conn.execute(_mark_sent(message_ids, now))
 
 
 def mark_failed(store: Store, message_id: str, error: str) -> None:
@@ -189,11 +287,12 @@ def outbox_rows(store: Store) -> list[dict[str, Any]]:
         return [dict(r) for r in conn.execute(ordered).mappings()]
 
 
-def _mark_sent(message_id: str, now: datetime) -> Any:
-    """The UPDATE that records the rows claimed under `message_id` as sent."""
+def _mark_sent(message_ids: str | Iterable[str], now: datetime) -> Any:
+    """The UPDATE that records the rows claimed under `message_ids` (one or many) as sent."""
+    ids = [message_ids] if isinstance(message_ids, str) else list(message_ids)
     return (
         update(t.outbox)
-        .where(t.outbox.c.message_id == message_id, t.outbox.c.state == SENDING)
+        .where(t.outbox.c.message_id.in_(ids), t.outbox.c.state == SENDING)
         .values(state=SENT, sent=now, last_error=None)
     )
 
@@ -223,14 +322,14 @@ def _insert_ignoring_duplicates(conn: Connection, row: dict[str, Any]) -> Any:
     return insert(t.outbox).values(**row)
 
 
-def _change(store: Store, row: Any) -> Change:
+def _change(store: Store, run_id: str, change_id: str, payload: Any) -> Change:
     """The change as queued; rows from before migration 0002 have no payload and read the run's table."""
-    if row.payload is not None:
-        return Change.model_validate(row.payload)
-    found = {c.id: c for c in store.changes(row.run_id)}
-    if row.change_id not in found:
-        raise LookupError(f"outbox row for change {row.change_id} of run {row.run_id}: the change is gone")
-    return found[row.change_id]
+    if payload is not None:
+        return Change.model_validate(payload)
+    found = {c.id: c for c in store.changes(run_id)}
+    if change_id not in found:
+        raise LookupError(f"outbox row for change {change_id} of run {run_id}: the change is gone")
+    return found[change_id]
 
 
 def _aware(value: datetime | None) -> datetime | None:

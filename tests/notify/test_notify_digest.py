@@ -120,51 +120,113 @@ def test_nothing_new_means_no_mail(queued: Store, smtp: SmtpServer) -> None:
     assert send(queued, smtp.url, cadence=Cadence.WEEKLY).messages == 1
 
 
-def test_a_crash_after_a_send_but_before_marking_it_resends_the_same_message_id(
-    queued: Store, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def killed(monkeypatch: pytest.MonkeyPatch, where: str | None = None, on_call: int = 0) -> list[object]:
+    """Make the send die like a killed process: at the `on_call`th call of digest.`where`, or where it
+    would record the accepted messages as sent; nothing more is written to the store either way (an
+    error, unlike a kill, would record what the server took on its way out)."""
+    calls: list[object] = []
 
-    real = digest.claim
-    claims: list[str] = []
-
-    def crash_on_second(*args, **kw):  # type: ignore[no-untyped-def]
-        # The first message is recorded as sent within the next claim's transaction: die before it.
-        claims.append(args[3])
-        if len(claims) == 2:
-            raise RuntimeError("worker killed after the SMTP transaction")
+    def hook(*args, **kw):  # type: ignore[no-untyped-def]
+        calls.append(args[0])
+        if len(calls) == on_call:
+            raise RuntimeError("worker killed")
         return real(*args, **kw)
 
-    monkeypatch.setattr(digest, "claim", crash_on_second)
+    def no_more_writes(*args, **kw):  # type: ignore[no-untyped-def]
+        raise RuntimeError("worker killed")
+
+    if where is not None:
+        real = getattr(digest, where)
+        monkeypatch.setattr(digest, where, hook)
+    monkeypatch.setattr(digest, "mark_sent", no_more_writes)
+    return calls
+
+
+def test_one_transaction_claims_a_batch_of_digests(
+    queued: Store, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(3):
+        subscribe(queued, f"reader{n}@example.com", jurisdictions=["US-LA"])
+    queue_alerts(queued, RUN_ID)
+    real = digest.claim_batch
+    batches: list[int] = []
+
+    def counted(store, claims, *args, **kw):  # type: ignore[no-untyped-def]
+        batches.append(len(claims))
+        return real(store, claims, *args, **kw)
+
+    monkeypatch.setattr(digest, "claim_batch", counted)
+    monkeypatch.setattr(digest, "BATCH", 2)
+
+    report = send(queued, smtp.url)
+
+    assert (report.messages, batches) == (5, [2, 2, 1])  # one claim per batch, not per message
+    assert {r["state"] for r in outbox_rows(queued)} == {"sent"}
+
+
+def test_a_kill_after_the_smtp_transactions_resends_the_batch_under_the_same_message_ids(
+    queued: Store, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Both digests are claimed in one batch and handed to the server; the process dies before the
+    # transaction that records them as sent. The whole batch is in doubt: both are resent, each under
+    # its own Message-ID, so a mail store that holds the first copy drops the second.
+    killed(monkeypatch)  # at the end of the send, recording both as sent
     with pytest.raises(RuntimeError, match="worker killed"):
         send(queued, smtp.url)
     monkeypatch.undo()
-    assert {r["state"] for r in outbox_rows(queued) if r["email"] == "all@example.com"} == {"sending"}
+    assert {r["state"] for r in outbox_rows(queued)} == {"sending"}
 
     soon = send(queued, smtp.url, minutes=1)  # the crashed send may still be alive: its rows wait
-    later = send(queued, smtp.url, minutes=11)  # now it is surely dead: resend under its Message-ID
+    later = send(queued, smtp.url, minutes=11)  # now it is surely dead: resend under its Message-IDs
 
-    assert (soon.messages, soon.resent, later.messages, later.resent) == (1, 0, 1, 1)
-    first, second = smtp.mailbox.to("all@example.com")
-    assert first["Message-ID"] == second["Message-ID"]
+    assert (soon.messages, len(soon.held), later.messages, later.resent) == (0, 2, 2, 2)
+    for address in ("all@example.com", "florida@example.com"):
+        first, second = smtp.mailbox.to(address)
+        assert first["Message-ID"] == second["Message-ID"]
     assert seen_by(smtp.mailbox, "all@example.com") == sorted(c.summary for c in CHANGES)
     assert seen_by(smtp.mailbox, "florida@example.com") == sorted(FLORIDA)
     assert {r["state"] for r in outbox_rows(queued)} == {"sent"}
 
 
-def test_a_crash_between_two_subscribers_sends_nothing_twice(
+def test_a_kill_leaves_at_most_one_batch_in_doubt(
     queued: Store, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    for n in range(3):
+        subscribe(queued, f"reader{n}@example.com", jurisdictions=["US-LA"])
+    queue_alerts(queued, RUN_ID)
+    monkeypatch.setattr(digest, "BATCH", 2)
+    delivered = killed(monkeypatch, "_deliver", on_call=4)  # dies handing over the 2nd batch's 2nd digest
+    with pytest.raises(RuntimeError, match="worker killed"):
+        send(queued, smtp.url)
+    monkeypatch.undo()
 
-    real = digest.build_message
+    doubt = {(r["email"], r["message_id"]) for r in outbox_rows(queued) if r["state"] == "sending"}
+    sent = {r["email"] for r in outbox_rows(queued) if r["state"] == "sent"}
+    assert len(doubt) == 2 and len(sent) == 2  # the first batch recorded in the second's claim; the second in doubt
+    assert len(smtp.mailbox.messages) == 3 and len(delivered) == 4
+    later = send(queued, smtp.url, minutes=11)
+
+    assert (later.messages, later.resent) == (3, 2)  # the batch in doubt, then the fifth digest
+    again = {(str(m["To"]), str(m["Message-ID"])) for m in smtp.mailbox.messages[3:]}
+    assert doubt <= again  # under the Message-IDs they were claimed with
+    assert {r["state"] for r in outbox_rows(queued)} == {"sent"}
+    for address in ("all@example.com", "reader0@example.com", "reader1@example.com", "reader2@example.com"):
+        assert len({m["Message-ID"] for m in smtp.mailbox.to(address)}) == 1
+
+
+def test_an_error_mid_batch_records_what_the_server_took_and_resends_only_the_rest(
+    queued: Store, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = digest.compose
     calls: list[str] = []
 
-    def crash_on_second(subscriber, *args):  # type: ignore[no-untyped-def]
+    def fail_on_second(subscriber, *args):  # type: ignore[no-untyped-def]
         calls.append(subscriber.email)
         if len(calls) == 2:
-            raise RuntimeError("worker killed between two subscribers")
+            raise RuntimeError("template error on the second digest")
         return real(subscriber, *args)
 
-    monkeypatch.setattr(digest, "build_message", crash_on_second)
+    monkeypatch.setattr(digest, "compose", fail_on_second)
     with pytest.raises(RuntimeError):
         send(queued, smtp.url)
     monkeypatch.undo()
@@ -224,6 +286,7 @@ def test_a_large_send_spreads_over_several_connections_and_each_subscriber_gets_
         subscribe(queued, f"reader{n}@example.com", jurisdictions=[places[n % len(places)]])
     queue_alerts(queued, RUN_ID)
     monkeypatch.setattr(digest, "SUBSCRIBERS_PER_SESSION", 2)  # what 200 subscribers a session do at scale
+    monkeypatch.setattr(digest, "BATCH", 2)  # and batches of 50 among 10,000 subscribers
     monkeypatch.setenv("REGWATCH_SMTP_SESSIONS", "3")
     expected = {s.email for s in all_subscribers(queued, active_only=True)}
     smtp.mailbox.refuse.add("reader3@example.com")

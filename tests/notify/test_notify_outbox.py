@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 from alerts_helpers import CHANGES, RUN_ID, change, publish, subscribe
+from sqlalchemy import text, update
 
 from regwatch.domain.models import SourceHealth
 from regwatch.domain.vocab import Severity, Substance
 from regwatch.notify import queue_alerts
 from regwatch.notify.filters import wants
-from regwatch.notify.outbox import outbox_rows
+from regwatch.notify.outbox import Claim, claim, claim_batch, outbox_rows, pending_for
 from regwatch.notify.subscribers import all_subscribers, make_subscriber, unsubscribe
 from regwatch.pipeline.steps import run_pipeline
-from regwatch.store import Store
+from regwatch.store import Store, tables
 
 KEY = {c.id: c.summary for c in CHANGES}
 LA, FL, TH, SD, BROKEN = (c.id for c in CHANGES)
@@ -95,3 +96,51 @@ def test_run_pipeline_queues_the_runs_alerts(sqlite_store: Store) -> None:
         ("all@example.com", c.id) for c in outcome.changes
     ]
     assert len(outcome.changes) == 1  # the broken source, reported even on a first run
+
+
+def test_a_batch_claim_leaves_to_a_concurrent_send_only_the_message_it_took(store: Store) -> None:
+    publish(store, CHANGES)
+    subscribe(store, "all@example.com")
+    subscribe(store, "florida@example.com", jurisdictions=["US-FL"])
+    subscribe(store, "thai@example.com", jurisdictions=["TH"])
+    queue_alerts(store, RUN_ID)
+    now = datetime(2025, 8, 1, 7, tzinfo=UTC)
+    ids = {s.email: int(s.id or 0) for s in all_subscribers(store)}
+    waiting = {r["email"]: [] for r in outbox_rows(store)}  # type: ignore[var-annotated]
+    for r in outbox_rows(store):
+        waiting[r["email"]].append(r["change_id"])
+    thai = Claim(ids["thai@example.com"], waiting["thai@example.com"], "<thai@x>")
+    assert claim_batch(store, [thai], now) == [True]  # sent by one send, not yet recorded
+    assert claim(store, ids["florida@example.com"], waiting["florida@example.com"], "<other@x>", now)  # another send
+
+    batch = [Claim(ids[e], waiting[e], f"<{e}>") for e in ("all@example.com", "florida@example.com")]
+    claimed = claim_batch(store, batch, now, sent=["<thai@x>"])
+
+    assert claimed == [True, False]
+    states = {(r["email"], r["state"], r["message_id"]) for r in outbox_rows(store)}
+    assert states == {
+        ("all@example.com", "sending", "<all@example.com>"),
+        ("florida@example.com", "sending", "<other@x>"),  # left to the send that took it
+        ("thai@example.com", "sent", "<thai@x>"),  # recorded although the batch's transaction was rolled back
+    }
+
+
+def test_waiting_rows_read_as_queued_or_from_the_runs_table_where_queued_before_payloads(store: Store) -> None:
+    publish(store, CHANGES)
+    subscribe(store, "all@example.com")
+    subscribe(store, "florida@example.com", jurisdictions=["US-FL"])
+    queue_alerts(store, RUN_ID)
+    subscribers = all_subscribers(store)
+    now = datetime(2025, 8, 1, 7, tzinfo=UTC)
+    as_queued = pending_for(store, subscribers, now)
+    with store.engine.begin() as conn:  # rows queued before migration 0002 carry no payload
+        conn.execute(update(tables.outbox).where(tables.outbox.c.change_id == LA).values(payload=None))
+        conn.execute(text("UPDATE outbox SET payload = NULL WHERE change_id = :id"), {"id": FL})
+
+    from_table = pending_for(store, subscribers, now)
+
+    assert from_table == as_queued
+    assert [sorted(c.id for c in p.changes) for s in subscribers for p in as_queued[s.id]] == [
+        sorted(KEY),
+        sorted([FL, BROKEN]),
+    ]
