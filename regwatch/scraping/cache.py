@@ -33,14 +33,28 @@ ROBOTS_MAX_AGE_SECONDS = 24 * 3600
 class HeldPagesPolicy(RFC2616Policy):
     """RFC2616Policy that answers held pages, and a robots.txt younger than a day, from the cache."""
 
+    def should_cache_response(self, response: Response, request: Request) -> bool:
+        # A robots.txt is kept even without validators (most are served without): it is held a day at most.
+        if (
+            _is_robots(request)
+            and response.status == 200
+            and b"no-store" not in (response.headers.get(b"Cache-Control") or b"").lower()
+        ):
+            return True
+        return super().should_cache_response(response, request)
+
     def is_cached_response_fresh(self, cachedresponse: Response, request: Request) -> bool:
         if cachedresponse.status == 200 and request.meta.get(HELD):
             return True
-        if urlparse_cached(request).path == "/robots.txt" and cachedresponse.status == 200:
+        if _is_robots(request) and cachedresponse.status == 200:
             fetched = rfc1123_to_epoch(cachedresponse.headers.get(b"Date"))
             if fetched is not None and 0 <= time.time() - fetched < ROBOTS_MAX_AGE_SECONDS:
                 return True
         return super().is_cached_response_fresh(cachedresponse, request)
+
+
+def _is_robots(request: Request) -> bool:
+    return urlparse_cached(request).path == "/robots.txt"
 
 
 class SecretFreeCacheStorage(FilesystemCacheStorage):
