@@ -137,7 +137,7 @@ def crawl_many(
     for name in names:
         out, health_file, mark = files[name]
         job_settings = {**chosen, "REGWATCH_HEALTH_FILE": str(health_file), "REGWATCH_MARK_FILE": str(mark)}
-        job = {
+        job: dict[str, object] = {
             "name": name,
             "feed": str(out),
             "settings": job_settings,

@@ -64,12 +64,13 @@ def main(argv: list[str]) -> int:
     configure_logging(project)
     log_scrapy_info(project)
     install_reactor(project["TWISTED_REACTOR"], project["ASYNCIO_EVENT_LOOP"])
-    from twisted.internet import reactor  # noqa: PLC0415 (only once the asyncio reactor is installed)
+    from twisted.internet import reactor as installed  # noqa: PLC0415 (only once the asyncio reactor is installed)
 
+    reactor: Any = installed  # twisted types the module-level reactor as a bare module
     runner = AsyncCrawlerRunner(project)
     done = deferred_from_coro(run_plan(runner, project, plan["groups"]))
-    done.addBoth(lambda _: reactor.stop())  # type: ignore[attr-defined]
-    reactor.run()  # type: ignore[attr-defined]
+    done.addBoth(lambda _: reactor.stop())
+    reactor.run()
     return 0
 
 

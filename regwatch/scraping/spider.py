@@ -119,14 +119,14 @@ class RegwatchSpider(scrapy.Spider):
         if len(day) == 10 and day[4] == "-" and (self.newest is None or day > self.newest):
             self.newest = day
 
-    def held(self, request: Request | None) -> Request | None:
+    def held(self, request: Request) -> Request:
         """Between full sweeps, answer `request` from the HTTP cache if it holds the page (asked only if not).
 
         For pages the spider knows unchanged: the pages after an unchanged page of a newest-first list, and
         detail pages already read. Their notices are read again from the cached copy, so the output is the
         same as asking; an edit in place to such a page is found by the next full sweep.
         """
-        if request is not None and self.incremental:
+        if self.incremental:
             request.meta[HELD] = True
         return request
 

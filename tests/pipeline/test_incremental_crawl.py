@@ -5,7 +5,7 @@ the HTTP cache; a mark moves only once its notices are stored; a full sweep find
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -147,4 +147,4 @@ def test_a_pass_crawls_its_sources_in_one_process_and_marks_each(server: FaultSe
 
     assert [(h.source, h.ok) for h in results] == [(name, True) for name in names], [h.message for h in results]
     assert {n.source for n in sqlite_store.notices()} >= set(names)
-    assert all(load_mark(name).full_sweep == date.today().isoformat() for name in names)
+    assert all(load_mark(name).full_sweep == TODAY.isoformat() for name in names)

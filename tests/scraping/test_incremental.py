@@ -14,6 +14,7 @@ from scrapy import Request
 from scrapy.http import HtmlResponse, Response
 from scrapy.settings import Settings
 
+from regwatch import settings
 from regwatch.scraping.cache import HELD, HeldPagesPolicy
 from regwatch.scraping.marks import Mark, commit_mark, load_mark, mark_file, write_mark
 from spiders.dea import DeaSpider
@@ -44,8 +45,6 @@ def test_a_full_sweep_is_due_weekly_by_default(mark: Mark, today: date, every: i
 
 
 def test_the_sweep_interval_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
-    from regwatch import settings
-
     assert settings.full_sweep_days() == 7
     monkeypatch.setenv("REGWATCH_FULL_SWEEP_DAYS", "3")
     assert settings.full_sweep_days() == 3
