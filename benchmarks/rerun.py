@@ -27,7 +27,7 @@ from datetime import time as clock
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from benchmarks.pages import PER_PAGE, Archive, Page, build_archive, page_key
 
@@ -155,9 +155,12 @@ def rerun(mode: str, pages: int, delay: float, start_delay: float | None = None)
     archive = build_archive(pages)
     passes = []
     with _server(archive, mode) as server:
+        crawl_seconds: list[float] = []
 
         def crawl() -> list[Any]:
+            started = time.perf_counter()
             crawled = crawl_many(list(SOURCES), workdir, base_url=server.url, scrapy_settings=settings)
+            crawl_seconds.append(time.perf_counter() - started)
             return [ingest_crawl(store, *crawled[name]) for name in SOURCES]
 
         for _ in range(2):
@@ -173,6 +176,9 @@ def rerun(mode: str, pages: int, delay: float, start_delay: float | None = None)
                     "requests": len(answered),
                     "status_200": sum(1 for s in answered if s.status == 200),
                     "status_304": sum(1 for s in answered if s.status == 304),
+                    # Requests that carried an API's change filter (a 200 for each is right: a new question).
+                    "filtered": sum(1 for s in answered if any(f"{quote(name)}=" in s.path for name in FILTERS)),
+                    "crawl_seconds": round(crawl_seconds[-1], 2),
                     "alerts_queued": len(outbox_rows(store)) - queued_before,
                     "changes": len(outcome.changes),
                     "notices": outcome.run.notices,
