@@ -205,7 +205,11 @@ def crawl_all(
         if on_source is not None:
             for name in names:
                 on_source(name, None, None)
-        crawled = crawl_many(names, folder, base_url=base_url, api_keys=api_keys)
+        if len(names) == 1:  # one source (an Airflow task per source): its own `scrapy crawl`, as cheap
+            (name,) = names
+            crawled = {name: crawl_source(name, folder, base_url=base_url, api_key=(api_keys or {}).get(name))}
+        else:
+            crawled = crawl_many(names, folder, base_url=base_url, api_keys=api_keys)
         for name in names:
             health, counts = _ingest(store, *crawled[name])
             if on_source is not None:
