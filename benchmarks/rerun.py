@@ -147,9 +147,9 @@ def rerun(mode: str, pages: int, delay: float, start_delay: float | None = None)
         "DOWNLOAD_DELAY": str(delay),
         # The project's ratio of start delay to floor (regwatch/scraping/settings.py), unless asked otherwise.
         "AUTOTHROTTLE_START_DELAY": str(delay * _start_ratio() if start_delay is None else start_delay),
-        # A replay of a recorded archive crawls in full (it holds no filtered URLs); this server answers
-        # the filters, so the crawls are planned as on the live sites: full first, then incremental.
-        "REGWATCH_FULL_SWEEP": "False",
+        # A replay of a recorded archive keeps no marks and crawls in full (it holds no filtered URLs); this
+        # server answers the filters, so the crawls are planned as on the live sites: full, then incremental.
+        "REGWATCH_MARKS_ENABLED": "True",
     }
     workdir = Path(os.environ["REGWATCH_DATA_DIR"]) / "crawl"
     archive = build_archive(pages)

@@ -35,8 +35,9 @@ SCRAPY_SETTINGS = "regwatch.scraping.settings"
 CRAWL_TIMEOUT_SECONDS = 1800
 # A replay server is on loopback and ours: politeness delays toward it would only make a replay slow
 # (about 55 s instead of under 10 s for the eight spiders on the demo archive). A recorded archive holds
-# the URLs a full crawl asks, not an API's change filters: replays crawl in full.
-REPLAY_CRAWL_SETTINGS = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "REGWATCH_FULL_SWEEP": "True"}
+# the URLs a full crawl asks, not an API's change filters, and its dates are not the live sites': replays
+# crawl in full and move no mark (regwatch.scraping.marks).
+REPLAY_CRAWL_SETTINGS = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "REGWATCH_MARKS_ENABLED": "False"}
 RUNNER = "regwatch.scraping.runner"
 
 

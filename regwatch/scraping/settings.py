@@ -101,8 +101,11 @@ REGWATCH_HEALTH_FILE = None
 # Where a crawl proposes its source's next high-water mark (regwatch.scraping.marks); set by the crawl step,
 # which commits it once the notices are stored. Unset: the crawl proposes none (and stays full).
 REGWATCH_MARK_FILE = None
-# A full crawl whatever the mark says (the crawl step's --full, or a test).
+# A full crawl whatever the mark says (an operator's choice; the next mark records it as a sweep).
 REGWATCH_FULL_SWEEP = False
+# Off for replays of recorded archives (regwatch.pipeline.crawl): their dates are not the live sites', so
+# they neither plan by a mark nor move one.
+REGWATCH_MARKS_ENABLED = True
 
 # Feeds are written as UTF-8 (titles in Thai or with curly quotes stay readable).
 FEED_EXPORT_ENCODING = "utf-8"

@@ -98,10 +98,10 @@ class RegwatchSpider(scrapy.Spider):
             yield request
 
     def plan_crawl(self) -> None:
-        """Full or incremental: incremental when the crawl step asks for a mark (REGWATCH_MARK_FILE), the
-        source has one, and its last full sweep is younger than REGWATCH_FULL_SWEEP_DAYS."""
+        """Full or incremental: incremental when the crawl keeps marks (`marks_enabled`), the source has one,
+        and its last full sweep is younger than REGWATCH_FULL_SWEEP_DAYS."""
         settings = getattr(self, "settings", None)
-        if settings is None or not settings.get("REGWATCH_MARK_FILE") or settings.getbool("REGWATCH_FULL_SWEEP"):
+        if settings is None or not marks_enabled(settings) or settings.getbool("REGWATCH_FULL_SWEEP"):
             return
         self.mark = load_mark(self.name)
         self.incremental = not self.mark.sweep_due(self.clock().date(), regwatch_settings.full_sweep_days())
@@ -133,11 +133,12 @@ class RegwatchSpider(scrapy.Spider):
     def propose_mark(self, spider: scrapy.Spider, reason: str) -> None:
         """Write the next mark beside the notices, for the crawl step to commit once they are stored.
         Only a healthy crawl proposes one: a crawl that lost pages must ask for them again next time."""
-        path = self.settings.get("REGWATCH_MARK_FILE") if hasattr(self, "settings") else None
-        if not path or self.skipped or not health_of(self, self.crawler.stats.get_stats(), reason).ok:
+        if not hasattr(self, "settings") or not marks_enabled(self.settings) or self.skipped:
+            return
+        if not health_of(self, self.crawler.stats.get_stats(), reason).ok:
             return
         full_on = None if self.incremental else self.clock().date()
-        write_mark(Path(path), self.mark.after(self.newest, full_on=full_on))
+        write_mark(Path(self.settings["REGWATCH_MARK_FILE"]), self.mark.after(self.newest, full_on=full_on))
 
     def first_requests(self) -> Iterable[Request]:
         raise NotImplementedError(f"{type(self).__name__} must define first_requests()")
@@ -271,6 +272,12 @@ class RegwatchSpider(scrapy.Spider):
         except (ValueError, AttributeError) as exc:
             self.layout_error(response, f"expected JSON, got {response.headers.get('Content-Type')!r} ({exc})")
             return None
+
+
+def marks_enabled(settings: BaseSettings) -> bool:
+    """Whether this crawl plans by its source's mark and proposes the next: the crawl step asks for one
+    (REGWATCH_MARK_FILE) and it is not a replay of recorded pages (REGWATCH_MARKS_ENABLED)."""
+    return bool(settings.get("REGWATCH_MARK_FILE")) and settings.getbool("REGWATCH_MARKS_ENABLED", True)
 
 
 def shorten(url: str, limit: int = 150) -> str:

@@ -20,7 +20,7 @@ from spiders.federal_register import FederalRegisterSpider, documents_since
 
 FAST = {
     "REGWATCH_ARCHIVE_ENABLED": "False",  # the WARC writer has its own tests
-    "REGWATCH_FULL_SWEEP": "False",  # these routes answer the filters: crawls are planned as on the live sites
+    "REGWATCH_MARKS_ENABLED": "True",  # these routes answer the filters: crawls are planned as on the live sites
     "DOWNLOAD_DELAY": "0",
     "AUTOTHROTTLE_ENABLED": "False",
     "RETRY_ENABLED": "False",
