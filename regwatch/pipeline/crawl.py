@@ -66,7 +66,9 @@ def _health(name: str, health_file: Path, out: Path, stderr: str, code: int, sec
     if health_file.exists():
         return SourceHealth.model_validate(json.loads(health_file.read_text(encoding="utf-8")))
     tail = redact(" | ".join(stderr.strip().splitlines()[-3:]), [*secrets, *settings.secret_values()])
-    return SourceHealth(source=name, ok=False, message=f"scrapy exited with code {code}: {tail}")
+    # Exit 0 without a health file: the process ran, but this source's crawler never started or closed.
+    what = f"scrapy exited with code {code}" if code else f"the crawl of {name} wrote no health"
+    return SourceHealth(source=name, ok=False, message=f"{what}: {tail}")
 
 
 def crawl_source(
