@@ -63,6 +63,26 @@ def reports_url() -> str | None:
     return _value("REGWATCH_REPORTS_URL")
 
 
+def crawl_marks_dir() -> Path:
+    """REGWATCH_CRAWL_MARKS: each source's high-water mark between crawls (one JSON file per source)."""
+    return Path(_value("REGWATCH_CRAWL_MARKS") or data_dir() / "crawl-marks")
+
+
+def full_sweep_days() -> int:
+    """REGWATCH_FULL_SWEEP_DAYS (default 7): days between full crawls of a source; the crawls between ask
+    only for what changed, and a full one finds what changed in place on old pages. 0: every crawl is full."""
+    value = _value("REGWATCH_FULL_SWEEP_DAYS")
+    if value is None:
+        return 7
+    try:
+        days = int(value)
+    except ValueError:
+        raise ValueError(f"REGWATCH_FULL_SWEEP_DAYS={value!r}: expected a whole number of days (0 or more)") from None
+    if days < 0:
+        raise ValueError(f"REGWATCH_FULL_SWEEP_DAYS={value!r}: expected a whole number of days (0 or more)")
+    return days
+
+
 def legiscan_state_file() -> Path:
     """REGWATCH_LEGISCAN_STATE: the change hashes LegiScan's spider keeps between runs."""
     return Path(_value("REGWATCH_LEGISCAN_STATE") or data_dir() / "legiscan" / "bills.json")

@@ -50,8 +50,8 @@ class FdaSpider(HtmlListDetailSpider):
         yield self.request(TOPIC_PAGE, callback=self.parse_topic)
         yield self.request(IMPORT_ALERT, callback=self.parse_import_alert)
         yield from super().first_requests()
-        for url in KNOWN_RELEASES:
-            yield self.request(url, callback=self.parse_detail)
+        for url in KNOWN_RELEASES:  # a release already read: from the cache between full sweeps
+            yield self.held(self.request(url, callback=self.parse_detail))
 
     def site_page_ok(self, response: Response, template: str) -> bool:
         """A normal fda.gov page: not the site's error page, and with the element its template has."""

@@ -3,11 +3,12 @@ same agencies' documents on the public inspection desk, seen the day they are fi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
+from scrapy import Request
 from scrapy.http import Response
 
 from regwatch.domain.vocab import NoticeKind
@@ -37,6 +38,8 @@ QUERY = [
     ("order", "newest"),
     ("per_page", "100"),  # a few dozen documents in all: one or two pages
 ]
+# The API's filter on publication date (OpenAPI spec: "Find documents published on or after a given date").
+SINCE = "conditions[publication_date][gte]"
 INSPECTION_FIELDS = (
     "agencies", "agency_names", "docket_numbers", "document_number", "editorial_note", "filed_at",
     "filing_type", "html_url", "pdf_url", "publication_date", "title", "type",
@@ -72,6 +75,14 @@ class FederalRegisterSpider(JsonApiSpider):
         super().__init__(*args, **kwargs)
         self.filings_seen: set[str] = set()  # the desk and the search may both list one filing
 
+    def first_requests(self) -> Iterable[Request]:
+        """The documents search, filtered between full sweeps to documents published on or after the mark
+        (the mark's own day again: one published later that day is still found); the desk whole each run."""
+        for url in self.start_urls:
+            if url == self.start_urls[0] and self.incremental and self.mark.since:
+                url = documents_since(self.mark.since)
+            yield self.first_page(url, callback=self.parse)
+
     def recognised(self, data: Any, response: Response) -> bool:
         if isinstance(data, dict) and ("results" in data or data.get("count") == 0):
             return True
@@ -82,6 +93,7 @@ class FederalRegisterSpider(JsonApiSpider):
         url = self.live_url(response)
         if not url.startswith(INSPECTION):
             for document in data.get("results") or []:
+                self.saw(document.get("publication_date"))
                 yield self.notice(response, **document_fields(document))
             return
         whole_desk = url.startswith(INSPECTION_DESK)
@@ -94,6 +106,11 @@ class FederalRegisterSpider(JsonApiSpider):
 
     def next_page(self, data: dict[str, Any], response: Response) -> str | None:
         return data.get("next_page_url") or None  # followed as given: it carries every filter
+
+
+def documents_since(day: str) -> str:
+    """The documents search limited to documents published on or after `day` (YYYY-MM-DD)."""
+    return f"{API}?{urlencode([*QUERY, (SINCE, day)])}"
 
 
 def document_fields(document: dict[str, Any]) -> dict[str, Any]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
+from scrapy import Request
 from scrapy.http import Response
 
 from regwatch.domain.vocab import NoticeKind
@@ -25,6 +26,8 @@ QUERY = [
     ("per_page", "20"),  # the API's maximum
     ("page", "1"),
 ]
+# The API's filter on a bill's last update (api-v3 /bills `updated_since`: a date, YYYY-MM-DD).
+SINCE = "updated_since"
 # ocd-jurisdiction/country:us/state:fl/government, .../district:dc/..., .../territory:pr/...
 OCD_JURISDICTION = re.compile(r"country:us/(?:state|district|territory):([a-z]{2})/")
 
@@ -35,6 +38,12 @@ class OpenStatesSpider(JsonApiSpider):
     needs_api_key = True
     start_urls: list[str] = [f"{API}?{urlencode(QUERY)}"]
     max_pages = 25  # 500 bills: several years of kratom bills in every state
+
+    def first_requests(self) -> Iterable[Request]:
+        """Between full sweeps, only bills updated on or after the mark (its own day again)."""
+        for url in self.start_urls:
+            since = self.mark.since if self.incremental else None
+            yield self.first_page(with_param(url, SINCE, since) if since else url, callback=self.parse)
 
     def headers(self) -> dict[str, str]:
         return {"Accept": "application/json", "X-API-KEY": self.api_key or ""}
@@ -48,6 +57,7 @@ class OpenStatesSpider(JsonApiSpider):
 
     def parse_page(self, data: dict[str, Any], response: Response) -> Iterator[dict[str, Any]]:
         for bill in data["results"]:
+            self.saw(bill.get("updated_at"))
             fields = bill_fields(bill)
             if fields is None:
                 self.logger.warning("skipped bill %s: no jurisdiction code or date", bill.get("id"))

@@ -61,7 +61,10 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 # Conditional requests: the RFC 2616 policy revalidates cached pages with ETag / If-Modified-Since, so an
 # unchanged source costs a 304. The cache lives beside the store, under REGWATCH_DATA_DIR.
 HTTPCACHE_ENABLED = True
-HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+# RFC 2616's policy, plus pages the spider knows it holds and a robots.txt younger than a day answered
+# from the cache without asking (regwatch.scraping.cache): between weekly full sweeps a re-run asks only
+# for what may have changed (regwatch.scraping.marks).
+HTTPCACHE_POLICY = "regwatch.scraping.cache.HeldPagesPolicy"
 HTTPCACHE_DIR = str(regwatch_settings.data_dir() / "httpcache")
 HTTPCACHE_IGNORE_HTTP_CODES = [429, 500, 502, 503, 504]  # never replay a failure from the cache
 HTTPCACHE_GZIP = True  # JSON and HTML compress ~10x; the cache is kept between runs
@@ -95,6 +98,14 @@ EXTENSIONS = {
     "regwatch.scraping.health.HealthExtension": 500,
 }
 REGWATCH_HEALTH_FILE = None
+# Where a crawl proposes its source's next high-water mark (regwatch.scraping.marks); set by the crawl step,
+# which commits it once the notices are stored. Unset: the crawl proposes none (and stays full).
+REGWATCH_MARK_FILE = None
+# A full crawl whatever the mark says (an operator's choice; the next mark records it as a sweep).
+REGWATCH_FULL_SWEEP = False
+# Off for replays of recorded archives (regwatch.pipeline.crawl): their dates are not the live sites', so
+# they neither plan by a mark nor move one.
+REGWATCH_MARKS_ENABLED = True
 
 # Feeds are written as UTF-8 (titles in Thai or with curly quotes stay readable).
 FEED_EXPORT_ENCODING = "utf-8"

@@ -19,6 +19,12 @@ from regwatch.scraping.spider import RegwatchSpider
 from regwatch.scraping.text import clean, excerpt, mentions_kratom
 
 
+def unchanged(response: Response) -> bool:
+    """Whether a page is the copy the HTTP cache held (revalidated by a 304, or held): on a newest-first
+    list, nothing new reached this page since the last crawl, so the pages after it are unchanged too."""
+    return "cached" in response.flags
+
+
 class JsonApiSpider(RegwatchSpider):
     """A JSON API: `start_urls` (first pages); `parse_page` turns one page into notices (and requests);
     `next_page` gives the next page's URL (a next-page link, or page/offset/token arithmetic)."""
@@ -41,7 +47,7 @@ class JsonApiSpider(RegwatchSpider):
         if url:
             request = self.next_page_request(response, url, callback=self.parse)
             if request is not None:
-                yield request
+                yield self.held(request) if unchanged(response) else request
 
     def recognised(self, data: Any, response: Response) -> bool:
         """Whether the page has the envelope this API promises; records a layout error if not."""
@@ -79,13 +85,14 @@ class HtmlListDetailSpider(RegwatchSpider):
             text = clean(" ".join(link.css("::text").getall()))
             href = link.attrib.get("href")
             if href and self.wanted(text, link):
-                yield self.request(self.join(response, href), callback=self.parse_detail)
+                # A detail page read before is taken from the cache between full sweeps.
+                yield self.held(self.request(self.join(response, href), callback=self.parse_detail))
         next_href = response.css(self.next_link).attrib.get("href") if self.next_link else None
         if next_href and page < self.max_pages:  # newest first: stopping at max_pages is by design, not a fault
             url = self.join(response, next_href)
             request = self.next_page_request(response, url, callback=self.parse, cb_kwargs={"page": page + 1})
             if request is not None:
-                yield request
+                yield self.held(request) if unchanged(response) else request
 
     def wanted(self, text: str, link: Any) -> bool:
         """Follow only items that name kratom, its alkaloids or 7-OH."""
@@ -130,7 +137,7 @@ class AgencyReleaseSpider(HtmlListDetailSpider):
     def first_requests(self) -> Iterable[Request]:
         yield from super().first_requests()
         for url in self.known_urls:
-            yield self.request(url, callback=self.parse_detail)
+            yield self.held(self.request(url, callback=self.parse_detail))
 
     def parse_detail(self, response: Response) -> Iterator[dict[str, Any]]:
         """A release or notice: kept only if its paragraphs name kratom or 7-OH."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, ClassVar, Self
 from urllib.parse import urljoin
 
@@ -20,7 +21,15 @@ from w3lib.url import canonicalize_url
 from regwatch import settings as regwatch_settings
 from regwatch.domain.vocab import NoticeKind
 from regwatch.redact import hide_in_logs, redact, strip_secrets
-from regwatch.scraping.health import LAYOUT_ERRORS, PAGINATION_ERRORS, REQUEST_FAILURES, SOURCE_ERRORS
+from regwatch.scraping.cache import HELD
+from regwatch.scraping.health import (
+    LAYOUT_ERRORS,
+    PAGINATION_ERRORS,
+    REQUEST_FAILURES,
+    SOURCE_ERRORS,
+    health_of,
+)
+from regwatch.scraping.marks import Mark, load_mark, write_mark
 from regwatch.scraping.middlewares import ORIGINAL_URL, check_base_url
 
 ARCHIVE_MIDDLEWARE = "regwatch.scraping.warc.WarcArchiveMiddleware"
@@ -53,11 +62,16 @@ class RegwatchSpider(scrapy.Spider):
         self.warnings: list[str] = []  # named in the health message without breaking the source
         self.pages_seen: set[str] = set()  # list pages asked for, canonical: a next page among them is a loop
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+        # Between full sweeps (regwatch.scraping.marks): ask only for what changed since `mark.since`.
+        self.mark = Mark()
+        self.incremental = False
+        self.newest: str | None = None  # the newest change date seen this crawl: the next mark
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider.propose_mark, signal=signals.spider_closed)
         return spider
 
     @classmethod
@@ -79,8 +93,52 @@ class RegwatchSpider(scrapy.Spider):
                 self.skip(f"{self.name}: not configured: no API key (set {variable} or connection {connection})")
                 return
             hide_in_logs(self.api_key)
+        self.plan_crawl()
         for request in self.first_requests():
             yield request
+
+    def plan_crawl(self) -> None:
+        """Full or incremental: incremental when the crawl keeps marks (`marks_enabled`), the source has one,
+        and its last full sweep is younger than REGWATCH_FULL_SWEEP_DAYS."""
+        settings = getattr(self, "settings", None)
+        if settings is None or not marks_enabled(settings) or settings.getbool("REGWATCH_FULL_SWEEP"):
+            return
+        self.mark = load_mark(self.name)
+        self.incremental = not self.mark.sweep_due(self.clock().date(), regwatch_settings.full_sweep_days())
+        self.logger.info(
+            "%s crawl of %s (mark: since %s, last full sweep %s)",
+            "incremental" if self.incremental else "full",
+            self.name,
+            self.mark.since,
+            self.mark.full_sweep,
+        )
+
+    def saw(self, changed: object) -> None:
+        """Note a change date (ISO, or a timestamp starting with one) the source's filter can be given next time."""
+        day = str(changed or "")[:10]
+        if len(day) == 10 and day[4] == "-" and (self.newest is None or day > self.newest):
+            self.newest = day
+
+    def held(self, request: Request) -> Request:
+        """Between full sweeps, answer `request` from the HTTP cache if it holds the page (asked only if not).
+
+        For pages the spider knows unchanged: the pages after an unchanged page of a newest-first list, and
+        detail pages already read. Their notices are read again from the cached copy, so the output is the
+        same as asking; an edit in place to such a page is found by the next full sweep.
+        """
+        if self.incremental:
+            request.meta[HELD] = True
+        return request
+
+    def propose_mark(self, spider: scrapy.Spider, reason: str) -> None:
+        """Write the next mark beside the notices, for the crawl step to commit once they are stored.
+        Only a healthy crawl proposes one: a crawl that lost pages must ask for them again next time."""
+        if not hasattr(self, "settings") or not marks_enabled(self.settings) or self.skipped:
+            return
+        if not health_of(self, self.crawler.stats.get_stats(), reason).ok:
+            return
+        full_on = None if self.incremental else self.clock().date()
+        write_mark(Path(self.settings["REGWATCH_MARK_FILE"]), self.mark.after(self.newest, full_on=full_on))
 
     def first_requests(self) -> Iterable[Request]:
         raise NotImplementedError(f"{type(self).__name__} must define first_requests()")
@@ -214,6 +272,12 @@ class RegwatchSpider(scrapy.Spider):
         except (ValueError, AttributeError) as exc:
             self.layout_error(response, f"expected JSON, got {response.headers.get('Content-Type')!r} ({exc})")
             return None
+
+
+def marks_enabled(settings: BaseSettings) -> bool:
+    """Whether this crawl plans by its source's mark and proposes the next: the crawl step asks for one
+    (REGWATCH_MARK_FILE) and it is not a replay of recorded pages (REGWATCH_MARKS_ENABLED)."""
+    return bool(settings.get("REGWATCH_MARK_FILE")) and settings.getbool("REGWATCH_MARKS_ENABLED", True)
 
 
 def shorten(url: str, limit: int = 150) -> str:

@@ -57,12 +57,16 @@ def test_fold_builds_a_table_from_every_notice() -> None:
     assert run["rows"] > 0 and result["fold_peak_mb"]["300"] > 0
 
 
-def test_unchanged_rerun_is_served_by_304s_and_queues_no_alert() -> None:
+def test_unchanged_rerun_asks_only_for_changes_and_queues_no_alert() -> None:
     result = rerun_benchmark("revalidate", pages=12, delay=0.01)
     first, second = result["passes"]
-    assert first["alerts_queued"] > 0
-    assert result["alerts"] == 0
-    assert second["status_304"] == first["requests"] and result["cached_fraction"] == 1.0
+    assert first["alerts_queued"] > 0 and first["filtered"] == 0  # the first crawl is full
+    assert result["alerts"] == 0 and second["notices"] == first["notices"]
+    # The re-run asks the two APIs with their change filters (new questions: 200) and revalidates or skips
+    # the rest: fewer requests than the first pass, every other answer a 304.
+    assert second["filtered"] == second["status_200"] == 2
+    assert second["requests"] == second["status_200"] + second["status_304"] < first["requests"]
+    assert result["cached_fraction"] == round(1 - 2 / first["requests"], 3)
 
 
 def test_dag_files_parse() -> None:
