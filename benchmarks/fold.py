@@ -48,7 +48,7 @@ def build_once(db: Path) -> dict[str, Any]:
     store = Store.open(f"sqlite:///{db}")
     before = maxrss_mb()
     started, cpu = time.perf_counter(), time.process_time()
-    _run, rows, changes, actions = build(store, AS_OF)
+    run, rows, changes, _news = build(store, AS_OF)
     seconds = time.perf_counter() - started
     return {
         "seconds": seconds,
@@ -56,7 +56,7 @@ def build_once(db: Path) -> dict[str, Any]:
         "cpu_seconds": time.process_time() - cpu,
         "peak_mb": maxrss_mb(),
         "rss_before_mb": before,
-        "actions": len(actions),
+        "notices": run.notices,
         "rows": len(rows),
         "changes": len(changes),
     }

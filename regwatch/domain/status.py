@@ -104,6 +104,28 @@ def fold_places(
         yield _rows_for(events, as_of, verified or {}, known), events
 
 
+def fold_place(
+    place: str,
+    actions: list[Action],
+    as_of: date,
+    verified: dict[str, date] | None = None,
+    seen: Iterable[tuple[str, date | None]] = (),
+) -> tuple[list[StatusRow], list[Action]] | None:
+    """`fold_status` of one jurisdiction's actions (None when none is visible on `as_of`), with its events.
+
+    `seen` stands for readings left out because they cannot move the table (regwatch.pipeline.readings:
+    no provision sets a status, no withdrawal, no baseline fact, an event of their own): only the day their
+    source last answered counts (the rows' `last_verified`), as (source, day retrieved) pairs.
+    """
+    acts = [a for a in actions if _is_visible(a, as_of)]
+    seen = set(seen)
+    if not acts and not seen:
+        return None
+    known = any(a.source == BASELINE for a in acts)
+    events = group_events(acts)
+    return _rows_for(events, as_of, verified or {}, known, place, seen), events
+
+
 def events_by_notice(actions: Iterable[Action], as_of: date) -> dict[str, Action]:
     """Every notice id -> the event it belongs to on `as_of` (as the fold groups them); a notice not yet
     visible on that date maps to its own reading."""
@@ -118,12 +140,23 @@ def _visible(actions: Iterable[Action], as_of: date) -> dict[str, list[Action]]:
     """Actions that had appeared by `as_of`, by jurisdiction (undated facts hold at every date)."""
     by_place: dict[str, list[Action]] = defaultdict(list)
     for action in actions:
-        if action.undated or (action.published <= as_of and action.stage_on(as_of) is not None):
+        if _is_visible(action, as_of):
             by_place[action.jurisdiction].append(action)
     return by_place
 
 
-def _rows_for(acts: list[Action], as_of: date, verified: dict[str, date], baseline: bool) -> list[StatusRow]:
+def _is_visible(action: Action, as_of: date) -> bool:
+    return action.undated or (action.published <= as_of and action.stage_on(as_of) is not None)
+
+
+def _rows_for(
+    acts: list[Action],
+    as_of: date,
+    verified: dict[str, date],
+    baseline: bool,
+    place: str | None = None,
+    seen: set[tuple[str, date | None]] | None = None,
+) -> list[StatusRow]:
     withdrawn = _withdrawn(acts, as_of)
     in_force = _in_force(acts, as_of)
     # Legal means "no kratom-specific law": only a checked baseline or a law in force (or one that was in
@@ -139,10 +172,10 @@ def _rows_for(acts: list[Action], as_of: date, verified: dict[str, date], baseli
                     cell.act = action
     conflicts = _conflicts(cells, in_force)
     scheduled = _scheduled(acts, in_force, as_of, known)
-    last_verified = _last_verified(acts, as_of, verified)
+    last_verified = _last_verified(acts, as_of, verified, seen or set())
     return [
         StatusRow(
-            jurisdiction=acts[0].jurisdiction,
+            jurisdiction=place or acts[0].jurisdiction,
             substance=substance,
             status=cell.status,
             since=cell.since,
@@ -371,12 +404,14 @@ def _scheduled(
     return items
 
 
-def _last_verified(acts: list[Action], as_of: date, verified: dict[str, date]) -> date | None:
+def _last_verified(
+    acts: list[Action], as_of: date, verified: dict[str, date], seen: set[tuple[str, date | None]]
+) -> date | None:
     """When a source covering the jurisdiction last answered, or its newest retrieval."""
     days = []
-    for a in acts:
-        if a.source in verified:
-            days.append(verified[a.source])
-        elif a.retrieved is not None:
-            days.append(a.retrieved.date())
+    for source, retrieved in [*((a.source, a.retrieved.date() if a.retrieved else None) for a in acts), *seen]:
+        if source in verified:
+            days.append(verified[source])
+        elif retrieved is not None:
+            days.append(retrieved)
     return min(max(days), as_of) if days else None
