@@ -173,6 +173,7 @@ def _rows_for(
     conflicts = _conflicts(cells, in_force)
     scheduled = _scheduled(acts, in_force, as_of, known)
     last_verified = _last_verified(acts, as_of, verified, seen or set())
+    proposals = _proposals(acts, as_of, withdrawn)
     return [
         StatusRow(
             jurisdiction=place or acts[0].jurisdiction,
@@ -180,7 +181,7 @@ def _rows_for(
             status=cell.status,
             since=cell.since,
             since_precision=_precision(cell),
-            pending=_pending(acts, substance, as_of, withdrawn),
+            pending=_pending(proposals, substance),
             scheduled=scheduled[substance],
             evidence=list(dict.fromkeys(cell.evidence)),
             last_verified=last_verified,
@@ -351,18 +352,28 @@ def _withdrawn(acts: list[Action], as_of: date) -> set[str]:
     return gone
 
 
-def _pending(acts: list[Action], substance: Substance, as_of: date, withdrawn: set[str]) -> list[PendingItem]:
-    items = []
+def _proposals(acts: list[Action], as_of: date, withdrawn: set[str]) -> list[tuple[Action, Stage]]:
+    """Binding acts still proposed on `as_of` (not withdrawn, not stale), with their stage: what `_pending`
+    reads per substance, found once per place rather than once per substance."""
+    out = []
     for a in acts:
         stage = a.stage_on(as_of)
-        deciding = ruling(a, substance)
         if (
             a.binding
-            and deciding is not None
             and stage in PROPOSAL_STAGES
             and a.notice not in withdrawn
             and as_of - _last_step(a, as_of) <= STALE_PROPOSAL
         ):
+            assert stage is not None
+            out.append((a, stage))
+    return out
+
+
+def _pending(proposals: list[tuple[Action, Stage]], substance: Substance) -> list[PendingItem]:
+    items = []
+    for a, stage in proposals:
+        deciding = ruling(a, substance)
+        if deciding is not None:
             items.append(PendingItem(measure=deciding[0].measure, stage=stage, notice=a.notice, reported=a.reported))
     return sorted(items, key=lambda i: i.notice)
 
