@@ -11,7 +11,7 @@ substance, and acts apply in the order they took effect (on one date, the strict
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -91,38 +91,27 @@ def fold_status(actions: Iterable[Action], as_of: date, verified: dict[str, date
     return rows
 
 
-def fold_places(
-    actions: list[Action], as_of: date, verified: dict[str, date] | None = None
-) -> Iterator[tuple[list[StatusRow], list[Action]]]:
-    """`fold_status` one jurisdiction at a time, in its order: each place's rows with the events they were
-    folded from (as `events_by_notice` groups them), so that a caller can diff a place and let its events go
-    before the next (regwatch.pipeline.steps.build: every event is a copy of its lead reading)."""
-    by_place = _visible(actions, as_of)
-    for place in sorted(by_place):
-        known = any(a.source == BASELINE for a in by_place[place])
-        events = group_events(by_place[place])
-        yield _rows_for(events, as_of, verified or {}, known), events
-
-
 def fold_place(
     place: str,
     actions: list[Action],
     as_of: date,
     verified: dict[str, date] | None = None,
     seen: Iterable[tuple[str, date | None]] = (),
+    keys: Mapping[str, set[str]] | None = None,
 ) -> tuple[list[StatusRow], list[Action]] | None:
     """`fold_status` of one jurisdiction's actions (None when none is visible on `as_of`), with its events.
 
     `seen` stands for readings left out because they cannot move the table (regwatch.pipeline.readings:
     no provision sets a status, no withdrawal, no baseline fact, an event of their own): only the day their
-    source last answered counts (the rows' `last_verified`), as (source, day retrieved) pairs.
+    source last answered counts (the rows' `last_verified`), as (source, day retrieved) pairs. `keys`: the
+    actions' event keys where the caller has them (events.group_events).
     """
     acts = [a for a in actions if _is_visible(a, as_of)]
     seen = set(seen)
     if not acts and not seen:
         return None
     known = any(a.source == BASELINE for a in acts)
-    events = group_events(acts)
+    events = group_events(acts, keys)
     return _rows_for(events, as_of, verified or {}, known, place, seen), events
 
 

@@ -104,6 +104,7 @@ class Place:
 
     code: str
     actions: list[Action]  # readings that can move the table, decisions applied, in id order
+    keys: dict[str, set[str]]  # their event keys (events.event_keys), by notice
     seen: set[tuple[str, date | None]]  # (source, day retrieved) of the visible readings left out
     left_out: set[str]  # their notice ids
     news: list[str]  # notices reported as news (is_news), of every reading of the place
@@ -121,7 +122,7 @@ class Readings:
 
     def __post_init__(self) -> None:
         in_force = latest_decisions(self.decisions)
-        self.decided = {n for n, d in in_force.items() if d.provisions is not None}
+        self.decided = {n: d for n, d in in_force.items() if d.provisions is not None}
 
     def places(self) -> Iterator[Place]:
         """Each jurisdiction with a visible reading, in the store's order of jurisdictions."""
@@ -137,40 +138,50 @@ class Readings:
         return {a.notice: a for a in apply_decisions(visible, self.decisions)}
 
     def _place(self, code: str, rows: Iterable[Any]) -> Place:
-        ordered: list[tuple[str, Action | None]] = []
-        briefs: dict[str, dict[str, Any]] = {}
-        keys: Counter[str] = Counter()
+        held: dict[str, Action | None] = {}  # every reading of the place, in the store's order; None: not read yet
+        briefs: dict[str, dict[str, Any]] = {}  # the inactive ones, left out unless they share an event key
+        keys: dict[str, set[str]] = {}  # event keys of the readings read whole
+        counts: Counter[str] = Counter()
         news: list[str] = []
-        count = 0
-        fetch: list[str] = []
         for row in rows:
-            count += 1
             said = json.loads(row.brief)
-            keys.update(said["k"])
-            if row.active or row.id in self.decided:
+            decision = self.decided.get(row.id)
+            if row.active or decision is not None:
                 action = Action.model_validate_json(row.payload) if row.payload is not None else None
-                if action is None:
-                    fetch.append(row.id)
-                ordered.append((row.id, action))
+                if decision is None:
+                    keys[row.id] = set(said["k"])
+                    counts.update(said["k"])
+                held[row.id] = action
             else:
+                counts.update(said["k"])
                 briefs[row.id] = said
-                ordered.append((row.id, None))
+                held[row.id] = None
                 if said["n"]:
                     news.append(row.id)
+        unread = [i for i, a in held.items() if a is None and i not in briefs]  # decided, inactive
+        found = self.store.reading_payloads(self.rules, unread) if unread else {}
+        for notice, decision in self.decided.items():
+            if notice in held and notice not in briefs:
+                # A decision may re-date a bill (and so its key): its event keys are read from the decided reading.
+                [decided] = apply_decisions([held[notice] or Action.model_validate_json(found[notice])], [decision])
+                held[notice] = decided
+                keys[notice] = event_keys(decided)
+                counts.update(keys[notice])
         # An inactive reading that shares an event key may join another notice's event: read it whole.
-        fetch += [i for i, said in briefs.items() if any(keys[k] > 1 for k in said["k"])]
-        found = self.store.reading_payloads(self.rules, fetch) if fetch else {}
-        for notice in fetch:
-            briefs.pop(notice, None)
-        actions = [a if a is not None else Action.model_validate_json(found[i]) for i, a in ordered if i not in briefs]
-        actions = apply_decisions(actions, self.decisions)
+        shared = [i for i, said in briefs.items() if any(counts[k] > 1 for k in said["k"])]
+        found = self.store.reading_payloads(self.rules, shared) if shared else {}
+        for notice in shared:
+            said = briefs.pop(notice)
+            held[notice] = Action.model_validate_json(found[notice])
+            keys[notice] = set(said["k"])
+        actions = [a for i, a in held.items() if i not in briefs and a is not None]
         news += [a.notice for a in actions if is_news(a)]
         seen = {
             (said["s"], date.fromisoformat(said["r"]) if said["r"] else None)
             for said in briefs.values()
             if said["u"] or date.fromisoformat(said["p"]) <= self.as_of
         }
-        return Place(code=code, actions=actions, seen=seen, left_out=set(briefs), news=news, count=count)
+        return Place(code=code, actions=actions, keys=keys, seen=seen, left_out=set(briefs), news=news, count=len(held))
 
 
 class Lookup(dict[str, Action]):

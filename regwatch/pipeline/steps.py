@@ -146,7 +146,7 @@ def build(
     for place in stored.places():
         count += place.count
         news_ids += place.news
-        folded = fold_place(place.code, place.actions, as_of, verified, place.seen)
+        folded = fold_place(place.code, place.actions, as_of, verified, place.seen, place.keys)
         if previous is not None:
             held = {a.notice: a for a in place.actions}
             unseen += [held[n] for n in place.news if n not in seen and n in held]
