@@ -142,7 +142,6 @@ class Readings:
         briefs: dict[str, dict[str, Any]] = {}  # the inactive ones, left out unless they share an event key
         keys: dict[str, set[str]] = {}  # event keys of the readings read whole
         counts: Counter[str] = Counter()
-        news: list[str] = []
         for row in rows:
             said = json.loads(row.brief)
             decision = self.decided.get(row.id)
@@ -156,8 +155,6 @@ class Readings:
                 counts.update(said["k"])
                 briefs[row.id] = said
                 held[row.id] = None
-                if said["n"]:
-                    news.append(row.id)
         unread = [i for i, a in held.items() if a is None and i not in briefs]  # decided, inactive
         found = self.store.reading_payloads(self.rules, unread) if unread else {}
         for notice, decision in self.decided.items():
@@ -175,7 +172,7 @@ class Readings:
             held[notice] = Action.model_validate_json(found[notice])
             keys[notice] = set(said["k"])
         actions = [a for i, a in held.items() if i not in briefs and a is not None]
-        news += [a.notice for a in actions if is_news(a)]
+        news = [i for i, said in briefs.items() if said["n"]] + [a.notice for a in actions if is_news(a)]
         seen = {
             (said["s"], date.fromisoformat(said["r"]) if said["r"] else None)
             for said in briefs.values()

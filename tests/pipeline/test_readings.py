@@ -147,3 +147,18 @@ def test_a_retired_notice_takes_its_reading_with_it(filled: Store) -> None:
         ).scalars()
         assert BASELINE not in set(sources)
     assert _stored(filled) == filled.count_notices()
+
+
+def test_news_that_share_an_event_key_are_read_whole_and_named_once(filled: Store) -> None:
+    steps.publish(filled, BEFORE)
+    fresh = _afresh(filled, AS_OF)
+    news = next(a for a in fresh if steps.news_changes([a], "x") and a.identifier and not readings.is_active(a))
+    notice = filled.notice(news.notice)
+    assert notice is not None
+    # The same document under a second id (another source's copy of it): one event key for two news readings.
+    filled.ingest([notice.model_copy(update={"id": f"{notice.id}-copy", "published": AS_OF})])
+    _run, rows, _changes, named = steps.build(filled, AS_OF)
+    fresh = _afresh(filled, AS_OF)
+    assert named == sorted(a.notice for a in fresh if steps.news_changes([a], "x"))
+    assert named.count(news.notice) == 1
+    assert rows == fold_status(fresh, AS_OF, filled.verified(AS_OF))
