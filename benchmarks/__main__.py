@@ -119,6 +119,8 @@ GOALS: list[tuple[str, Callable[[dict[str, Any]], Any], str, Callable[[Any], boo
     ("fold_seconds 1M", lambda r: r.get("fold_seconds", {}).get("1000000"), "-", lambda v: True),
     ("fold_peak_mb 100k", lambda r: r.get("fold_peak_mb", {}).get("100000"), "<= 512", lambda v: v <= 512),
     ("fold_peak_mb 1M", lambda r: r.get("fold_peak_mb", {}).get("1000000"), "<= 1024", lambda v: v <= 1024),
+    ("fold_cold_seconds 100k", lambda r: r.get("fold_cold_seconds", {}).get("100000"), "-", lambda v: True),
+    ("fold_cold_peak_mb 100k", lambda r: r.get("fold_cold_peak_mb", {}).get("100000"), "-", lambda v: True),
     ("fold growth 100k/10k", lambda r: r.get("fold_growth_10x", {}).get("100000/10000"), "<= 11", lambda v: v <= 11),
     ("fold growth 1M/100k", lambda r: r.get("fold_growth_10x", {}).get("1000000/100000"), "<= 11", lambda v: v <= 11),
     ("rerun_cached_fraction", lambda r: r.get("rerun_cached_fraction"), ">= 0.95", lambda v: v >= 0.95),

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 from regwatch.domain.models import Action, StageEvent
@@ -88,18 +88,21 @@ def _citation(text: str) -> str:
     return re.sub(r"[^a-z0-9.§-]+", "", text.lower().replace("section", "§").replace("sec.", "§"))
 
 
-def group_events(actions: Iterable[Action]) -> list[Action]:
-    """The actions of one jurisdiction or many, one per event: members merged into their best reading."""
+def group_events(actions: Iterable[Action], keys: Mapping[str, set[str]] | None = None) -> list[Action]:
+    """The actions of one jurisdiction or many, one per event: members merged into their best reading.
+
+    `keys` gives the event keys of some actions by notice, as `event_keys` reads them (regwatch.pipeline.readings
+    stores them with each reading); the others' are read here."""
     by_place: dict[str, list[Action]] = defaultdict(list)
     for action in actions:
         by_place[action.jurisdiction].append(action)
     out: list[Action] = []
     for place in sorted(by_place):
-        out.extend(merge(group) for group in _groups(by_place[place]))
+        out.extend(merge(group) for group in _groups(by_place[place], keys or {}))
     return out
 
 
-def _groups(acts: list[Action]) -> list[list[Action]]:
+def _groups(acts: list[Action], known: Mapping[str, set[str]]) -> list[list[Action]]:
     """Members of each event: keyed acts joined by any shared key, then reports joined by date."""
     parent = list(range(len(acts)))
 
@@ -109,7 +112,7 @@ def _groups(acts: list[Action]) -> list[list[Action]]:
             i = parent[i]
         return i
 
-    keys = [event_keys(a) for a in acts]
+    keys = [known[a.notice] if a.notice in known else event_keys(a) for a in acts]
     owner: dict[str, int] = {}
     for i in range(len(acts)):
         for key in sorted(keys[i]):

@@ -11,7 +11,7 @@ substance, and acts apply in the order they took effect (on one date, the strict
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -91,17 +91,28 @@ def fold_status(actions: Iterable[Action], as_of: date, verified: dict[str, date
     return rows
 
 
-def fold_places(
-    actions: list[Action], as_of: date, verified: dict[str, date] | None = None
-) -> Iterator[tuple[list[StatusRow], list[Action]]]:
-    """`fold_status` one jurisdiction at a time, in its order: each place's rows with the events they were
-    folded from (as `events_by_notice` groups them), so that a caller can diff a place and let its events go
-    before the next (regwatch.pipeline.steps.build: every event is a copy of its lead reading)."""
-    by_place = _visible(actions, as_of)
-    for place in sorted(by_place):
-        known = any(a.source == BASELINE for a in by_place[place])
-        events = group_events(by_place[place])
-        yield _rows_for(events, as_of, verified or {}, known), events
+def fold_place(
+    place: str,
+    actions: list[Action],
+    as_of: date,
+    verified: dict[str, date] | None = None,
+    seen: Iterable[tuple[str, date | None]] = (),
+    keys: Mapping[str, set[str]] | None = None,
+) -> tuple[list[StatusRow], list[Action]] | None:
+    """`fold_status` of one jurisdiction's actions (None when none is visible on `as_of`), with its events.
+
+    `seen` stands for readings left out because they cannot move the table (regwatch.pipeline.readings:
+    no provision sets a status, no withdrawal, no baseline fact, an event of their own): only the day their
+    source last answered counts (the rows' `last_verified`), as (source, day retrieved) pairs. `keys`: the
+    actions' event keys where the caller has them (events.group_events).
+    """
+    acts = [a for a in actions if _is_visible(a, as_of)]
+    seen = set(seen)
+    if not acts and not seen:
+        return None
+    known = any(a.source == BASELINE for a in acts)
+    events = group_events(acts, keys)
+    return _rows_for(events, as_of, verified or {}, known, place, seen), events
 
 
 def events_by_notice(actions: Iterable[Action], as_of: date) -> dict[str, Action]:
@@ -118,12 +129,23 @@ def _visible(actions: Iterable[Action], as_of: date) -> dict[str, list[Action]]:
     """Actions that had appeared by `as_of`, by jurisdiction (undated facts hold at every date)."""
     by_place: dict[str, list[Action]] = defaultdict(list)
     for action in actions:
-        if action.undated or (action.published <= as_of and action.stage_on(as_of) is not None):
+        if _is_visible(action, as_of):
             by_place[action.jurisdiction].append(action)
     return by_place
 
 
-def _rows_for(acts: list[Action], as_of: date, verified: dict[str, date], baseline: bool) -> list[StatusRow]:
+def _is_visible(action: Action, as_of: date) -> bool:
+    return action.undated or (action.published <= as_of and action.stage_on(as_of) is not None)
+
+
+def _rows_for(
+    acts: list[Action],
+    as_of: date,
+    verified: dict[str, date],
+    baseline: bool,
+    place: str | None = None,
+    seen: set[tuple[str, date | None]] | None = None,
+) -> list[StatusRow]:
     withdrawn = _withdrawn(acts, as_of)
     in_force = _in_force(acts, as_of)
     # Legal means "no kratom-specific law": only a checked baseline or a law in force (or one that was in
@@ -139,15 +161,16 @@ def _rows_for(acts: list[Action], as_of: date, verified: dict[str, date], baseli
                     cell.act = action
     conflicts = _conflicts(cells, in_force)
     scheduled = _scheduled(acts, in_force, as_of, known)
-    last_verified = _last_verified(acts, as_of, verified)
+    last_verified = _last_verified(acts, as_of, verified, seen or set())
+    proposals = _proposals(acts, as_of, withdrawn)
     return [
         StatusRow(
-            jurisdiction=acts[0].jurisdiction,
+            jurisdiction=place or acts[0].jurisdiction,
             substance=substance,
             status=cell.status,
             since=cell.since,
             since_precision=_precision(cell),
-            pending=_pending(acts, substance, as_of, withdrawn),
+            pending=_pending(proposals, substance),
             scheduled=scheduled[substance],
             evidence=list(dict.fromkeys(cell.evidence)),
             last_verified=last_verified,
@@ -318,18 +341,28 @@ def _withdrawn(acts: list[Action], as_of: date) -> set[str]:
     return gone
 
 
-def _pending(acts: list[Action], substance: Substance, as_of: date, withdrawn: set[str]) -> list[PendingItem]:
-    items = []
+def _proposals(acts: list[Action], as_of: date, withdrawn: set[str]) -> list[tuple[Action, Stage]]:
+    """Binding acts still proposed on `as_of` (not withdrawn, not stale), with their stage: what `_pending`
+    reads per substance, found once per place rather than once per substance."""
+    out = []
     for a in acts:
         stage = a.stage_on(as_of)
-        deciding = ruling(a, substance)
         if (
             a.binding
-            and deciding is not None
             and stage in PROPOSAL_STAGES
             and a.notice not in withdrawn
             and as_of - _last_step(a, as_of) <= STALE_PROPOSAL
         ):
+            assert stage is not None
+            out.append((a, stage))
+    return out
+
+
+def _pending(proposals: list[tuple[Action, Stage]], substance: Substance) -> list[PendingItem]:
+    items = []
+    for a, stage in proposals:
+        deciding = ruling(a, substance)
+        if deciding is not None:
             items.append(PendingItem(measure=deciding[0].measure, stage=stage, notice=a.notice, reported=a.reported))
     return sorted(items, key=lambda i: i.notice)
 
@@ -371,12 +404,14 @@ def _scheduled(
     return items
 
 
-def _last_verified(acts: list[Action], as_of: date, verified: dict[str, date]) -> date | None:
+def _last_verified(
+    acts: list[Action], as_of: date, verified: dict[str, date], seen: set[tuple[str, date | None]]
+) -> date | None:
     """When a source covering the jurisdiction last answered, or its newest retrieval."""
     days = []
-    for a in acts:
-        if a.source in verified:
-            days.append(verified[a.source])
-        elif a.retrieved is not None:
-            days.append(a.retrieved.date())
+    for source, retrieved in [*((a.source, a.retrieved.date() if a.retrieved else None) for a in acts), *seen]:
+        if source in verified:
+            days.append(verified[source])
+        elif retrieved is not None:
+            days.append(retrieved)
     return min(max(days), as_of) if days else None

@@ -8,24 +8,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from regwatch import settings
 from regwatch.bulk import paused_gc
-from regwatch.domain.changes import broken_source_changes, diff_tables, is_news, most_severe_first, news_changes
+from regwatch.domain.changes import broken_source_changes, diff_tables, most_severe_first, news_changes
 from regwatch.domain.models import Action, Change, Notice, Run, SourceHealth, StatusRow
-from regwatch.domain.review import apply_decisions
-from regwatch.domain.status import events_by_notice, fold_places, fold_status
+from regwatch.domain.status import events_by_notice, fold_place, fold_status
 from regwatch.domain.vocab import RunState
 from regwatch.evidence.replay import replaying
 from regwatch.inputs.baseline import SOURCE as BASELINE_SOURCE
 from regwatch.inputs.baseline import baseline_notices
-from regwatch.normalise import classify_all
 from regwatch.notify import queue_alerts as queue_for_subscribers
 from regwatch.notify.outbox import queue_changes
+from regwatch.pipeline import readings
 from regwatch.reports import write_reports
 from regwatch.store import IngestResult, Store
 
@@ -48,7 +47,6 @@ class Outcome:
     rows: list[StatusRow]
     changes: list[Change]
     report: Path | None
-    actions: list[Action] = field(default_factory=list, repr=False)
     queued: int = 0  # outbox rows the publishing transaction added
 
 
@@ -94,9 +92,12 @@ def sources_to_crawl(sources: list[str] | None = None) -> list[str]:
 
 def normalise(store: Store, as_of: date) -> list[Action]:
     """Every stored notice published by `as_of` (and every baseline fact: the fold dates those), read by the
-    rules, with the analysts' decisions in force applied (regwatch.domain.review)."""
-    readings = classify_all(store.notices(until=as_of, every_date=(BASELINE_SOURCE,)))
-    return apply_decisions(readings, store.decisions())
+    rules, with the analysts' decisions in force applied (regwatch.domain.review), in id order.
+
+    Readings are stored (regwatch.pipeline.readings): only notices new or changed since, or read with other
+    rules, are classified here; the rest are read back."""
+    readings.refresh(store, as_of)
+    return readings.all_readings(store, as_of, store.decisions())
 
 
 def table(store: Store, as_of: date) -> tuple[list[StatusRow], dict[str, Action]]:
@@ -114,43 +115,60 @@ def first_notices(store: Store, changes: list[Change]) -> dict[str, Notice]:
 @paused_gc()  # reads, folds and diffs the whole store: see regwatch.bulk
 def build(
     store: Store, as_of: date, health: list[SourceHealth] | None = None, on_stage: StageObserver = _nothing
-) -> tuple[Run, list[StatusRow], list[Change], list[Action]]:
-    """The run for `as_of`: its status table and its changes against the previous published run."""
+) -> tuple[Run, list[StatusRow], list[Change], list[str]]:
+    """The run for `as_of`: its status table, its changes against the previous published run, and the ids of
+    the notices it reports as news (what the next run's news is told apart from).
+
+    One jurisdiction at a time, straight from the stored readings (regwatch.pipeline.readings): a place's
+    readings are folded, diffed and dropped before the next place's are read, and moves and changes never
+    span places (moves.Move.group), so memory holds one place, not the store.
+    """
     health = health or []
     run_id = as_of.isoformat()
     on_stage("normalise")
-    actions = normalise(store, as_of)
+    readings.refresh(store, as_of)
     verified = store.verified(as_of)
     for h in health:
         if h.ok:
             verified[h.source] = as_of
-    on_stage("fold")  # one place at a time, folded and diffed together
-    by_id = {a.notice: a for a in actions}
+    on_stage("fold")
     previous = store.previous_run(as_of)
     before: dict[str, list[StatusRow]] = defaultdict(list)
     for row in store.rows(previous.id) if previous is not None else []:
         before[row.jurisdiction].append(row)
-    rows: list[StatusRow] = []
+    seen = set(store.news_of(previous.id)) if previous is not None else set()
+    stored = readings.Readings(store, as_of, store.decisions())
+    rows_of: dict[str, list[StatusRow]] = {}
     changes: list[Change] = []
-    # One place at a time: its events (copies of their lead readings) are folded, diffed and dropped
-    # before the next place's are made; moves and changes never span places (moves.Move.group).
-    events = dict(by_id)  # every notice -> its event: the plain reading, and the current place's events
-    for place_rows, place_events in fold_places(actions, as_of, verified):
-        rows.extend(place_rows)
+    news_ids: list[str] = []
+    unseen: list[Action] = []
+    count = 0
+    for place in stored.places():
+        count += place.count
+        news_ids += place.news
+        folded = fold_place(place.code, place.actions, as_of, verified, place.seen, place.keys)
+        if previous is not None:
+            held = {a.notice: a for a in place.actions}
+            unseen += [held[n] for n in place.news if n not in seen and n in held]
+        if folded is None:
+            continue
+        place_rows, place_events = folded
+        rows_of[place.code] = place_rows
         if previous is None:
             continue
+        events = readings.Lookup(stored, place)
+        events.update({a.notice: a for a in place.actions})
         for event in place_events:
             events.update(dict.fromkeys(event.members, event))
-        place = place_rows[0].jurisdiction if place_rows else None
         changes += diff_tables(
-            before.get(place or "", []), place_rows, run_id, as_of, events, previous_as_of=previous.as_of
+            before.get(place.code, []), place_rows, run_id, as_of, events, previous_as_of=previous.as_of
         )
-        for event in place_events:
-            events.update({notice: by_id[notice] for notice in event.members})
-    news_ids = sorted(a.notice for a in actions if is_news(a))
+    news_ids.sort()
     if previous is not None:
-        seen = set(store.news_of(previous.id))
-        changes += news_changes([by_id[i] for i in news_ids if i not in seen], run_id)
+        held_ids = {a.notice for a in unseen}
+        fetched = stored.get(i for i in news_ids if i not in seen and i not in held_ids)
+        unseen += fetched.values()
+        changes += news_changes(sorted(unseen, key=lambda a: a.notice), run_id)
     changes += broken_source_changes(health, run_id, as_of)
     changes = most_severe_first(changes)
     run = Run(
@@ -158,11 +176,12 @@ def build(
         as_of=as_of,
         started=datetime.now(UTC),
         state=RunState.PUBLISHED,
-        notices=len(actions),
+        notices=count,
         changes=len(changes),
         health=health,
     )
-    return run, rows, changes, actions
+    rows = [row for code in sorted(rows_of) for row in rows_of[code]]
+    return run, rows, changes, news_ids
 
 
 def publish(
@@ -173,19 +192,18 @@ def publish(
     The run and its outbox rows commit in one transaction: once a run is published, the next run
     compares against it and finds no change, so alerts queued any later could be lost for good.
     """
-    run, rows, changes, actions = build(store, as_of, health, on_stage)
+    run, rows, changes, news = build(store, as_of, health, on_stage)
     on_stage("publish")
     run.finished = datetime.now(UTC)
-    news = [a.notice for a in actions if is_news(a)]
     queued = store.publish_run(run, rows, changes, news, also=lambda conn: queue_changes(conn, run.id, changes))
-    return Outcome(run=run, rows=rows, changes=changes, report=None, actions=actions, queued=queued)
+    return Outcome(run=run, rows=rows, changes=changes, report=None, queued=queued)
 
 
 def report(store: Store, run_id: str, reports_dir: Path | None = None, actions: list[Action] | None = None) -> Path:
     """Write the reports of a published run: `<reports_dir>/<run-id>/` and `latest/` (default REGWATCH_REPORTS_DIR).
 
-    `actions` are the run's readings when the caller has them (run_pipeline just built them); a task
-    that reports a run published earlier (the DAG's report task) reads them again from the store.
+    `actions` are the run's readings when the caller has them; otherwise they are read again from the
+    stored readings (`normalise`: nothing is classified twice).
     """
     run = store.run(run_id)
     if run is None:
@@ -225,5 +243,5 @@ def run_pipeline(
     outcome = publish(store, as_of, health, on_stage)
     if reports_dir is not None:
         on_stage("report")
-        outcome.report = report(store, outcome.run.id, reports_dir, outcome.actions)
+        outcome.report = report(store, outcome.run.id, reports_dir)
     return outcome

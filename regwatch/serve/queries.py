@@ -89,7 +89,8 @@ class View:
 def view(store: Store, day: date) -> View:
     """The table, its changes against the last published run before `day`, and the readings: steps.build,
     the stage a pass publishes. The health of sources is that of the run published for `day`, if any."""
-    run, rows, found, actions = steps.build(store, day)
+    run, rows, found, _news = steps.build(store, day)
+    actions = steps.normalise(store, day)  # the stored readings, read again (classified by build)
     published = store.run(run.id)
     if published is not None:
         run.health = published.health

@@ -11,7 +11,21 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, Engine, Row, any_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    any_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    null,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -127,13 +141,76 @@ class Store:
         """
         query = select(t.notices.c.id, t.notices.c.payload).order_by(t.notices.c.id)
         if until is not None:
-            query = query.where(or_(t.notices.c.published <= until, t.notices.c.source.in_(every_date)))
+            query = query.where(_published_by(until, every_date))
         with self.engine.connect() as conn:
             for row in conn.execute(query.execution_options(yield_per=2000)):
                 try:
                     yield Notice.model_validate(row.payload)
                 except ValidationError as exc:
                     log.warning("stored notice %s skipped: %s", row.id, explain(exc))
+
+    # readings (regwatch.pipeline.readings) ------------------------------------------------------------
+
+    def unread_notices(
+        self, rules: str, until: date, every_date: tuple[str, ...], *, after: str = "", limit: int = 1000
+    ) -> list[tuple[str, str, Any]]:
+        """Up to `limit` notices visible on `until` (as `notices` selects them) after id `after`, in id order, that
+        have no reading valid for `rules` and their content: (id, content hash, payload) each."""
+        n, r = t.notices, t.readings
+        valid = (r.c.notice == n.c.id) & (r.c.rules == rules) & (r.c.content_hash == n.c.content_hash)
+        query = (
+            select(n.c.id, n.c.content_hash, n.c.payload)
+            .select_from(n.outerjoin(r, valid))
+            .where(r.c.notice.is_(None), n.c.id > after, _published_by(until, every_date))
+            .order_by(n.c.id)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [(row.id, row.content_hash, row.payload) for row in conn.execute(query)]
+
+    def save_readings(self, rules: str, readings: list[tuple[str, str, bool, str, str]]) -> None:
+        """Store readings (notice id, content hash, active, brief, payload), replacing any earlier one of those
+        notices, in one transaction: a reading is valid on its own, so a crash between two saves loses only
+        work (the rest is read again), never consistency."""
+        rows = [
+            {"notice": i, "rules": rules, "content_hash": h, "active": a, "brief": b, "payload": p}
+            for i, h, a, b, p in readings
+        ]
+        with write_transaction(self.engine) as conn:
+            for start in range(0, len(rows), BATCH):
+                conn.execute(_upsert_readings(conn), rows[start : start + BATCH])
+
+    def readings(
+        self, rules: str, until: date, every_date: tuple[str, ...], *, by_place: bool = False, whole: bool = True
+    ) -> Iterator[Any]:
+        """The valid readings of the notices visible on `until`: rows of (jurisdiction, id, active, brief,
+        payload), in id order, or by jurisdiction then id (`by_place`). Without `whole`, an inactive reading's
+        payload is not read (None): the fold needs only its brief."""
+        n, r = t.notices, t.readings
+        payload = r.c.payload if whole else case((r.c.active, r.c.payload), else_=null())
+        query = (
+            select(n.c.jurisdiction, n.c.id, r.c.active, r.c.brief, payload.label("payload"))
+            .select_from(r.join(n, (r.c.notice == n.c.id) & (r.c.content_hash == n.c.content_hash)))
+            .where(r.c.rules == rules, _published_by(until, every_date))
+            .order_by(*((n.c.jurisdiction, n.c.id) if by_place else (n.c.id,)))
+        )
+        with self.engine.connect() as conn:
+            yield from conn.execute(query.execution_options(yield_per=2000))
+
+    def reading_payloads(self, rules: str, ids: Iterable[str]) -> dict[str, str]:
+        """The stored reading (Action JSON) of each of `ids` that has one valid for `rules`."""
+        n, r = t.notices, t.readings
+        wanted = sorted(set(ids))
+        out: dict[str, str] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), BATCH):
+                query = (
+                    select(r.c.notice, r.c.payload)
+                    .select_from(r.join(n, (r.c.notice == n.c.id) & (r.c.content_hash == n.c.content_hash)))
+                    .where(r.c.rules == rules, r.c.notice.in_(wanted[start : start + BATCH]))
+                )
+                out.update({row.notice: row.payload for row in conn.execute(query)})
+        return out
 
     def add_decision(self, decision: Decision) -> None:
         """Record an analyst's decision (append-only: nothing ever updates or deletes one)."""
@@ -283,6 +360,21 @@ class Store:
                 if health.ok:
                     last[health.source] = max(last.get(health.source, run.as_of), run.as_of)
         return last
+
+
+def _published_by(until: date, every_date: tuple[str, ...]) -> Any:
+    """Notices published on or before `until`, and every notice of the sources in `every_date`."""
+    return or_(t.notices.c.published <= until, t.notices.c.source.in_(every_date))
+
+
+def _upsert_readings(conn: Connection) -> Any:
+    """INSERT of readings that replaces the stored reading of the same notice."""
+    dialect = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    statement = dialect(t.readings)
+    columns = ("rules", "content_hash", "active", "brief", "payload")
+    return statement.on_conflict_do_update(
+        index_elements=["notice"], set_={c: getattr(statement.excluded, c) for c in columns}
+    )
 
 
 def _known_hashes(conn: Connection, ids: list[str]) -> dict[str, str]:

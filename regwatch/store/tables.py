@@ -8,6 +8,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    ForeignKey,
     Integer,
     MetaData,
     String,
@@ -112,4 +113,19 @@ decisions = Table(
     Column("by", String(200), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("payload", JSON, nullable=False),
+)
+
+# Each notice's reading by the rules (migration 0006), before analysts' decisions: valid while the notice's
+# content hash and the rules' fingerprint (regwatch.normalise.fingerprint) are the ones it was made with.
+# `active`: the reading can move the table (sets a status, withdraws, or is a baseline fact); `brief`: what the
+# fold needs of an inactive one (JSON: event keys, retrieval day, news); `payload`: the Action as JSON.
+readings = Table(
+    "readings",
+    metadata,
+    Column("notice", String(ID_LENGTH), ForeignKey("notices.id", ondelete="CASCADE"), primary_key=True),
+    Column("rules", String(64), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("brief", Text, nullable=False),
+    Column("payload", Text, nullable=False),
 )

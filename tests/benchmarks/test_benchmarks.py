@@ -53,7 +53,7 @@ def test_fold_builds_a_table_from_every_notice() -> None:
     result = fold_sizes([300], repetitions=1)
     run = result["fold_detail"]["300"]["runs"][0]
     # every baseline fact is read whatever its date: undated ones carry their check day yet hold before it
-    assert run["actions"] == 300 + len(baseline_notices())
+    assert run["notices"] == 300 + len(baseline_notices())
     assert run["rows"] > 0 and result["fold_peak_mb"]["300"] > 0
 
 

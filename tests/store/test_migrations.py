@@ -6,8 +6,9 @@ from importlib import resources
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, inspect, select, text
 
+from regwatch.domain.models import Notice
 from regwatch.domain.vocab import Reliability, Substance
 from regwatch.store import Store, tables
 
@@ -73,3 +74,29 @@ def test_a_store_from_before_the_truth_model_reads_the_same_after_upgrading(stor
         assert stored["curated"]["reliability"] == "primary"  # rewritten, not only read leniently
     finally:
         store.engine.dispose()
+
+
+def test_readings_come_with_0006_and_go_with_their_notice_and_its_downgrade(store_url: str) -> None:
+    store = Store.open(store_url, create=True)  # the head revision
+    try:
+        store.ingest([_notice()])
+        store.save_readings("rules", [("baseline:US-AL:x", "h", True, "{}", "{}")])
+        assert store.reading_payloads("rules", ["baseline:US-AL:x"]) == {}  # another content hash: not valid
+        with store.engine.begin() as conn:
+            conn.execute(tables.notices.delete())  # the reading goes with its notice (ON DELETE CASCADE)
+            assert conn.execute(select(tables.readings)).all() == []
+    finally:
+        store.engine.dispose()
+    engine = create_engine(store_url)
+    config = _config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0005")
+        assert "readings" not in inspect(conn).get_table_names()
+        command.upgrade(config, "head")
+        assert "readings" in inspect(conn).get_table_names()
+    engine.dispose()
+
+
+def _notice() -> Notice:
+    return Notice.model_validate_json(OLD_NOTICE.replace('"P"', '"primary"'))

@@ -1,0 +1,164 @@
+"""Stored readings: a build classifies only what is new or read by other rules, and gives what a fresh reading gives."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, update
+
+from benchmarks.generate import Corpus
+from regwatch.domain.models import Action, Notice, Provision
+from regwatch.domain.review import Decision, apply_decisions
+from regwatch.domain.status import fold_status
+from regwatch.domain.vocab import Measure, Substance
+from regwatch.inputs.baseline import SOURCE as BASELINE
+from regwatch.normalise import classify_all
+from regwatch.pipeline import readings, steps
+from regwatch.store import Store
+from regwatch.store import tables as t
+
+AS_OF = date(2026, 11, 1)
+BEFORE = AS_OF - timedelta(days=7)
+
+
+@pytest.fixture
+def filled(store: Store) -> Store:
+    steps.load_baseline(store)
+    store.ingest(Corpus(5).notices(300))
+    return store
+
+
+def _afresh(store: Store, as_of: date) -> list[Action]:
+    """Every visible notice classified now, decisions applied: what a build read before readings were stored."""
+    fresh = classify_all(store.notices(until=as_of, every_date=(BASELINE,)))
+    return apply_decisions(fresh, store.decisions())
+
+
+def _stored(store: Store) -> int:
+    with store.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(t.readings)).scalar_one())
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record every notice the build classifies."""
+    seen: list[str] = []
+    real = readings.classify
+
+    def counted(notice: Notice) -> Action:
+        seen.append(str(notice.id))
+        return real(notice)
+
+    monkeypatch.setattr(readings, "classify", counted)
+    return seen
+
+
+def _inactive_notice(store: Store) -> str:
+    return next(a.notice for a in _afresh(store, AS_OF) if a.measure is Measure.UNRELATED and a.source != BASELINE)
+
+
+def test_a_build_from_stored_readings_gives_the_table_a_fresh_reading_gives(filled: Store) -> None:
+    steps.publish(filled, BEFORE)
+    # A decision turns a reading the fold would leave out (unrelated) into a ban: it must be read whole.
+    target = _inactive_notice(filled)
+    filled.add_decision(
+        Decision(
+            notice=target,
+            by="analyst",
+            at=datetime(2026, 10, 30, tzinfo=UTC),
+            reason="the text bans kratom",
+            provisions=[Provision(measure=Measure.BAN, substances=[Substance.KRATOM])],
+        )
+    )
+    run, rows, _changes, news = steps.build(filled, AS_OF)
+    fresh = _afresh(filled, AS_OF)
+    assert rows == fold_status(fresh, AS_OF, filled.verified(AS_OF))
+    assert run.notices == len(fresh)
+    assert news == sorted(a.notice for a in fresh if steps.news_changes([a], "x"))
+    assert steps.normalise(filled, AS_OF) == fresh
+    decided = next(a for a in steps.normalise(filled, AS_OF) if a.notice == target)
+    assert decided.decided and decided.measure is Measure.BAN
+
+
+def test_a_second_build_classifies_only_what_is_new(filled: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = steps.build(filled, AS_OF)
+    assert _stored(filled) == filled.count_notices()
+    seen = _counting(monkeypatch)
+    again = steps.build(filled, AS_OF)
+    assert seen == []
+    assert again[1:] == first[1:]
+    added = next(Corpus(6).notices(1)).model_copy(update={"published": AS_OF})
+    filled.ingest([added])
+    steps.build(filled, AS_OF)
+    assert seen == [str(added.id)]
+
+
+def test_a_change_of_the_rules_or_of_a_notice_reads_it_again(filled: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    steps.build(filled, AS_OF)
+    seen = _counting(monkeypatch)
+    changed = _inactive_notice(filled)
+    with filled.engine.begin() as conn:  # as an update of the notice (Store.ingest, Notice.continues) leaves it
+        conn.execute(update(t.notices).where(t.notices.c.id == changed).values(content_hash="0" * 64))
+    steps.build(filled, AS_OF)
+    assert seen == [changed]
+    seen.clear()
+    monkeypatch.setattr(readings, "rules_fingerprint", lambda: "other rules")
+    steps.build(filled, AS_OF)
+    assert len(seen) == filled.count_notices()
+    with filled.engine.connect() as conn:
+        assert set(conn.execute(select(t.readings.c.rules)).scalars()) == {"other rules"}
+
+
+def test_a_crash_while_classifying_leaves_readings_a_later_build_can_use(
+    filled: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = steps.build(filled, AS_OF)[1]
+    with filled.engine.begin() as conn:
+        conn.execute(t.readings.delete())
+    monkeypatch.setattr(readings, "CHUNK", 50)
+    real = readings.classify
+    calls = 0
+
+    def crashing(notice: Notice) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls > 120:
+            raise MemoryError("killed")
+        return real(notice)
+
+    monkeypatch.setattr(readings, "classify", crashing)
+    with pytest.raises(MemoryError):
+        steps.build(filled, AS_OF)
+    assert _stored(filled) == 100  # two whole chunks committed, the third lost
+    monkeypatch.setattr(readings, "classify", real)
+    assert steps.build(filled, AS_OF)[1] == expected
+
+
+def test_a_retired_notice_takes_its_reading_with_it(filled: Store) -> None:
+    steps.build(filled, AS_OF)
+    before = _stored(filled)
+    steps.load_baseline(filled)
+    assert _stored(filled) == before
+    filled.replace_source(BASELINE, [])
+    with filled.engine.connect() as conn:
+        sources = conn.execute(
+            select(t.notices.c.source).select_from(t.readings.join(t.notices, t.readings.c.notice == t.notices.c.id))
+        ).scalars()
+        assert BASELINE not in set(sources)
+    assert _stored(filled) == filled.count_notices()
+
+
+def test_news_that_share_an_event_key_are_read_whole_and_named_once(filled: Store) -> None:
+    steps.publish(filled, BEFORE)
+    fresh = _afresh(filled, AS_OF)
+    news = next(a for a in fresh if steps.news_changes([a], "x") and a.identifier and not readings.is_active(a))
+    notice = filled.notice(news.notice)
+    assert notice is not None
+    # The same document under a second id (another source's copy of it): one event key for two news readings.
+    filled.ingest([notice.model_copy(update={"id": f"{notice.id}-copy", "published": AS_OF})])
+    _run, rows, _changes, named = steps.build(filled, AS_OF)
+    fresh = _afresh(filled, AS_OF)
+    assert named == sorted(a.notice for a in fresh if steps.news_changes([a], "x"))
+    assert named.count(news.notice) == 1
+    assert rows == fold_status(fresh, AS_OF, filled.verified(AS_OF))
