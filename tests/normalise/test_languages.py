@@ -246,6 +246,18 @@ NOT_BANNED += [
     ("pl", "W Tajlandii kratom przez wiele lat był nielegalny, a dziś można go tam kupić w sklepach."),
     ("pl", "W Polsce kratom nie został wpisany do wykazu substancji psychotropowych i można go kupić w sklepach."),
 ]
+# https://www.mtvuutiset.fi/makuja/artikkeli/hyvinvointijuoma-ajoi-jasminen-riippuvuuteen-ja-velkoihin-aine-suomessa-kielletty/9212010
+# A consumer story about a person and a US drink names Finland's ban only as the law as it stands.
+NOT_BANNED += [
+    (
+        "fi",
+        (
+            "Hyvinvointijuoma ajoi Jasminen riippuvuuteen ja velkoihin – aine Suomessa kielletty. Piristävänä "
+            "hyvinvointijuomana Yhdysvalloissa markkinoitu Feel Free sisältää Suomessa kuluttajamarkkinoilla "
+            "kiellettyä psykoaktiiviseksi aineeksi luokiteltu kratomia."
+        ),
+    ),
+]
 # Constructed (not quoted): kratom classified as a narcotic "in several countries" is news of others' law.
 NOT_BANNED.append(("ar", "تم تصنيف نبات الكراتوم كمادة مخدرة في عدة دول، لكنه يباع عبر الإنترنت."))
 
@@ -407,3 +419,67 @@ def test_every_match_of_a_stage_pattern_holds_a_declared_need(pattern: Pattern, 
     for text in texts:
         for match in re.finditer(pattern.pattern, text):
             assert holds_one(pattern.needs, match.group()), (pattern.pattern, match.group())
+
+
+# Thailand's 2021 delisting retold in languages whose rules also read bans: the removal is read first, so
+# that the listing it recalls ("原先卡痛被列為第5級管制毒品", "senarai dadah berbahaya") is no ban now.
+DELISTED = [
+    # https://siakapkeli.my/2021/08/24/boleh-guna-dan-jual-secara-sah-thailand-keluarkan-ketum-dari-senarai-dadah-haram/
+    ("ms", "Thailand hari ini mengeluarkan ketum dari senarai dadah yang diharamkan di negara itu."),
+    # https://tuhaubambangan.com/?p=633 (the ban rule's "senarai dadah berbahaya" is in the same sentence)
+    (
+        "ms",
+        (
+            "Thailand hari ini mengeluarkan ketum, yang sekian lama digunakan sebagai ubat herba, daripada senarai "
+            "dadah berbahaya, sekali gus membolehkannya digunakan secara terbuka."
+        ),
+    ),
+    # https://www.thaich.net/news/20210527kw.htm/amp (麻薬指定 would fire the designation rule)
+    (
+        "ja",
+        (
+            "タイ王国政府官報 (Royal Thai Government Gazette)のウェブサイトは2021年5月27日、"
+            "「クラトムの葉」を第5種麻薬指定から除外する麻薬法を掲載しました。"
+        ),
+    ),
+    # https://visionthai.net/zh-hans/?p=146754
+    ("zh", "政府修法将原先被列为毒品的卡痛(kratom)从管制名单中去除,相关法令自8月24日起生效。"),
+]
+
+
+@pytest.mark.parametrize(("code", "text"), DELISTED, ids=[c for c, _ in DELISTED])
+def test_a_delisting_in_a_language_with_a_ban_rule_reads_unban(code: str, text: str) -> None:
+    assert detect(text) == code
+    assert read("", text, NoticeKind.OTHER, code).principal.provision.measure is Measure.UNBAN
+
+
+def test_a_japanese_text_telling_of_thai_delisting_and_japans_designation_abstains() -> None:
+    # https://thaich.net/news/20231224dm.htm: Thailand delisted kratom in 2021; in Japan it is a designated
+    # substance. The rules cannot tell which country the text is about, so neither ban nor unban is read.
+    text = (
+        "2021年8月24日からクラトムは、麻薬リストから削除されて合法化。現在は、栽培や所持、売買が自由となっています。"
+        "一方日本では、クラトムはミトラガイナ・スペシオーサとも呼ばれ、指定薬物となっており、所持や使用は違法です。"
+    )
+    assert detect(text) == "ja"
+    assert read("", text, NoticeKind.OTHER, "ja").principal.provision.measure is Measure.UNCLASSIFIED
+
+
+def test_a_thai_report_of_seized_leaves_is_enforcement() -> None:
+    # workpointtoday.com (2018, the URL is in th.yaml): rangers find over a tonne of kratom leaves hidden in a hut
+    # (กระท่อม) in the forest: the leaves (ใบกระท่อม) are seized, the hut is not a second kratom.
+    text = "จนท.ลาดตระเวนแนวป่าชายแดนไทย–มาเลเซีย พบใบกระท่อมถูกซุกไว้ในกระท่อมขนาดใหญ่กลางป่า ยึดได้กว่า 1 ตัน"
+    assert detect(text) == "th"
+    assert read("", text, NoticeKind.OTHER, "th").principal.provision.measure is Measure.ENFORCE
+
+
+def test_a_malay_call_citing_thailands_delisting_is_no_delisting() -> None:
+    # https://malaysiagazette.com/2022/05/24/pengkomersialan-ketum-perlu-kerjasama-semua-pihak/ (opinion):
+    # a deputy minister asks the government to consider allowing ketum, following Thailand's removal.
+    text = (
+        "Baru-baru ini, Datuk Zahidi Zainul Abidin yang juga Timbalan Menteri Komunikasi dan Multimedia, merangkap "
+        "Ahli Parlimen Padang Besar, dilaporkan meminta kerajaan mempertimbangkan kebenaran menanam tanaman ketum "
+        "susulan langkah kerajaan Thailand mengeluarkan tanaman itu daripada senarai dadah."
+    )
+    assert detect(text) == "ms"
+    measure = read("", text, NoticeKind.OTHER, "ms").principal.provision.measure
+    assert measure not in (Measure.UNBAN, Measure.BAN)

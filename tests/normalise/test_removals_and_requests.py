@@ -323,3 +323,27 @@ def test_a_ban_on_synthetic_and_plain_kratom_products_reaches_the_leaf() -> None
 def test_a_state_said_to_have_banned_kratom_is_not_a_ban_sought() -> None:
     text = "Alabama became the sixth state to have banned kratom."
     assert classify(notice(text)).measure is Measure.BAN
+
+
+# kratomaton.com/news/kratom-ban-repealed-in-monroe-county-mississippi/ (2020): a county repeals its ban; the
+# ban it recites ("The ban made it illegal to use, possess ...") is the one it ends.
+MONROE = (
+    "On Monday, June 1st, 2020, Mississippi legislators voted to repeal an active kratom ban in Monroe County. "
+    "Although the vote was split 3-2 against the ban, the ban was ultimately rescinded. Monroe County originally "
+    "passed their kratom ban in March 2019. The ban made it illegal to use, possess, purchase, distribute, or sell "
+    "the plant throughout the county."
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("Kratom Ban Repealed in Monroe County, Mississippi", MONROE),
+        ("Kratom Ban Repealed in Monroe County, Mississippi", "The ban made it illegal to sell kratom in the county."),
+        ("Monroe County news", MONROE),
+    ],
+    ids=["whole", "title-over-recited-ban", "an-active-ban-repealed"],
+)
+def test_a_ban_repealed_in_passive_or_with_an_article_reads_unban(title: str, text: str) -> None:
+    action = classify(notice(text, title=title))
+    assert action.measure is Measure.UNBAN
