@@ -3,9 +3,8 @@ neither the rules nor the earlier corpora, kept out of every tuning. Scored once
 after the truth-model and language work): 91/117 measures right (77.8%), 34/48 not in English, 2 dangerous
 confusions, 84/111 status cells right with the law taken as in force. Scored a second time after a round of
 language rules written by someone who never opened it: 93/117 (79.5%), 36/48, 2 dangerous, 90/111 cells.
-These tests hold that line. On 2026-11-28 hold-out 4 became tuning material (with half of hold-out 5, in
-/work/corpus5/tune6_extra.jsonl): its figures are tuned from then on and are no longer an unseen score. The
-floors stay as they were.
+On 2026-11-28 hold-out 4 became tuning material (with the odd half of hold-out 5): its figures are tuned from
+then on and are no longer an unseen score. The floors below are that round's.
 """
 
 from __future__ import annotations
