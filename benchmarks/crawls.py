@@ -68,7 +68,7 @@ def _timed(process: CrawlerProcess, crawlers: list[Crawler]) -> dict[str, Any]:
         "process_seconds": total,
         "cpu_seconds": cpu_seconds,
         "responses": sum(int(s.get("downloader/response_count", 0)) for s in stats),
-        "items": sum(int(s.get("item_scraped_count", 0)) for s in stats),
+        "items": sum(int(s.get("regwatch/notices", s.get("item_scraped_count", 0))) for s in stats),
         "status_200": sum(int(s.get("downloader/response_status_count/200", 0)) for s in stats),
         "reasons": sorted({str(s.get("finish_reason")) for s in stats}),
     }
