@@ -68,7 +68,7 @@ def _timed(process: CrawlerProcess, crawlers: list[Crawler]) -> dict[str, Any]:
         "process_seconds": total,
         "cpu_seconds": cpu_seconds,
         "responses": sum(int(s.get("downloader/response_count", 0)) for s in stats),
-        "items": sum(int(s.get("item_scraped_count", 0)) for s in stats),
+        "items": sum(int(s.get("regwatch/notices", s.get("item_scraped_count", 0))) for s in stats),
         "status_200": sum(int(s.get("downloader/response_status_count/200", 0)) for s in stats),
         "reasons": sorted({str(s.get("finish_reason")) for s in stats}),
     }
@@ -80,6 +80,9 @@ def replay(args: dict[str, Any]) -> dict[str, Any]:
     settings.setdict(THROUGHPUT, priority="cmdline")
     archive_on = importlib.util.find_spec("regwatch.scraping.warc") is not None
     settings.set("REGWATCH_ARCHIVE_ENABLED", archive_on, priority="cmdline")
+    # The whole archive: the crawl caps (50 pages a list, 1,000 a crawl) would stop it after ~290 pages.
+    settings.set("REGWATCH_MAX_PAGES", 10**6, priority="cmdline")
+    settings.set("CLOSESPIDER_PAGECOUNT", 0, priority="cmdline")
     settings.setdict(args.get("settings", {}), priority="cmdline")  # what-if runs: a setting changed
     out = Path(args["out"])
     settings.set("FEEDS", {str(out / "%(name)s.jsonl"): {"format": "jsonlines", "overwrite": True}}, "cmdline")

@@ -18,6 +18,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from regwatch.domain.models import SourceHealth
+from regwatch.scraping.batch import NOTICES
 from regwatch.scraping.pipelines import INVALID, JURISDICTIONS
 
 logger = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ class HealthExtension:
 
 def health_of(spider: Spider, stats: dict[str, object], reason: str) -> SourceHealth:
     """The verdict on one crawl from its stats and finish reason."""
-    items = _count(stats, "item_scraped_count")
+    items = _count(stats, NOTICES)  # notices written; Scrapy counts items, one per page
     invalid = _count(stats, INVALID)
     found = stats.get(JURISDICTIONS)
     jurisdictions = [str(code) for code in found] if isinstance(found, list) else []

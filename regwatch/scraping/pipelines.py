@@ -1,4 +1,4 @@
-"""Item pipeline: every item must be a valid Notice; an invalid one is counted, logged and not written."""
+"""Item pipeline: every notice must be a valid Notice; an invalid one is counted, logged and not written."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from scrapy.exceptions import DropItem
 
 from regwatch.domain.models import Notice
 from regwatch.errors import explain
+from regwatch.scraping.batch import NOTICES, NoticeBatch
 
 logger = logging.getLogger(__name__)
 
@@ -19,7 +20,11 @@ JURISDICTIONS = "regwatch/jurisdictions"
 
 
 class NoticeValidationPipeline:
-    """Validate with regwatch.domain.models.Notice; pass on the item as the model dumps it (JSON-ready)."""
+    """Validate with regwatch.domain.models.Notice; pass on each notice as the model dumps it (JSON-ready).
+
+    A NoticeBatch (a page's notices, regwatch.scraping.batch) is validated notice by notice: the invalid
+    ones are dropped from it, the rest go on together.
+    """
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
@@ -29,7 +34,19 @@ class NoticeValidationPipeline:
     def from_crawler(cls, crawler: Crawler) -> NoticeValidationPipeline:
         return cls(crawler)
 
-    def process_item(self, item: Any) -> dict[str, Any]:
+    def process_item(self, item: Any) -> NoticeBatch | dict[str, Any]:
+        if isinstance(item, NoticeBatch):
+            valid = [row for row in map(self._valid, item.notices) if row is not None]
+            if not valid:
+                raise DropItem(f"no valid notice among {len(item.notices)}")
+            return NoticeBatch(valid)
+        row = self._valid(item)
+        if row is None:
+            raise DropItem("invalid notice")
+        return row
+
+    def _valid(self, item: Any) -> dict[str, Any] | None:
+        """The notice as the model dumps it, or None after counting and logging why it is invalid."""
         stats = self.crawler.stats
         try:
             notice = Notice.model_validate(dict(item))
@@ -38,7 +55,9 @@ class NoticeValidationPipeline:
             reason = explain(exc) if isinstance(exc, ValidationError) else str(exc)
             source = item.get("source") if isinstance(item, dict) else None
             logger.error("invalid notice from %s (not written): %s; item: %r", source, reason, item)
-            raise DropItem(f"invalid notice: {reason}") from exc
-        self.jurisdictions.add(notice.jurisdiction)
-        stats.set_value(JURISDICTIONS, sorted(self.jurisdictions))
+            return None
+        if notice.jurisdiction not in self.jurisdictions:
+            self.jurisdictions.add(notice.jurisdiction)
+            stats.set_value(JURISDICTIONS, sorted(self.jurisdictions))
+        stats.inc_value(NOTICES)
         return notice.model_dump(mode="json", exclude_none=True)

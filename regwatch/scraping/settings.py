@@ -88,6 +88,8 @@ SPIDER_MIDDLEWARES = {
     "regwatch.scraping.middlewares.ResponseCountMiddleware": 60,
     # Closest to the spiders: a callback that raises on an odd page becomes a named layout error.
     "regwatch.scraping.middlewares.ParserErrorMiddleware": 950,
+    # Closer still: a callback's notices leave as one item per page (regwatch.scraping.batch says why).
+    "regwatch.scraping.batch.NoticeBatchMiddleware": 990,
 }
 ITEM_PIPELINES = {
     # Nothing leaves a spider that is not a valid Notice.
@@ -109,6 +111,8 @@ REGWATCH_MARKS_ENABLED = True
 
 # Feeds are written as UTF-8 (titles in Thai or with curly quotes stay readable).
 FEED_EXPORT_ENCODING = "utf-8"
+# A page's notices arrive as one NoticeBatch: written as one JSON line per notice, as Scrapy's own wrote them.
+FEED_EXPORTERS = {"jsonlines": "regwatch.scraping.batch.NoticeLinesExporter"}
 # Scrapy's own default; named here to say it is chosen, not forgotten: the asyncio reactor.
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 # INFO shows each request; a daily run's log is read when a source breaks, so keep it readable.

@@ -38,12 +38,12 @@ def stats(**values: object) -> dict[str, object]:
 @pytest.mark.parametrize(
     ("values", "reason", "ok", "message"),
     [
-        ({"item_scraped_count": 4, "regwatch__jurisdictions": ["US"]}, "finished", True, "4 notice(s)"),
+        ({"regwatch__notices": 4, "regwatch__jurisdictions": ["US"]}, "finished", True, "4 notice(s)"),
         ({}, "finished", False, "returned nothing"),
-        ({"item_scraped_count": 4}, "shutdown", False, "crawl ended with reason 'shutdown'"),
-        ({"item_scraped_count": 4, "regwatch__layout_errors": 1}, "finished", False, "unrecognised layout"),
+        ({"regwatch__notices": 4}, "shutdown", False, "crawl ended with reason 'shutdown'"),
+        ({"regwatch__notices": 4, "regwatch__layout_errors": 1}, "finished", False, "unrecognised layout"),
         ({"regwatch__responses_ok": 0}, "finished", False, "every response was an error"),
-        ({"item_scraped_count": 4, "regwatch__invalid_items": 1}, "finished", True, "1 invalid item(s) not written"),
+        ({"regwatch__notices": 4, "regwatch__invalid_items": 1}, "finished", True, "1 invalid item(s) not written"),
     ],
 )
 def test_health_verdicts(values: dict[str, object], reason: str, ok: bool, message: str) -> None:
@@ -65,7 +65,7 @@ def test_extension_writes_source_health_json(tmp_path: Path) -> None:
     spider = make_spider(FederalRegisterSpider)
     path = tmp_path / "health" / "federal_register.json"
     extension = HealthExtension(spider.crawler, path)
-    spider.crawler.stats.set_value("item_scraped_count", 2)
+    spider.crawler.stats.set_value("regwatch/notices", 2)
     spider.crawler.stats.set_value("regwatch/responses_ok", 1)
     extension.spider_closed(spider, "finished")
     health = SourceHealth.model_validate(json.loads(path.read_text()))

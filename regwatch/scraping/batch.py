@@ -1,0 +1,86 @@
+"""One Scrapy item per page: the notices a callback yields, gathered into a NoticeBatch.
+
+Scrapy's per-item path (the spider middleware chain, the item pipeline, the `item_scraped` signal, the feed
+exporter) cost about twice a raw crawl's CPU per page when each of an API page's ~20 notices went through it
+alone (benchmarks/README.md, round 3). The spiders still yield one notice dict at a time (their tests read
+them so); NoticeBatchMiddleware, next to the spiders, hands the rest of the crawl one batch per response, the
+validation pipeline validates its notices one by one, and NoticeLinesExporter writes one JSON line per notice,
+as Scrapy's JSON Lines exporter wrote them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from scrapy.exporters import BaseItemExporter
+from scrapy.http import Response
+from scrapy.utils.serialize import ScrapyJSONEncoder
+
+# Stat: notices written (valid ones); `item_scraped_count` counts batches.
+NOTICES = "regwatch/notices"
+
+
+@dataclass
+class NoticeBatch:
+    """The notices one response yielded, in the order the callback yielded them."""
+
+    notices: list[dict[str, Any]] = field(default_factory=list)
+
+
+class NoticeBatchMiddleware:
+    """Gathers the dict items of one callback into one NoticeBatch; requests pass on at once.
+
+    The batch is passed on after the callback's last output, or before an exception the callback raises
+    goes on to ParserErrorMiddleware, so what a failing callback yielded before the error is still kept.
+    """
+
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
+        batch = NoticeBatch()
+        try:
+            for output in result:
+                if isinstance(output, dict):
+                    batch.notices.append(output)
+                else:
+                    yield output
+        except Exception:
+            if batch.notices:
+                yield batch
+            raise
+        if batch.notices:
+            yield batch
+
+    async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        batch = NoticeBatch()
+        try:
+            async for output in result:
+                if isinstance(output, dict):
+                    batch.notices.append(output)
+                else:
+                    yield output
+        except Exception:
+            if batch.notices:
+                yield batch
+            raise
+        if batch.notices:
+            yield batch
+
+
+class NoticeLinesExporter(BaseItemExporter):
+    """JSON Lines: one line per notice of a NoticeBatch (one per plain item), written in one call per batch.
+
+    The lines are byte for byte those of Scrapy's JsonLinesItemExporter for the same dicts: the same encoder
+    and options (key order kept, ", " and ": " separators, non-ASCII kept under UTF-8).
+    """
+
+    def __init__(self, file: IO[bytes], **kwargs: Any):
+        super().__init__(dont_fail=True, **kwargs)
+        self.file = file
+        self.encoder = ScrapyJSONEncoder(ensure_ascii=not self.encoding)
+
+    def export_item(self, item: Any) -> None:
+        rows = item.notices if isinstance(item, NoticeBatch) else [dict(self.get_serialized_fields(item))]
+        if rows:
+            encode = self.encoder.encode
+            self.file.write("".join(encode(row) + "\n" for row in rows).encode(self.encoding or "utf-8"))

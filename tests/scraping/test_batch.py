@@ -1,0 +1,108 @@
+"""One item per page: the batching middleware, the batch through validation, and the JSON lines written."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+from scrapy import Request
+from scrapy.exceptions import DropItem
+from scrapy.exporters import JsonLinesItemExporter
+from scrapy.http import Response
+from spider_helpers import make_spider
+
+from regwatch.scraping.batch import NOTICES, NoticeBatch, NoticeBatchMiddleware, NoticeLinesExporter
+from regwatch.scraping.health import health_of
+from regwatch.scraping.pipelines import NoticeValidationPipeline
+from spiders.federal_register import FederalRegisterSpider
+
+GOOD = {"jurisdiction": "US-LA", "source": "legiscan", "kind": "bill", "title": "Provides relative to kratom",
+        "published": "2025-03-28"}  # fmt: skip
+RESPONSE = Response("https://example.org/page")
+NEXT = Request("https://example.org/page?page=2")
+
+
+def callback(fail: bool = False) -> Iterator[Any]:
+    yield {"n": 1}
+    yield NEXT
+    yield {"n": 2}
+    if fail:
+        raise KeyError("results")
+    yield {"n": 3}
+
+
+async def acallback(fail: bool = False) -> AsyncIterator[Any]:
+    for output in callback(fail):
+        yield output
+
+
+async def collect(result: AsyncIterator[Any]) -> list[Any]:
+    return [output async for output in result]
+
+
+def test_requests_pass_at_once_and_notices_leave_as_one_batch_in_order() -> None:
+    middleware = NoticeBatchMiddleware()
+    expected = [NEXT, NoticeBatch([{"n": 1}, {"n": 2}, {"n": 3}])]
+    assert list(middleware.process_spider_output(RESPONSE, callback())) == expected
+    assert asyncio.run(collect(middleware.process_spider_output_async(RESPONSE, acallback()))) == expected
+
+
+def test_a_failing_callback_keeps_what_it_yielded_before_the_error() -> None:
+    middleware = NoticeBatchMiddleware()
+    seen: list[Any] = []
+    with pytest.raises(KeyError):
+        seen.extend(middleware.process_spider_output(RESPONSE, callback(fail=True)))
+    assert seen == [NEXT, NoticeBatch([{"n": 1}, {"n": 2}])]
+
+    async def run() -> list[Any]:
+        got: list[Any] = []
+        with pytest.raises(KeyError):
+            async for output in middleware.process_spider_output_async(RESPONSE, acallback(fail=True)):
+                got.append(output)  # noqa: PERF401  (a comprehension would lose what came before the error)
+        return got
+
+    assert asyncio.run(run()) == [NEXT, NoticeBatch([{"n": 1}, {"n": 2}])]
+
+
+def test_a_page_without_notices_yields_no_batch() -> None:
+    assert list(NoticeBatchMiddleware().process_spider_output(RESPONSE, iter([NEXT]))) == [NEXT]
+
+
+def test_lines_are_those_of_scrapys_json_lines_exporter() -> None:
+    rows = [
+        {"title": "กระท่อม “kratom” – ban", "n": 1, "tags": ["a", "é"], "nested": {"x": None, "y": 1.5}},
+        {"title": 'quote " and \\ backslash', "empty": [], "flag": True},
+    ]
+    theirs, ours, single = io.BytesIO(), io.BytesIO(), io.BytesIO()
+    scrapy_exporter = JsonLinesItemExporter(theirs, encoding="utf-8")
+    for row in rows:
+        scrapy_exporter.export_item(row)
+    NoticeLinesExporter(ours, encoding="utf-8").export_item(NoticeBatch(rows))
+    exporter = NoticeLinesExporter(single, encoding="utf-8")
+    for row in rows:
+        exporter.export_item(row)  # a plain item: one line
+    assert ours.getvalue() == theirs.getvalue() == single.getvalue()
+    assert ours.getvalue().count(b"\n") == 2
+
+
+def test_pipeline_validates_a_batch_notice_by_notice() -> None:
+    spider = make_spider(FederalRegisterSpider)
+    pipeline = NoticeValidationPipeline.from_crawler(spider.crawler)
+    bad = {**GOOD, "jurisdiction": "US-XX"}
+    other = {**GOOD, "title": "Another kratom bill"}
+    batch = pipeline.process_item(NoticeBatch([dict(GOOD), bad, other]))
+    assert isinstance(batch, NoticeBatch)
+    assert [row["title"] for row in batch.notices] == [GOOD["title"], other["title"]]
+    assert all(row["id"].startswith("legiscan:") for row in batch.notices)
+    with pytest.raises(DropItem):
+        pipeline.process_item(NoticeBatch([bad]))
+    stats = spider.crawler.stats
+    assert (stats.get_value(NOTICES), stats.get_value("regwatch/invalid_items")) == (2, 2)
+    # Health counts notices written, not Scrapy's items (one per page).
+    stats.set_value("item_scraped_count", 1)
+    stats.set_value("regwatch/responses_ok", 1)
+    health = health_of(spider, stats.get_stats(), "finished")
+    assert health.items == 2
