@@ -30,7 +30,7 @@ from regwatch.domain import jurisdictions, models, places
 from regwatch.domain.models import SourceHealth
 from regwatch.domain.review import apply_decisions
 from regwatch.domain.status import events_by_notice, fold_status
-from regwatch.errors import EXIT_CODES, BadInput, epilog
+from regwatch.errors import EXIT_CODES, BadInput, epilog, given_date
 from regwatch.inputs.jsonl import read_notices
 from regwatch.notify.cli import digest_app, subscribers_app
 from regwatch.pipeline import steps
@@ -129,10 +129,7 @@ def _columns(given: str | None) -> list[str] | None:
 def _as_of(value: str | None) -> date:
     if value is None:
         return date.today()  # noqa: DTZ011 (the user's own today, at the edge: logic takes the date as a parameter)
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise BadInput(f"--as-of {value!r} is not a date in the form YYYY-MM-DD") from None
+    return given_date(value, "--as-of")
 
 
 def _store() -> Store:

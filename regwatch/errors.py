@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import ValidationError
 
 
 class BadInput(ValueError):
     """Input that cannot be used; the message names the input (file and line, option, value) and what was expected."""
+
+
+def given_date(value: str, what: str) -> date:
+    """`value` as a YYYY-MM-DD date, or BadInput that starts with `what` (the option or parameter it came in)."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BadInput(f"{what} {value!r} is not a date in the form YYYY-MM-DD") from None
 
 
 # The exit codes regwatch.cli.main gives every command (BadInput is 2); `digest send` adds 1.

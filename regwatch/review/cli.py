@@ -17,7 +17,7 @@ from regwatch.domain.explain import explain as explain_row
 from regwatch.domain.models import Provision
 from regwatch.domain.status import events_by_notice, fold_status
 from regwatch.domain.vocab import Stage, Substance
-from regwatch.errors import BadInput, epilog
+from regwatch.errors import BadInput, epilog, given_date
 from regwatch.pipeline import steps
 from regwatch.review import actions
 from regwatch.store import Store
@@ -77,8 +77,9 @@ def decide(
     effective: Annotated[str | None, typer.Option("--effective", help="YYYY-MM-DD it takes effect.")] = None,
 ) -> None:
     """Replace the rules' reading of NOTICE from now on (recorded; undo with `regwatch review undo`)."""
+    day = given_date(effective, "--effective") if effective is not None else None
     decision = actions.decide(
-        Store.open(), notice, provision, by, reason, stage=stage, effective=_day(effective), now=datetime.now(UTC)
+        Store.open(), notice, provision, by, reason, stage=stage, effective=day, now=datetime.now(UTC)
     )
     before, provisions = decision.before, decision.after
     err.print(f"{notice}: decided by {by}: {_words(before)} -> {_words(provisions)}")
@@ -123,7 +124,7 @@ def explain(
     mistake in the input (exit 2).
     """
     code = places.resolve(jurisdiction)
-    day = _day(as_of) or _today()
+    day = given_date(as_of, "--as-of") if as_of is not None else _today()
     store = Store.open()
     actions = steps.normalise(store, day)
     rows = [r for r in fold_status(actions, day, store.verified(day)) if r.jurisdiction == code]
@@ -134,15 +135,6 @@ def explain(
     out.print(f"{jurisdictions.label(code)}, as of {day.isoformat()}:")
     for row in rows:
         out.print(f"- {row.substance.value}: {explain_row(row, events)}")
-
-
-def _day(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise BadInput(f"{text!r} is not a date (expected YYYY-MM-DD)") from None
 
 
 def _words(provisions: list[Provision]) -> str:

@@ -17,7 +17,7 @@ from regwatch.domain.changes import most_severe_first
 from regwatch.domain.models import Action, Change, Run, StatusRow
 from regwatch.domain.status import events_by_notice, ruling
 from regwatch.domain.vocab import Status, Substance
-from regwatch.errors import BadInput
+from regwatch.errors import BadInput, given_date
 from regwatch.pipeline import steps
 from regwatch.reports import tilemap
 from regwatch.reports.pages import JurisdictionPage, jurisdiction_pages
@@ -31,12 +31,7 @@ class NotFound(BadInput):
 
 def parse_day(value: str | None, parameter: str, today: date) -> date:
     """A YYYY-MM-DD parameter (default `today`), or BadInput naming the parameter."""
-    if value is None:
-        return today
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise BadInput(f"{parameter}: {value!r} is not a date in the form YYYY-MM-DD") from None
+    return today if value is None else given_date(value, f"{parameter}:")
 
 
 def jurisdiction_code(text: str, parameter: str = "jurisdiction") -> str:

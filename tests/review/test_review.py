@@ -96,7 +96,7 @@ def test_the_log_holds_every_decision_in_order_and_cannot_be_rewritten(store: St
         (["decide", "openstates:ky-hb-1", "--provision", "forbid:kratom", "--by", "a", "--reason", "r"], "forbid"),
         (["decide", "openstates:ky-hb-1", "--provision", "ban:leaf", "--by", "a", "--reason", "r"], "leaf"),
         (["decide", "openstates:ky-hb-1", "--provision", "ban:kratom", "--by", "a", "--reason", "r", "--effective",
-          "2026-13-01"], "2026-13-01"),
+          "2026-13-01"], "--effective '2026-13-01'"),
         (["undo", "nope:1", "--by", "a", "--reason", "r"], "nope:1"),
     ],
 )  # fmt: skip
