@@ -64,6 +64,16 @@ def load(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def shape(items: list[dict[str, Any]]) -> tuple[int, int, int, bool]:
+    """What a gathered table is: items, distinct ids, items not in English, and whether each cites a URL."""
+    return (
+        len(items),
+        len({i["id"] for i in items}),
+        sum(i["language"] != "en" for i in items),
+        all(i["url"].startswith("http") for i in items),
+    )
+
+
 def rule_example_urls() -> set[str]:
     """Every URL the rule files quote: a text the rules were written from is no longer unseen."""
     rules = Path(__file__).resolve().parents[2] / "regwatch" / "data" / "rules"

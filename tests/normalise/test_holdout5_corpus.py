@@ -10,10 +10,9 @@ only while no rule is written from them. First contact by half: odd 35/64, even 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from tests.helpers.scoring import load, score, unseen
+from tests.helpers.scoring import load, score, shape, unseen
 
 HOLDOUT = Path(__file__).resolve().parents[1] / "data" / "classification_holdout5.jsonl"
 
@@ -23,10 +22,7 @@ def half(parity: int) -> list[dict]:
 
 
 def test_the_table_is_as_gathered() -> None:
-    items = [json.loads(line) for line in HOLDOUT.read_text(encoding="utf-8").splitlines()]
-    assert len(items) == 127 and len({i["id"] for i in items}) == 127
-    assert sum(i["language"] != "en" for i in items) == 54
-    assert all(i["url"].startswith("http") for i in items)
+    assert shape(load(HOLDOUT)) == (127, 127, 54, True)
 
 
 def test_scores_at_least_as_on_first_contact() -> None:

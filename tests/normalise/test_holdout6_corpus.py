@@ -9,19 +9,15 @@ had it). These tests hold the line of the latest round (first contact in the doc
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from tests.helpers.scoring import load, score, unseen
+from tests.helpers.scoring import load, score, shape, unseen
 
 HOLDOUT = Path(__file__).resolve().parents[1] / "data" / "classification_holdout6.jsonl"
 
 
 def test_the_table_is_as_gathered() -> None:
-    items = [json.loads(line) for line in HOLDOUT.read_text(encoding="utf-8").splitlines()]
-    assert len(items) == 129 and len({i["id"] for i in items}) == 129
-    assert sum(i["language"] != "en" for i in items) == 40
-    assert all(i["url"].startswith("http") for i in items)
+    assert shape(load(HOLDOUT)) == (129, 129, 40, True)
 
 
 def test_scores_at_least_as_on_first_contact() -> None:
