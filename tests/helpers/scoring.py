@@ -86,8 +86,14 @@ def unseen(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [item for item in items if item.get("url") not in quoted]
 
 
+# A gatherer leaves `published` out where the page showed no date (never guessed); such an item is read as
+# published on the day its table was gathered, which only the stage's date depends on.
+GATHERED = "2026-11-28"
+
+
 def notice_of(item: dict[str, Any]) -> Notice:
     fields = {k: item[k] for k in ("jurisdiction", "kind", "title", "text", "url", "published") if k in item}
+    fields.setdefault("published", GATHERED)
     return Notice.model_validate({**fields, "id": item["id"], "source": item.get("source", "eval")})
 
 
