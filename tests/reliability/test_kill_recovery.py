@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -92,21 +93,32 @@ main()
 """
 
 
-def prepare(folder: Path) -> dict[str, str]:
-    """A store with the baseline, a subscriber and day one published; new notices waiting for day two."""
-    env = {
+def environment(folder: Path) -> dict[str, str]:
+    return {
         **os.environ,
         "REGWATCH_DATABASE_URL": f"sqlite:///{folder / 'store.sqlite'}",
         "REGWATCH_REPORTS_DIR": str(folder / "reports"),
         "REGWATCH_DATA_DIR": str(folder / "data"),
     }
-    store = Store.open(env["REGWATCH_DATABASE_URL"], create=True)
+
+
+@pytest.fixture(scope="module")
+def day_one(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store with the baseline, a subscriber and day one published; new notices waiting for day two. Made once:
+    each case runs on its own copy of the folder."""
+    folder = tmp_path_factory.mktemp("day-one")
+    store = Store.open(environment(folder)["REGWATCH_DATABASE_URL"], create=True)
     load_baseline(store)
     upsert(store, [make_subscriber(email="ops@example.com")])
     run_pipeline(store, DAY1, reports_dir=folder / "reports")
     store.ingest(NEW)
     store.engine.dispose()
-    return env
+    return folder
+
+
+def prepare(day_one: Path, folder: Path) -> dict[str, str]:
+    shutil.copytree(day_one, folder, dirs_exist_ok=True, symlinks=True)
+    return environment(folder)
 
 
 def regwatch_run(env: dict[str, str], patch: str = "") -> subprocess.CompletedProcess[str]:
@@ -132,18 +144,20 @@ def outcome(folder: Path, env: dict[str, str]) -> tuple[object, ...]:
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, ...]:
+def reference(day_one: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[object, ...]:
     """A day-two run that was never interrupted, in its own store."""
     folder = tmp_path_factory.mktemp("reference")
-    env = prepare(folder)
+    env = prepare(day_one, folder)
     done = regwatch_run(env)
     assert done.returncode == 0, done.stderr
     return outcome(folder, env)
 
 
 @pytest.mark.parametrize("point", KILL_POINTS, ids=str)
-def test_a_killed_run_is_recovered_by_the_next(point: str, tmp_path: Path, reference: tuple[object, ...]) -> None:
-    env = prepare(tmp_path)
+def test_a_killed_run_is_recovered_by_the_next(
+    point: str, day_one: Path, tmp_path: Path, reference: tuple[object, ...]
+) -> None:
+    env = prepare(day_one, tmp_path)
     day_one_report = tree(tmp_path / "reports" / DAY1.isoformat())
 
     killed = regwatch_run(env, KILL_POINTS[point])
