@@ -4,18 +4,23 @@ The API has no keyword search (LibraryOfCongress/api.congress.gov issues #105, #
 (1) a watch list of known kratom bills and (2) the most recently updated bills, newest first, keeping those
 whose title names kratom, until bills are older than the look-back window. Collections inside a bill are
 `{count, url}` stubs, followed only when count > 0.
+
+Between full sweeps (regwatch.scraping.marks) the list is asked only for bills updated since the mark (its
+`fromDateTime` filter), and a watch-list bill of a Congress that has ended, which takes no more actions, is read
+from the HTTP cache with its collections; the weekly sweep asks for everything again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any, ClassVar
 
 from scrapy import Request
 from scrapy.http import Response
 
 from regwatch.domain.vocab import NoticeKind
+from regwatch.scraping.cache import HELD
 from regwatch.scraping.middlewares import with_param
 from regwatch.scraping.spider import RegwatchSpider
 from regwatch.scraping.text import clean, excerpt, html_text, mentions_kratom, parse_date
@@ -24,6 +29,8 @@ API = "https://api.congress.gov/v3"
 # Known federal kratom bills (docs/sources.md): fetched every run whatever the recent list holds.
 WATCHLIST = ((117, "s", 5316), (118, "s", 3039), (118, "hr", 5905))
 RECENT = f"{API}/bill?format=json&sort=updateDate+desc&limit=250"
+# The list's filter on a bill's update time (YYYY-MM-DDT00:00:00Z): between sweeps, bills updated since the mark.
+SINCE = "fromDateTime"
 STUBS = ("actions", "summaries")  # the collections a notice needs; the others (cosponsors...) are skipped
 LABELS = {
     "HR": ("H.R.", "house-bill"), "S": ("S.", "senate-bill"),
@@ -46,9 +53,13 @@ class CongressSpider(RegwatchSpider):
         return {"Accept": "application/json", "X-Api-Key": self.api_key or ""}
 
     def first_requests(self) -> Iterable[Request]:
+        current = congress_on(self.clock().date())
         for congress, bill_type, number in WATCHLIST:
-            yield self.request(f"{API}/bill/{congress}/{bill_type}/{number}?format=json", callback=self.parse_bill)
-        yield self.request(RECENT, callback=self.parse_list, cb_kwargs={"page": 1})
+            bill = self.request(f"{API}/bill/{congress}/{bill_type}/{number}?format=json", callback=self.parse_bill)
+            yield self.held(bill) if congress < current else bill
+        since = self.mark.since if self.incremental else None
+        recent = with_param(RECENT, SINCE, f"{since}T00:00:00Z") if since else RECENT
+        yield self.request(recent, callback=self.parse_list, cb_kwargs={"page": 1})
 
     def parse_list(self, response: Response, page: int) -> Iterator[Request]:
         data = self.load_json(response)
@@ -59,6 +70,7 @@ class CongressSpider(RegwatchSpider):
         cutoff = (self.clock() - timedelta(days=self.lookback_days)).date()
         oldest = None
         for bill in data["bills"]:
+            self.saw(bill.get("updateDate"))
             oldest = parse_date(bill.get("updateDate")) or oldest
             if mentions_kratom(bill.get("title")) and bill.get("url"):
                 yield self.request(bill["url"], callback=self.parse_bill)
@@ -73,7 +85,8 @@ class CongressSpider(RegwatchSpider):
             if data is not None:
                 self.layout_error(response, "expected {'bill': {'number', 'type', 'congress', ...}}")
             return
-        state: dict[str, Any] = {"bill": bill, "response": response, "actions": [], "summaries": []}
+        held = response.request is not None and bool(response.request.meta.get(HELD))
+        state: dict[str, Any] = {"bill": bill, "response": response, "held": held, "actions": [], "summaries": []}
         queue = [(key, bill[key]["url"]) for key in STUBS if stub_count(bill.get(key)) > 0]
         yield from self.next_step(state, queue)
 
@@ -85,7 +98,9 @@ class CongressSpider(RegwatchSpider):
         key, url = queue[0]
         url = with_param(url, "limit", "250")  # one page for nearly every bill
         kwargs = {"state": state, "key": key, "queue": queue[1:]}
-        yield self.request(url, callback=self.parse_collection, cb_kwargs=kwargs)
+        collection = self.request(url, callback=self.parse_collection, cb_kwargs=kwargs)
+        # A bill read from the cache between sweeps (an ended Congress) has its collections read from it too.
+        yield self.held(collection) if state["held"] else collection
 
     def parse_collection(
         self, response: Response, state: dict[str, Any], key: str, queue: list[tuple[str, str]]
@@ -108,6 +123,12 @@ def stub_count(stub: Any) -> int:
         except (TypeError, ValueError):
             return 0
     return 0
+
+
+def congress_on(day: date) -> int:
+    """The Congress sitting on `day`: the 1st met in 1789; each sits two years from January 3 of an odd year."""
+    year = day.year - 1 if day.year % 2 == 1 and (day.month, day.day) < (1, 3) else day.year
+    return (year - 1789) // 2 + 1
 
 
 def ordinal(number: int) -> str:

@@ -4,19 +4,21 @@ asked with between sweeps, pages held in the HTTP cache, and the cache policy th
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from email.utils import formatdate
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from scrapy import Request
-from scrapy.http import HtmlResponse, Response
+from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.settings import Settings
 
 from regwatch import settings
 from regwatch.scraping.cache import HELD, HeldPagesPolicy
 from regwatch.scraping.marks import Mark, commit_mark, load_mark, mark_file, write_mark
+from spiders.congress import RECENT, CongressSpider, congress_on
+from spiders.congress import SINCE as CONGRESS_SINCE
 from spiders.dea import DeaSpider
 from spiders.federal_register import SINCE as FR_SINCE
 from spiders.federal_register import FederalRegisterSpider
@@ -72,7 +74,9 @@ def test_commit_consumes_the_proposal_and_ignores_a_missing_one(tmp_path: Path) 
     assert load_mark("openstates") == Mark()  # unreadable: the next crawl is full
 
 
-def incremental(spider: FederalRegisterSpider | OpenStatesSpider | DeaSpider, since: str | None) -> None:
+def incremental(
+    spider: FederalRegisterSpider | OpenStatesSpider | DeaSpider | CongressSpider, since: str | None
+) -> None:
     spider.incremental = True
     spider.mark = Mark(since=since, full_sweep="2026-10-27")
 
@@ -156,3 +160,49 @@ def test_the_policy_answers_held_pages_and_a_young_robots_txt_from_the_cache() -
     assert not policy.should_cache_response(
         Response(robots.url, status=200, headers={"Cache-Control": "no-store"}), robots
     )
+
+
+def test_congress_asks_for_bills_updated_since_the_mark_and_holds_ended_congresses() -> None:
+    spider = CongressSpider()
+    spider.clock = lambda: datetime(2026, 11, 2, tzinfo=UTC)  # the 119th Congress
+    full = list(spider.first_requests())
+    assert full[-1].url == RECENT and not any(r.meta.get(HELD) for r in full)  # a full sweep asks everything
+
+    spider = CongressSpider()
+    spider.clock = lambda: datetime(2026, 11, 2, tzinfo=UTC)
+    incremental(spider, "2026-10-30")
+    *watched, recent = list(spider.first_requests())
+    assert query(recent.url) == [*query(RECENT), (CONGRESS_SINCE, "2026-10-30T00:00:00Z")]
+    assert CONGRESS_SINCE == "fromDateTime"
+    # The watch list's bills are of the 117th and 118th Congresses: ended, so read from the cache.
+    assert [r.meta.get(HELD) for r in watched] == [True] * len(watched) == [True] * 3
+
+
+def test_congress_holds_the_collections_of_a_held_bill_only(shared_data: Path) -> None:
+    folder = shared_data / "congress_gov"
+    url = "https://api.congress.gov/v3/bill/117/hr/21?format=json"
+    body = (folder / "bill_117_hr_21.json").read_bytes()
+    for held in (True, False):
+        spider = CongressSpider()
+        incremental(spider, "2026-10-30")
+        request = Request(url, meta={HELD: True} if held else {})
+        [collection] = list(spider.parse_bill(TextResponse(url, body=body, encoding="utf-8", request=request)))
+        assert collection.url.endswith("/actions?format=json&limit=250")
+        assert bool(collection.meta.get(HELD)) is held
+
+
+@pytest.mark.parametrize(
+    ("day", "congress"),
+    [(date(2026, 11, 2), 119), (date(2025, 1, 3), 119), (date(2025, 1, 2), 118), (date(2024, 12, 31), 118),
+     (date(1789, 3, 4), 1)],
+)  # fmt: skip
+def test_the_congress_sitting_on_a_day(day: date, congress: int) -> None:
+    assert congress_on(day) == congress
+
+
+def test_congress_marks_the_newest_update_it_listed() -> None:
+    spider = CongressSpider()
+    spider.clock = lambda: datetime(2026, 11, 2, tzinfo=UTC)
+    page = b'{"bills": [{"updateDate": "2026-10-31", "title": "An act", "url": "x"}, {"updateDate": "2026-11-01T10:00:00Z", "title": "Another act", "url": "y"}], "pagination": {}}'  # noqa: E501
+    list(spider.parse_list(TextResponse(RECENT, body=page, encoding="utf-8", request=Request(RECENT)), page=1))
+    assert spider.newest == "2026-11-01"
