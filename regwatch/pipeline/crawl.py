@@ -182,6 +182,11 @@ def ingest_crawl(store: Store, health: SourceHealth, out: Path) -> SourceHealth:
 
 
 def _ingest(store: Store, health: SourceHealth, out: Path) -> tuple[SourceHealth, IngestResult | None]:
+    if not health.ok and not out.exists():
+        # The crawl failed before it wrote a notice (killed at its time limit while starting, say): nothing to
+        # store, and its own message says why, not "output unreadable".
+        mark_proposal(out).unlink(missing_ok=True)
+        return health, None
     try:
         notices = read_notices(out)
     except BadInput as exc:

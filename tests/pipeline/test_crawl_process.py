@@ -12,6 +12,7 @@ import pytest
 from loopback import serve
 from spider_helpers import fixture
 
+from regwatch.domain.models import SourceHealth
 from regwatch.inputs.jsonl import read_notices
 from regwatch.pipeline.crawl import crawl_source, ingest_crawl
 from regwatch.scraping.marks import load_mark
@@ -101,3 +102,13 @@ def test_fda_error_page_is_reported_as_broken(tmp_path: Path) -> None:
         health, _ = crawl_source("fda", tmp_path / "crawl", base_url=base_url, scrapy_settings=FAST)
     assert not health.ok
     assert "layout not recognised" in health.message and "returned nothing" in health.message
+
+
+def test_a_crawl_that_failed_before_writing_keeps_its_own_message(sqlite_store: Store, tmp_path: Path) -> None:
+    failed = SourceHealth(source="federal_register", ok=False, message="crawl did not finish within 4 s")
+    health = ingest_crawl(sqlite_store, failed, tmp_path / "never-written.jsonl")
+    assert (health.ok, health.message) == (False, "crawl did not finish within 4 s")  # not "output unreadable"
+    written = tmp_path / "written.jsonl"
+    written.write_text("not json\n", encoding="utf-8")
+    health = ingest_crawl(sqlite_store, failed.model_copy(update={"ok": True, "message": ""}), written)
+    assert not health.ok and health.message.startswith("output unreadable:") and str(written) in health.message
