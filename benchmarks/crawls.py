@@ -54,6 +54,11 @@ class RawSpider(scrapy.Spider):
         return None
 
 
+def _total(stats: list[dict[str, Any]], *keys: str) -> int:
+    """The sum over the crawlers of the first of `keys` each one's stats hold (0 where none)."""
+    return sum(int(next((s[k] for k in keys if k in s), 0)) for s in stats)
+
+
 def _timed(process: CrawlerProcess, crawlers: list[Crawler]) -> dict[str, Any]:
     """Run the crawlers; wall time from the first spider opening to the last closing."""
     started, cpu = time.perf_counter(), time.process_time()
@@ -67,9 +72,9 @@ def _timed(process: CrawlerProcess, crawlers: list[Crawler]) -> dict[str, Any]:
         "seconds": (closed - opened).total_seconds(),
         "process_seconds": total,
         "cpu_seconds": cpu_seconds,
-        "responses": sum(int(s.get("downloader/response_count", 0)) for s in stats),
-        "items": sum(int(s.get("regwatch/notices", s.get("item_scraped_count", 0))) for s in stats),
-        "status_200": sum(int(s.get("downloader/response_status_count/200", 0)) for s in stats),
+        "responses": _total(stats, "downloader/response_count"),
+        "items": _total(stats, "regwatch/notices", "item_scraped_count"),
+        "status_200": _total(stats, "downloader/response_status_count/200"),
         "reasons": sorted({str(s.get("finish_reason")) for s in stats}),
     }
 

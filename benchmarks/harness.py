@@ -93,7 +93,7 @@ def maxrss_mb() -> float:
 
 def machine() -> dict[str, Any]:
     """Cores, Python and the versions of the libraries whose speed the figures depend on."""
-    versions = {}
+    versions: dict[str, str | None] = {}
     for name in ("scrapy", "apache-airflow", "sqlalchemy", "pydantic", "pydantic-core", "twisted", "aiosmtpd"):
         try:
             versions[name] = metadata.version(name)

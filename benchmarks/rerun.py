@@ -26,10 +26,13 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlencode
 
 from benchmarks.pages import PER_PAGE, Archive, Page, build_archive, page_key
+
+if TYPE_CHECKING:
+    from regwatch.evidence.records import Capture
 
 AS_OF = date(2026, 11, 1)
 SOURCES = ("federal_register", "openstates", "dea", "fda")
@@ -50,7 +53,7 @@ class ArchiveRecordings:
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
 
-    def get(self, path_and_query: str) -> Any:
+    def get(self, path_and_query: str) -> Capture | None:
         from regwatch.evidence.records import Capture
 
         page = self.archive.pages.get(page_key(f"http://replay{path_and_query}")) or self.filtered(path_and_query)

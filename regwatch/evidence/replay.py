@@ -22,6 +22,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
+from typing import Protocol
 
 from regwatch.errors import BadInput
 from regwatch.evidence.records import Capture, Entry, entries_of, latest_by_key, lookup_key, read_entry
@@ -82,10 +83,17 @@ class Recordings:
             return self._cache[key]
 
 
-class ReplayServer:
-    """A threaded HTTP server on 127.0.0.1 answering from `recordings` (anything with `get(path) -> Capture`)."""
+class Captures(Protocol):
+    """What a replay server answers from: the capture of a path and query, or None (an archive's
+    `Recordings`, or pages generated on the fly)."""
 
-    def __init__(self, recordings: Recordings, host: str = "127.0.0.1", port: int = 0):
+    def get(self, path_and_query: str) -> Capture | None: ...
+
+
+class ReplayServer:
+    """A threaded HTTP server on 127.0.0.1 answering from `recordings`."""
+
+    def __init__(self, recordings: Captures, host: str = "127.0.0.1", port: int = 0):
         self.recordings = recordings
         self.log: list[Served] = []
         handler = type("Handler", (ReplayHandler,), {"replay": self})
