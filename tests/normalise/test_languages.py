@@ -260,6 +260,23 @@ NOT_BANNED += [
 ]
 # Constructed (not quoted): kratom classified as a narcotic "in several countries" is news of others' law.
 NOT_BANNED.append(("ar", "تم تصنيف نبات الكراتوم كمادة مخدرة في عدة دول، لكنه يباع عبر الإنترنت."))
+# Constructed (not quoted): banned or classified "in many countries" is news of others' law, not an act of the
+# place; each of these was read as a ban before its ban rule learned the phrase.
+NOT_BANNED += [
+    (
+        "de",
+        (
+            "Kratom ist in vielen Ländern verboten, etwa in Thailand und Malaysia, und wird dort als "
+            "Betäubungsmittel eingestuft."
+        ),
+    ),
+    ("fr", "Le kratom est interdit dans de nombreux pays, où il est classé comme stupéfiant."),
+    ("nb", "Kratom er forbudt i mange land og klassifisert som narkotika."),
+    ("ru", "Кратом запрещен во многих странах и внесен в списки наркотических веществ."),
+    ("ms", "Ketum diharamkan di banyak negara dan disenaraikan sebagai dadah berbahaya."),
+    ("tr", "Kratom birçok ülkede yasaklanmıştır."),
+    ("pt", "A kratom é ilegal ou considerada uma substância controlada em muitos países."),
+]
 
 
 @pytest.mark.parametrize(("code", "text"), NOT_BANNED, ids=[c for c, _ in NOT_BANNED])
