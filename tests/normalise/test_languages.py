@@ -286,8 +286,9 @@ def test_a_text_saying_kratom_is_not_banned_is_no_ban(code: str, text: str) -> N
     assert reading.principal.provision.measure not in (Measure.BAN, Measure.RESTRICT)
 
 
-def test_a_persian_text_naming_kratom_abstains_and_is_never_unrelated() -> None:
-    # daroovasalamat.ir/news/2168: the DEA postpones its kratom scheduling decision (2016)
+def test_a_persian_report_of_an_act_abstains_and_is_never_unrelated() -> None:
+    # daroovasalamat.ir/news/2168: the DEA postpones its kratom scheduling decision (2016). Only an
+    # encyclopedia's description of the plant (fa-plant-described) is background in Persian.
     title = "تعویق تصمیم گیری درباره کراتوم در آمریکا"
     assert detect(title) == "fa"
     reading = read(title, "", NoticeKind.OTHER, "fa")
