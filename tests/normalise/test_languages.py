@@ -278,6 +278,23 @@ NOT_BANNED += [
     ("pt", "A kratom é ilegal ou considerada uma substância controlada em muitos países."),
 ]
 
+# Constructed (not quoted): Thailand's 2021 delisting told in Norwegian was read as a listing (nb) before the
+# ban rule learned removal words.
+NOT_BANNED.append(("nb", "Thailand har fjernet kratom fra narkotikalisten, og planten er nå lovlig å dyrke og selge."))
+
+# Constructed (not quoted): a removal from the narcotics list is read as a removal (ar) or abstains (uk), never
+# as the listing or the seizure whose words it shares ("вилучив" is also "seized").
+REMOVALS = [
+    ("ar", "ألغت تايلاند تصنيف الكراتوم كمادة مخدرة وأزالته من قائمة المخدرات.", Measure.UNBAN),
+    ("uk", "Таїланд вилучив кратом з переліку наркотичних засобів і легалізував його.", Measure.UNCLASSIFIED),
+]
+
+
+@pytest.mark.parametrize(("code", "text", "measure"), REMOVALS, ids=[c for c, _, _ in REMOVALS])
+def test_a_removal_from_the_list_is_no_listing_nor_seizure(code: str, text: str, measure: Measure) -> None:
+    assert detect(text) == code
+    assert read("", text, NoticeKind.OTHER, code).principal.provision.measure is measure
+
 
 @pytest.mark.parametrize(("code", "text"), NOT_BANNED, ids=[c for c, _ in NOT_BANNED])
 def test_a_text_saying_kratom_is_not_banned_is_no_ban(code: str, text: str) -> None:
