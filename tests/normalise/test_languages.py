@@ -518,3 +518,12 @@ def test_a_malay_call_citing_thailands_delisting_is_no_delisting() -> None:
     assert detect(text) == "ms"
     measure = read("", text, NoticeKind.OTHER, "ms").principal.provision.measure
     assert measure not in (Measure.UNBAN, Measure.BAN)
+
+
+def test_a_french_referral_to_a_commission_is_no_seizure() -> None:
+    # Constructed (not quoted): "saisir" also means to refer a matter to a body; the scheduling it leads to
+    # stays a ban, while customs that "ont saisi" kratom enforce (fr-police-seizure-or-arrest).
+    referral = "L'ANSM a saisi la commission des stupéfiants au sujet du kratom, inscrit sur la liste des psychotropes."
+    seizure = "Les douaniers ont saisi 40 kilos de kratom à Roissy."
+    assert read("", referral, NoticeKind.OTHER, "fr").principal.provision.measure is Measure.BAN
+    assert read("", seizure, NoticeKind.OTHER, "fr").principal.provision.measure is Measure.ENFORCE
