@@ -281,6 +281,16 @@ NOT_BANNED += [
 # Constructed (not quoted): Thailand's 2021 delisting told in Norwegian was read as a listing (nb) before the
 # ban rule learned removal words.
 NOT_BANNED.append(("nb", "Thailand har fjernet kratom fra narkotikalisten, og planten er nå lovlig å dyrke og selge."))
+NOT_BANNED += [
+    ("sk", "Thajsko legalizovalo kratom, ktorý bol od roku 1943 zakázaný a zaradený medzi omamné látky."),
+    (
+        "da",
+        (
+            "Thailand har lovliggjort kratom, som har været forbudt siden 1943 og stod på listen over "
+            "euforiserende stoffer."
+        ),
+    ),
+]
 
 # Constructed (not quoted): a removal from the narcotics list is read as a removal (ar) or abstains (uk), never
 # as the listing or the seizure whose words it shares ("вилучив" is also "seized").
