@@ -537,3 +537,20 @@ def test_a_french_referral_to_a_commission_is_no_seizure() -> None:
     seizure = "Les douaniers ont saisi 40 kilos de kratom à Roissy."
     assert read("", referral, NoticeKind.OTHER, "fr").principal.provision.measure is Measure.BAN
     assert read("", seizure, NoticeKind.OTHER, "fr").principal.provision.measure is Measure.ENFORCE
+
+
+# Constructed (not quoted): the past-tense act of listing reads as a ban; a participle that only describes a
+# status ("narkotikaklassat sedan 2011", a shop's guide) does not.
+LISTED_NOW = [
+    ("es", "El kratom ya no es legal en España: el Gobierno lo incluyó en la lista de estupefacientes.", Measure.BAN),
+    ("ru", "Правительство внесло кратом в перечень наркотических средств.", Measure.BAN),
+    ("sv", "Regeringen har narkotikaklassat växten kratom.", Measure.BAN),
+    ("sv", "I Sverige är mitragynin narkotikaklassat sedan 2011, men växten kratom säljs som råvara för tvål.", None),
+]
+
+
+@pytest.mark.parametrize(("code", "text", "measure"), LISTED_NOW, ids=[f"{c}:{m}" for c, _, m in LISTED_NOW])
+def test_an_act_of_listing_is_a_ban_and_a_status_is_not(code: str, text: str, measure: Measure | None) -> None:
+    assert detect(text) == code
+    got = read("", text, NoticeKind.OTHER, code).principal.provision.measure
+    assert got is measure if measure is not None else got not in (Measure.BAN, Measure.RESTRICT)
