@@ -281,6 +281,13 @@ NOT_BANNED += [
 # Constructed (not quoted): Thailand's 2021 delisting told in Norwegian was read as a listing (nb) before the
 # ban rule learned removal words.
 NOT_BANNED.append(("nb", "Thailand har fjernet kratom fra narkotikalisten, og planten er nå lovlig å dyrke og selge."))
+# Constructed (not quoted): a guide that asks whether kratom is legal describes the law as it stands (a shop's
+# "Är kratom lagligt i Sverige?" was labelled unrelated by a blind reader); the ban rules abstain on it.
+NOT_BANNED += [
+    ("pl", "Czy kratom jest legalny w Polsce? W Polsce kratom jest nielegalny od 2011 roku."),
+    ("da", "Er kratom lovligt i Danmark? Nej, kratom er forbudt i Danmark."),
+    ("ru", "Легален ли кратом в России? Нет, кратом запрещен и внесен в перечень наркотических средств."),
+]
 NOT_BANNED += [
     ("sk", "Thajsko legalizovalo kratom, ktorý bol od roku 1943 zakázaný a zaradený medzi omamné látky."),
     (
