@@ -5,9 +5,14 @@ it. Texts are quoted from the sources the rules cite (measures.yaml)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from regwatch.domain.models import Notice
 from regwatch.domain.vocab import Measure
 from regwatch.normalise import classify
+from tests.helpers.scoring import load, score
+
+PROBES = Path(__file__).resolve().parents[1] / "data" / "classification_tune8en_probes.jsonl"
 
 AASLD = (
     "Data from a new study presented this week at The Liver Meeting® – held by the American Association for the"
@@ -64,3 +69,17 @@ def test_the_federal_kratom_consumer_protection_act_protects_access() -> None:
     text = "1. Short title This Act may be cited as the Federal Kratom Consumer Protection Act."
     action = classify(notice(text, "H.R. 5905 (118th): Federal Kratom Consumer Protection Act", kind="bill"))
     assert action.measure is Measure.PROTECT
+
+
+def test_the_news_probe_set_keeps_its_figure() -> None:
+    # 62 English texts found by search for these classes (seizures, recalls, warnings, arrests, lawsuits, market
+    # and health stories, explainers, unbans, regulations, local bans), labelled by the helper who then wrote
+    # rules from them: a regression bar, not an unseen score. Before this round: 40/62, 7 dangerous.
+    result = score(load(PROBES))
+    assert result.items == 62
+    assert result.right >= 57
+    # Known: t8-x1, a Louisiana bill told in a story filed under US federal (the rules cannot tell places apart).
+    dangerous = {
+        w.split(":")[0] for w in result.wrong if any(f"expected {a}, got {b}" in w for a, b in result.dangerous)
+    }
+    assert dangerous <= {"t8-x1"}
