@@ -74,7 +74,7 @@ def test_the_federal_kratom_consumer_protection_act_protects_access() -> None:
 def test_the_news_probe_set_keeps_its_figure() -> None:
     # 62 English texts found by search for these classes (seizures, recalls, warnings, arrests, lawsuits, market
     # and health stories, explainers, unbans, regulations, local bans), labelled by the helper who then wrote
-    # rules from them: a regression bar, not an unseen score. Before this round: 40/62, 7 dangerous.
+    # rules from them: a regression bar, not an unseen score. Before this round: 41/62, 7 dangerous.
     result = score(load(PROBES))
     assert result.items == 62
     assert result.right >= 57
