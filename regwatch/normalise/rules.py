@@ -101,8 +101,17 @@ class MeasureRule(BaseModel):
         "than a notice read whole by the rules it names (see reading.py)",
     )
 
-    def may_escalate(self, over: MeasureRule) -> bool:
-        """Whether a clause this rule reads may outrank, by strictness, a whole-notice reading by `over`."""
+    escalates_from_title: list[str] = Field(
+        default_factory=list,
+        description="whole-notice rules a notice's title read by this rule may outrank, where its body may not "
+        '("Brookhaven bans kratom" over a later sentence on the state\'s age limit)',
+    )
+
+    def may_escalate(self, over: MeasureRule, title: bool = False) -> bool:
+        """Whether a clause this rule reads (the title, when `title`) may outrank, by strictness, a
+        whole-notice reading by `over`."""
+        if title and over.name in self.escalates_from_title:
+            return True
         return self.escalates is True or (isinstance(self.escalates, list) and over.name in self.escalates)
 
     defers: bool = Field(
