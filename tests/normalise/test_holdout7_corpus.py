@@ -21,9 +21,12 @@ def test_the_table_is_as_gathered() -> None:
     assert shape(load(HOLDOUT)) == (145, 145, 56, True)
 
 
-def test_unseen_items_score_at_least_as_on_first_contact() -> None:
+def test_unseen_items_score_at_least_as_after_the_rules_rounds() -> None:
+    # Two items (n033, n051) were later found on their own by the round-8 rules helpers, who never had this
+    # table, and quoted as rule examples: `unseen` leaves them out. The other 143: 76 right on first contact
+    # (20/55 not in English, 13 dangerous, 22/28 cells), 78 after round 8 (21/55, 12 dangerous, 22/28).
     result = score(unseen(load(HOLDOUT)))
     print("\n".join(result.lines()))
-    assert result.items == 145
-    assert result.right >= 76 and result.foreign_right >= 20 and result.cells_right >= 22
-    assert sum(result.dangerous.values()) <= 13
+    assert result.items == 143
+    assert result.right >= 78 and result.foreign_right >= 21 and result.cells_right >= 22
+    assert sum(result.dangerous.values()) <= 12
