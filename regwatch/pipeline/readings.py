@@ -8,31 +8,34 @@ back. Analysts' decisions are never stored in a reading: they are applied as the
 before. A crash loses at most the chunk being classified: every stored reading is valid on its own.
 
 The fold reads the readings one jurisdiction at a time (`places`) and holds in full only those that can
-move the table: a reading none of whose provisions sets a status, that withdraws nothing, is no baseline
-fact, has no decision and shares no event key with another notice of its place is an event of its own
-that touches nothing but the place's `last_verified`; it is kept as its source and retrieval day.
+move the table. A reading that has no decision, shares no event key with another notice of its place, and
+either sets no status, withdraws nothing and is no baseline fact, or is `quiet` (it sets a status in words
+but no step of its life is a proposal or in force, and no report of the place may join it) is an event of
+its own that touches nothing but the place's `last_verified` and news: it is kept as its source and
+retrieval day, and its brief is never held past its row.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections import Counter
+from bisect import bisect_left
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
 from regwatch.bulk import paused_gc
 from regwatch.domain.changes import is_news
-from regwatch.domain.events import event_keys, merge
+from regwatch.domain.events import REPORT_WINDOW, event_keys, merge, status_pairs
 from regwatch.domain.models import Action, Notice
 from regwatch.domain.review import Decision, apply_decisions, latest_decisions
 from regwatch.domain.status import BASELINE, sets_status
-from regwatch.domain.vocab import Measure
+from regwatch.domain.vocab import IN_FORCE_STAGES, PROPOSAL_STAGES, Measure
 from regwatch.errors import explain
 from regwatch.normalise import classify
 from regwatch.normalise.fingerprint import rules_fingerprint
@@ -44,6 +47,8 @@ log = logging.getLogger(__name__)
 CHUNK = 1000
 # The sources whose notices are read at every date: the baseline's undated facts (Store.notices).
 EVERY_DATE = (BASELINE,)
+# The stages at which a reading can set a status or be pending by itself (regwatch.domain.status).
+MOVING_STAGES = (*PROPOSAL_STAGES, *IN_FORCE_STAGES)
 
 
 def refresh(store: Store, as_of: date) -> int:
@@ -72,22 +77,34 @@ def refresh(store: Store, as_of: date) -> int:
 
 def is_active(action: Action) -> bool:
     """Whether a reading (before decisions) can move the table by itself: see the module's docstring."""
-    return sets_status(action) or action.measure is Measure.WITHDRAW or action.source == BASELINE
+    return (
+        (sets_status(action) and not quiet(action)) or action.measure is Measure.WITHDRAW or action.source == BASELINE
+    )
+
+
+def quiet(action: Action) -> bool:
+    """Whether a reading never sets a status or is pending by itself, on any date: no step of its life is a
+    proposal or in force (a press release that tells of a law, a notice that only publishes), and it is no
+    report and no undated fact. It can still join an event: by a shared key, or as the official act a report
+    of its place joins (events._groups), which the brief's status pairs (`o`) let the fold tell."""
+    return not action.undated and not action.reported and not any(e.stage in MOVING_STAGES for e in action.history)
 
 
 def brief(action: Action) -> str:
-    """What the fold needs of an inactive reading, as JSON: event keys, source, retrieval day, dates, news."""
-    return json.dumps(
-        {
-            "k": sorted(event_keys(action)),
-            "s": action.source,
-            "r": action.retrieved.date().isoformat() if action.retrieved else None,
-            "p": action.published.isoformat(),
-            "u": action.undated,
-            "n": is_news(action),
-        },
-        separators=(",", ":"),
-    )
+    """What the fold needs of an inactive reading, as JSON: event keys, source, retrieval day, dates, news, and
+    the (status, substance) pairs a report would match it by (events.status_pairs; only when there are some)."""
+    said: dict[str, Any] = {
+        "k": sorted(event_keys(action)),
+        "s": action.source,
+        "r": action.retrieved.date().isoformat() if action.retrieved else None,
+        "p": action.published.isoformat(),
+        "u": action.undated,
+        "n": is_news(action),
+    }
+    pairs = sorted(f"{status.value}:{substance.value}" for status, substance in status_pairs(action))
+    if pairs:
+        said["o"] = pairs
+    return json.dumps(said, separators=(",", ":"))
 
 
 def all_readings(store: Store, as_of: date, decisions: Iterable[Decision]) -> list[Action]:
@@ -103,12 +120,22 @@ class Place:
     """One jurisdiction's readings as the fold needs them."""
 
     code: str
-    actions: list[Action]  # readings that can move the table, decisions applied, in id order
+    actions: list[Action]  # readings that can move the table, decisions applied, in the store's order
     keys: dict[str, set[str]]  # their event keys (events.event_keys), by notice
     seen: set[tuple[str, date | None]]  # (source, day retrieved) of the visible readings left out
-    left_out: set[str]  # their notice ids
     news: list[str]  # notices reported as news (is_news), of every reading of the place
     count: int  # readings of the place
+
+
+class _Waiting(NamedTuple):
+    """A left-out reading that may yet be read whole: it has event keys, or a report may join it."""
+
+    position: int  # in the store's order of the place
+    keys: tuple[str, ...]
+    published: date
+    pairs: tuple[str, ...]  # its brief's `o`: "status:substance" a report would match it by
+    news: bool
+    seen: tuple[str, date | None] | None  # (source, day retrieved) when visible
 
 
 @dataclass
@@ -123,6 +150,7 @@ class Readings:
     def __post_init__(self) -> None:
         in_force = latest_decisions(self.decisions)
         self.decided = {n: d for n, d in in_force.items() if d.provisions is not None}
+        self._days: dict[str, date] = {}  # ISO day -> date: briefs repeat a few thousand days
 
     def places(self) -> Iterator[Place]:
         """Each jurisdiction with a visible reading, in the store's order of jurisdictions."""
@@ -137,12 +165,23 @@ class Readings:
         visible = [a for a in actions if a.published <= self.as_of or a.source in EVERY_DATE]
         return {a.notice: a for a in apply_decisions(visible, self.decisions)}
 
+    def _day(self, text: str) -> date:
+        day = self._days.get(text)
+        if day is None:
+            day = self._days[text] = date.fromisoformat(text)
+        return day
+
     def _place(self, code: str, rows: Iterable[Any]) -> Place:
-        held: dict[str, Action | None] = {}  # every reading of the place, in the store's order; None: not read yet
-        briefs: dict[str, dict[str, Any]] = {}  # the inactive ones, left out unless they share an event key
-        keys: dict[str, set[str]] = {}  # event keys of the readings read whole
+        # One pass over the place's rows: a reading is held whole (in `held`, by its position in the store's
+        # order), or waits (keyed or quiet: it may yet be read whole), or is left out at once, its brief dropped.
+        held: dict[str, tuple[int, Action | None]] = {}  # None: decided, inactive, payload not read yet
+        waiting: dict[str, _Waiting] = {}
+        keys: dict[str, set[str]] = {}  # event keys of the readings held
         counts: Counter[str] = Counter()
-        for row in rows:
+        seen: set[tuple[str, date | None]] = set()
+        news: list[str] = []
+        position = -1
+        for position, row in enumerate(rows):
             said = json.loads(row.brief)
             decision = self.decided.get(row.id)
             if row.active or decision is not None:
@@ -150,35 +189,72 @@ class Readings:
                 if decision is None:
                     keys[row.id] = set(said["k"])
                     counts.update(said["k"])
-                held[row.id] = action
-            else:
-                counts.update(said["k"])
-                briefs[row.id] = said
-                held[row.id] = None
-        unread = [i for i, a in held.items() if a is None and i not in briefs]  # decided, inactive
+                held[row.id] = (position, action)
+                continue
+            counts.update(said["k"])
+            visible = said["u"] or self._day(said["p"]) <= self.as_of
+            source_day = (said["s"], self._day(said["r"]) if said["r"] else None) if visible else None
+            if said["k"] or "o" in said:
+                pairs = tuple(said.get("o", ()))
+                waiting[row.id] = _Waiting(
+                    position, tuple(said["k"]), self._day(said["p"]), pairs, said["n"], source_day
+                )
+                continue
+            if source_day is not None:
+                seen.add(source_day)
+            if said["n"]:
+                news.append(row.id)
+        unread = [i for i, (_, a) in held.items() if a is None]  # decided, inactive
         found = self.store.reading_payloads(self.rules, unread) if unread else {}
         for notice, decision in self.decided.items():
-            if notice in held and notice not in briefs:
+            if notice in held:
                 # A decision may re-date a bill (and so its key): its event keys are read from the decided reading.
-                [decided] = apply_decisions([held[notice] or Action.model_validate_json(found[notice])], [decision])
-                held[notice] = decided
+                at, action = held[notice]
+                [decided] = apply_decisions([action or Action.model_validate_json(found[notice])], [decision])
+                held[notice] = (at, decided)
                 keys[notice] = event_keys(decided)
                 counts.update(keys[notice])
-        # An inactive reading that shares an event key may join another notice's event: read it whole.
-        shared = [i for i, said in briefs.items() if any(counts[k] > 1 for k in said["k"])]
-        found = self.store.reading_payloads(self.rules, shared) if shared else {}
-        for notice in shared:
-            said = briefs.pop(notice)
-            held[notice] = Action.model_validate_json(found[notice])
-            keys[notice] = set(said["k"])
-        actions = [a for i, a in held.items() if i not in briefs and a is not None]
-        news = [i for i, said in briefs.items() if said["n"]] + [a.notice for a in actions if is_news(a)]
-        seen = {
-            (said["s"], date.fromisoformat(said["r"]) if said["r"] else None)
-            for said in briefs.values()
-            if said["u"] or date.fromisoformat(said["p"]) <= self.as_of
-        }
-        return Place(code=code, actions=actions, keys=keys, seen=seen, left_out=set(briefs), news=news, count=len(held))
+        # A waiting reading is read whole when it shares an event key with another notice of the place (it may
+        # join that notice's event), or when a report of the place may join it (events._groups).
+        near = _reports(held.values(), keys)
+        whole = [
+            i
+            for i, w in waiting.items()
+            if any(counts[k] > 1 for k in w.keys) or any(_near(near.get(pair, []), w.published) for pair in w.pairs)
+        ]
+        found = self.store.reading_payloads(self.rules, whole) if whole else {}
+        for notice in whole:
+            w = waiting.pop(notice)
+            held[notice] = (w.position, Action.model_validate_json(found[notice]))
+            keys[notice] = set(w.keys)
+        for notice, w in waiting.items():
+            if w.seen is not None:
+                seen.add(w.seen)
+            if w.news:
+                news.append(notice)
+        actions = [a for _, a in sorted(held.values(), key=lambda item: item[0]) if a is not None]
+        news += [a.notice for a in actions if is_news(a)]
+        return Place(code=code, actions=actions, keys=keys, seen=seen, news=news, count=position + 1)
+
+
+def _reports(held: Iterable[tuple[int, Action | None]], keys: dict[str, set[str]]) -> dict[str, list[int]]:
+    """The days (as ordinals, sorted) of the held reports that join an act by date (no event key of their own),
+    by each "status:substance" pair they name (events.status_pairs)."""
+    out: defaultdict[str, list[int]] = defaultdict(list)
+    for _, action in held:
+        if action is not None and action.reported and not keys.get(action.notice):
+            for status, substance in status_pairs(action):
+                out[f"{status.value}:{substance.value}"].append(action.published.toordinal())
+    for days in out.values():
+        days.sort()
+    return out
+
+
+def _near(days: list[int], published: date) -> bool:
+    """Whether one of the sorted `days` is within the report window (events.REPORT_WINDOW) of `published`."""
+    day = published.toordinal()
+    i = bisect_left(days, day - REPORT_WINDOW.days)
+    return i < len(days) and days[i] <= day + REPORT_WINDOW.days
 
 
 class Lookup(dict[str, Action]):
@@ -200,6 +276,7 @@ class Lookup(dict[str, Action]):
         if found is None:
             self.missing.add(key)
             return default
-        # A left-out reading of this place is an event of its own, as the fold would have made it.
-        self[key] = merge([found]) if key in self.place.left_out else found
+        # A visible reading of this place that the place does not hold was left out: an event of its own, as the
+        # fold would have made it (every reading the place holds is given).
+        self[key] = merge([found]) if found.jurisdiction == self.place.code else found
         return self[key]

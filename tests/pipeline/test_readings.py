@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select, update
 
 from benchmarks.generate import Corpus
-from regwatch.domain.models import Action, Notice, Provision
+from regwatch.domain.models import Action, Notice, Provision, StageEvent
 from regwatch.domain.review import Decision, apply_decisions
 from regwatch.domain.status import fold_status
-from regwatch.domain.vocab import Measure, Substance
+from regwatch.domain.vocab import Measure, NoticeKind, Stage, Substance
 from regwatch.inputs.baseline import SOURCE as BASELINE
 from regwatch.normalise import classify_all
 from regwatch.pipeline import readings, steps
@@ -162,3 +162,62 @@ def test_news_that_share_an_event_key_are_read_whole_and_named_once(filled: Stor
     assert named == sorted(a.notice for a in fresh if steps.news_changes([a], "x"))
     assert named.count(news.notice) == 1
     assert rows == fold_status(fresh, AS_OF, filled.verified(AS_OF))
+
+
+def _reading(notice: Notice, *, reported: bool, stage: Stage, day: date) -> Action:
+    """A hand-made reading of `notice` that restricts 7-OH, at `stage` from `day`."""
+    return Action(
+        notice=str(notice.id),
+        jurisdiction=notice.jurisdiction,
+        source=notice.source,
+        kind=notice.kind,
+        title=notice.title,
+        url=notice.url,
+        published=notice.published,
+        measure=Measure.RESTRICT,
+        substances=[Substance.SEVEN_OH],
+        history=[StageEvent(date=day, stage=stage)],
+        confidence=0.9,
+        rule="hand-made",
+        reported=reported,
+    )
+
+
+@pytest.mark.parametrize("apart", [10, 100])
+def test_a_quiet_reading_is_left_out_unless_a_report_may_join_it(store: Store, apart: int) -> None:
+    # A release that only tells of a 7-OH restriction (no step of its life sets a status) and, `apart` days
+    # later, a report that the restriction was enacted: within events.REPORT_WINDOW the report joins the release
+    # (its official act), which then decides the cell; further apart each is an event of its own.
+    published = date(2026, 6, 1)
+    release, report = (
+        Notice(
+            jurisdiction="US-TX",
+            source="dea",
+            kind=NoticeKind.PRESS_RELEASE,
+            title=title,
+            published=day,
+            url=f"https://example.org/{title}",
+        )
+        for title, day in (("release", published), ("report", published + timedelta(days=apart)))
+    )
+    store.ingest([release, report])
+    made = [
+        _reading(release, reported=False, stage=Stage.PUBLISHED, day=release.published),
+        _reading(report, reported=True, stage=Stage.ENACTED, day=report.published),
+    ]
+    assert not readings.is_active(made[0]) and readings.is_active(made[1])
+    rules = readings.rules_fingerprint()
+    store.save_readings(
+        rules,
+        [
+            (str(n.id), n.content_hash(), readings.is_active(a), readings.brief(a), a.model_dump_json())
+            for n, a in zip((release, report), made, strict=True)
+        ],
+    )
+    [place] = readings.Readings(store, AS_OF, []).places()
+    held = {a.notice for a in place.actions}
+    assert (str(release.id) in held) is (apart <= readings.REPORT_WINDOW.days)
+    _run, rows, _changes, _news = steps.build(store, AS_OF)
+    assert rows == fold_status(made, AS_OF, store.verified(AS_OF))
+    [seven_oh] = [r for r in rows if r.substance is Substance.SEVEN_OH]
+    assert seven_oh.deciding == str(release.id if apart <= readings.REPORT_WINDOW.days else report.id)
