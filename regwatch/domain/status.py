@@ -385,6 +385,8 @@ def _scheduled(
         and (a.expires is None or a.expires > in_force_from(a))
     ]
     items: dict[Substance, list[ScheduledItem]] = {s: [] for s in Substance}
+    if not future:
+        return items  # most places: nothing to carry forward, so the acts in force are not folded a second time
     by_day: dict[date, list[Action]] = defaultdict(list)
     for a in future:
         by_day[in_force_from(a)].append(a)

@@ -72,6 +72,8 @@ def refresh(store: Store, as_of: date) -> int:
                 readings.append((notice_id, digest, is_active(action), brief(action), action.model_dump_json()))
             store.save_readings(rules, readings)
             count += len(readings)
+            if len(batch) < CHUNK:
+                break  # the query found every unread notice after `after`: asking again would scan the store again
     return count
 
 

@@ -221,3 +221,21 @@ def test_a_quiet_reading_is_left_out_unless_a_report_may_join_it(store: Store, a
     assert rows == fold_status(made, AS_OF, store.verified(AS_OF))
     [seven_oh] = [r for r in rows if r.substance is Substance.SEVEN_OH]
     assert seven_oh.deciding == str(release.id if apart <= readings.REPORT_WINDOW.days else report.id)
+
+
+def test_refresh_asks_the_store_again_only_after_a_full_chunk(filled: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[str] = []
+    real = filled.unread_notices
+
+    def counted(*args: Any, **kwargs: Any) -> list[tuple[str, str, Any]]:
+        asked.append(kwargs["after"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(filled, "unread_notices", counted)
+    monkeypatch.setattr(readings, "CHUNK", 100)
+    total = readings.refresh(filled, AS_OF)
+    assert total == filled.count_notices() and total % 100 != 0
+    assert len(asked) == total // 100 + 1  # the last, short chunk ends the scan: no query that finds nothing
+    asked.clear()
+    assert readings.refresh(filled, AS_OF) == 0
+    assert asked == [""]
