@@ -34,7 +34,7 @@ from regwatch.domain.changes import is_news
 from regwatch.domain.events import REPORT_WINDOW, event_keys, merge, status_pairs
 from regwatch.domain.models import Action, Notice
 from regwatch.domain.review import Decision, apply_decisions, latest_decisions
-from regwatch.domain.status import BASELINE, sets_status
+from regwatch.domain.status import BASELINE, STALE_PROPOSAL, sets_status
 from regwatch.domain.vocab import IN_FORCE_STAGES, PROPOSAL_STAGES, Measure
 from regwatch.errors import explain
 from regwatch.normalise import classify
@@ -49,6 +49,8 @@ CHUNK = 1000
 EVERY_DATE = (BASELINE,)
 # The stages at which a reading can set a status or be pending by itself (regwatch.domain.status).
 MOVING_STAGES = (*PROPOSAL_STAGES, *IN_FORCE_STAGES)
+_IN_FORCE = {stage.value for stage in IN_FORCE_STAGES}
+_PROPOSED = {stage.value for stage in PROPOSAL_STAGES}
 
 
 def refresh(store: Store, as_of: date) -> int:
@@ -93,8 +95,9 @@ def quiet(action: Action) -> bool:
 
 
 def brief(action: Action) -> str:
-    """What the fold needs of an inactive reading, as JSON: event keys, source, retrieval day, dates, news, and
-    the (status, substance) pairs a report would match it by (events.status_pairs; only when there are some)."""
+    """What the fold needs of a reading it may leave out, as JSON: event keys, source, retrieval day, dates, news,
+    the (status, substance) pairs a report would match it by (events.status_pairs; only when there are some),
+    and for an active reading whether it can idle (`idles`) and its stages (`h`), which tell on which dates."""
     said: dict[str, Any] = {
         "k": sorted(event_keys(action)),
         "s": action.source,
@@ -106,7 +109,17 @@ def brief(action: Action) -> str:
     pairs = sorted(f"{status.value}:{substance.value}" for status, substance in status_pairs(action))
     if pairs:
         said["o"] = pairs
+    if is_active(action) and idles(action):
+        said["q"] = True
+        said["h"] = [[e.date.isoformat(), e.stage.value] for e in action.history]
     return json.dumps(said, separators=(",", ":"))
+
+
+def idles(action: Action) -> bool:
+    """Whether a reading moves the table only while it is in force or a live proposal (regwatch.domain.status),
+    so that on any other date it is an event of its own like a quiet one: no baseline fact (the fold reads
+    those whatever their stage), no report (a report joins its act), no withdrawal, no undated fact."""
+    return not (action.undated or action.reported or action.source == BASELINE or action.measure is Measure.WITHDRAW)
 
 
 def all_readings(store: Store, as_of: date, decisions: Iterable[Decision]) -> list[Action]:
@@ -153,6 +166,7 @@ class Readings:
         in_force = latest_decisions(self.decisions)
         self.decided = {n: d for n, d in in_force.items() if d.provisions is not None}
         self._days: dict[str, date] = {}  # ISO day -> date: briefs repeat a few thousand days
+        self.today = self.as_of.isoformat()  # ISO days compare as the days do
 
     def places(self) -> Iterator[Place]:
         """Each jurisdiction with a visible reading, in the store's order of jurisdictions."""
@@ -166,6 +180,20 @@ class Readings:
         actions = [Action.model_validate_json(p) for p in payloads.values()]
         visible = [a for a in actions if a.published <= self.as_of or a.source in EVERY_DATE]
         return {a.notice: a for a in apply_decisions(visible, self.decisions)}
+
+    def _moves(self, said: dict[str, Any]) -> bool:
+        """Whether an active reading can move the table on the date: unless its brief shows an idle reading (`q`)
+        whose life (`h`) is neither in force nor a live proposal then (a failed or vetoed bill, a stale one)."""
+        if not said.get("q") or "h" not in said:
+            return True  # a baseline fact, a report, a withdrawal, an undated fact, or a brief of before round 4
+        stage, last = None, None
+        for day, name in said["h"]:  # in date order, as Action.stage_on reads it
+            if day > self.today:
+                break
+            stage, last = name, day
+        if stage in _IN_FORCE:
+            return True
+        return stage in _PROPOSED and self.as_of - self._day(str(last)) <= STALE_PROPOSAL
 
     def _day(self, text: str) -> date:
         day = self._days.get(text)
@@ -186,7 +214,7 @@ class Readings:
         for position, row in enumerate(rows):
             said = json.loads(row.brief)
             decision = self.decided.get(row.id)
-            if row.active or decision is not None:
+            if decision is not None or (row.active and self._moves(said)):
                 action = Action.model_validate_json(row.payload) if row.payload is not None else None
                 if decision is None:
                     keys[row.id] = set(said["k"])
