@@ -247,10 +247,12 @@ class Readings:
         # A waiting reading is read whole when it shares an event key with another notice of the place (it may
         # join that notice's event), or when a report of the place may join it (events._groups).
         near = _reports(held.values(), keys)
+        shared = {k for k, n in counts.items() if n > 1}
         whole = [
             i
             for i, w in waiting.items()
-            if any(counts[k] > 1 for k in w.keys) or any(_near(near.get(pair, []), w.published) for pair in w.pairs)
+            if (shared and not shared.isdisjoint(w.keys))
+            or (near and any(_near(near[pair], w.published) for pair in w.pairs if pair in near))
         ]
         found = self.store.reading_payloads(self.rules, whole) if whole else {}
         for notice in whole:
