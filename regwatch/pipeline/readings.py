@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
-from bisect import bisect_left
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,7 +30,7 @@ from pydantic import ValidationError
 
 from regwatch.bulk import paused_gc
 from regwatch.domain.changes import is_news
-from regwatch.domain.events import REPORT_WINDOW, event_keys, merge, status_pairs
+from regwatch.domain.events import event_keys, merge
 from regwatch.domain.models import Action, Notice
 from regwatch.domain.review import Decision, apply_decisions, latest_decisions
 from regwatch.domain.status import BASELINE, STALE_PROPOSAL, sets_status
@@ -39,6 +38,7 @@ from regwatch.domain.vocab import IN_FORCE_STAGES, PROPOSAL_STAGES, Measure
 from regwatch.errors import explain
 from regwatch.normalise import classify
 from regwatch.normalise.fingerprint import rules_fingerprint
+from regwatch.pipeline import joins
 from regwatch.store import Store
 
 log = logging.getLogger(__name__)
@@ -106,7 +106,7 @@ def brief(action: Action) -> str:
         "u": action.undated,
         "n": is_news(action),
     }
-    pairs = sorted(f"{status.value}:{substance.value}" for status, substance in status_pairs(action))
+    pairs = joins.pair_names(action)
     if pairs:
         said["o"] = pairs
     if is_active(action) and idles(action):
@@ -245,15 +245,15 @@ class Readings:
                 keys[notice] = event_keys(decided)
                 counts.update(keys[notice])
         # A waiting reading is read whole when it shares an event key with another notice of the place (it may
-        # join that notice's event), or when a report of the place may join it (events._groups).
-        near = _reports(held.values(), keys)
+        # join that notice's event), or when a report of the place joins it (events._groups, joins.joined).
         shared = {k for k, n in counts.items() if n > 1}
-        whole = [
-            i
-            for i, w in waiting.items()
-            if (shared and not shared.isdisjoint(w.keys))
-            or (near and any(_near(near[pair], w.published) for pair in w.pairs if pair in near))
-        ]
+        joined = joins.joined(
+            (a for _, a in held.values() if a is not None),
+            keys,
+            ((i, w.published, w.pairs) for i, w in waiting.items() if w.pairs and w.seen is not None),
+            self.as_of,
+        )
+        whole = [i for i, w in waiting.items() if (shared and not shared.isdisjoint(w.keys)) or i in joined]
         found = self.store.reading_payloads(self.rules, whole) if whole else {}
         for notice in whole:
             w = waiting.pop(notice)
@@ -267,26 +267,6 @@ class Readings:
         actions = [a for _, a in sorted(held.values(), key=lambda item: item[0]) if a is not None]
         news += [a.notice for a in actions if is_news(a)]
         return Place(code=code, actions=actions, keys=keys, seen=seen, news=news, count=position + 1)
-
-
-def _reports(held: Iterable[tuple[int, Action | None]], keys: dict[str, set[str]]) -> dict[str, list[int]]:
-    """The days (as ordinals, sorted) of the held reports that join an act by date (no event key of their own),
-    by each "status:substance" pair they name (events.status_pairs)."""
-    out: defaultdict[str, list[int]] = defaultdict(list)
-    for _, action in held:
-        if action is not None and action.reported and not keys.get(action.notice):
-            for status, substance in status_pairs(action):
-                out[f"{status.value}:{substance.value}"].append(action.published.toordinal())
-    for days in out.values():
-        days.sort()
-    return out
-
-
-def _near(days: list[int], published: date) -> bool:
-    """Whether one of the sorted `days` is within the report window (events.REPORT_WINDOW) of `published`."""
-    day = published.toordinal()
-    i = bisect_left(days, day - REPORT_WINDOW.days)
-    return i < len(days) and days[i] <= day + REPORT_WINDOW.days
 
 
 class Lookup(dict[str, Action]):

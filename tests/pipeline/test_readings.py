@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from benchmarks.generate import Corpus
+from regwatch.domain.events import REPORT_WINDOW
 from regwatch.domain.models import Action, Notice, Provision, StageEvent
 from regwatch.domain.review import Decision, apply_decisions
 from regwatch.domain.status import fold_status
@@ -184,12 +185,13 @@ def _reading(notice: Notice, *, reported: bool, stage: Stage, day: date) -> Acti
 
 
 @pytest.mark.parametrize("apart", [10, 100])
-def test_a_quiet_reading_is_left_out_unless_a_report_may_join_it(store: Store, apart: int) -> None:
-    # A release that only tells of a 7-OH restriction (no step of its life sets a status) and, `apart` days
-    # later, a report that the restriction was enacted: within events.REPORT_WINDOW the report joins the release
-    # (its official act), which then decides the cell; further apart each is an event of its own.
+def test_a_quiet_reading_is_left_out_unless_a_report_joins_it(store: Store, apart: int) -> None:
+    # Two releases that only tell of a 7-OH restriction (no step of their life sets a status), 20 days apart, and
+    # `apart` days after the later one a report that the restriction was enacted: within events.REPORT_WINDOW
+    # the report joins the nearer release (its official act), which then decides the cell, and only that one is
+    # read whole; further apart each is an event of its own.
     published = date(2026, 6, 1)
-    release, report = (
+    older, release, report = (
         Notice(
             jurisdiction="US-TX",
             source="dea",
@@ -198,29 +200,34 @@ def test_a_quiet_reading_is_left_out_unless_a_report_may_join_it(store: Store, a
             published=day,
             url=f"https://example.org/{title}",
         )
-        for title, day in (("release", published), ("report", published + timedelta(days=apart)))
+        for title, day in (
+            ("older", published - timedelta(days=20)),
+            ("release", published),
+            ("report", published + timedelta(days=apart)),
+        )
     )
-    store.ingest([release, report])
+    store.ingest([older, release, report])
     made = [
+        _reading(older, reported=False, stage=Stage.PUBLISHED, day=older.published),
         _reading(release, reported=False, stage=Stage.PUBLISHED, day=release.published),
         _reading(report, reported=True, stage=Stage.ENACTED, day=report.published),
     ]
-    assert not readings.is_active(made[0]) and readings.is_active(made[1])
+    assert [readings.is_active(a) for a in made] == [False, False, True]
     rules = readings.rules_fingerprint()
     store.save_readings(
         rules,
         [
             (str(n.id), n.content_hash(), readings.is_active(a), readings.brief(a), a.model_dump_json())
-            for n, a in zip((release, report), made, strict=True)
+            for n, a in zip((older, release, report), made, strict=True)
         ],
     )
     [place] = readings.Readings(store, AS_OF, []).places()
     held = {a.notice for a in place.actions}
-    assert (str(release.id) in held) is (apart <= readings.REPORT_WINDOW.days)
+    assert held - {str(report.id)} == ({str(release.id)} if apart <= REPORT_WINDOW.days else set())
     _run, rows, _changes, _news = steps.build(store, AS_OF)
     assert rows == fold_status(made, AS_OF, store.verified(AS_OF))
     [seven_oh] = [r for r in rows if r.substance is Substance.SEVEN_OH]
-    assert seven_oh.deciding == str(release.id if apart <= readings.REPORT_WINDOW.days else report.id)
+    assert seven_oh.deciding == str(release.id if apart <= REPORT_WINDOW.days else report.id)
 
 
 def test_refresh_asks_the_store_again_only_after_a_full_chunk(filled: Store, monkeypatch: pytest.MonkeyPatch) -> None:

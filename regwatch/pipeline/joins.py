@@ -1,0 +1,75 @@
+"""Which left-out readings the reports of a place join (events._groups), found without reading them whole.
+
+A report with no event key of its own joins the official act of its place nearest in date, within
+events.REPORT_WINDOW, that sets a status the report names (events._closest: the fewest days apart, then the
+smaller notice id). A reading the fold leaves out (regwatch.pipeline.readings: quiet, or idle on the date) is
+an official act, so it may be that nearest act, and must then be read whole. Only the one nearest act of each
+report is: a place with many reports and many quiet readings reads a few of them, not every one near a report.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+from regwatch.domain.events import REPORT_WINDOW, status_pairs
+from regwatch.domain.models import Action
+from regwatch.domain.status import is_visible
+
+# (day as an ordinal, notice id): sorted, the acts of one day come smallest id first, as events._closest breaks ties.
+Candidate = tuple[int, str]
+
+
+def pair_names(action: Action) -> list[str]:
+    """The (status, substance) pairs a report and its act are matched by (events.status_pairs), as sorted text."""
+    return sorted(f"{status.value}:{substance.value}" for status, substance in status_pairs(action))
+
+
+def joined(
+    held: Iterable[Action],
+    keys: Mapping[str, set[str]],
+    left_out: Iterable[tuple[str, date, tuple[str, ...]]],
+    as_of: date,
+) -> set[str]:
+    """The notices among `left_out` (visible on `as_of`, left out of the fold: id, day published, pair names) that
+    a report among `held` (the place's readings read whole, their event keys in `keys`) joins."""
+    reports: list[Action] = []
+    officials: defaultdict[str, list[Candidate]] = defaultdict(list)
+    for action in held:
+        if not is_visible(action, as_of):
+            continue  # the fold does not see it (regwatch.domain.status.fold_place)
+        if action.reported and not keys.get(action.notice):
+            reports.append(action)
+        else:
+            for pair in pair_names(action):
+                officials[pair].append((action.published.toordinal(), action.notice))
+    if not reports:
+        return set()
+    waiting: set[str] = set()
+    for notice, published, pairs in left_out:
+        waiting.add(notice)
+        for pair in pairs:
+            officials[pair].append((published.toordinal(), notice))
+    for found in officials.values():
+        found.sort()
+    out: set[str] = set()
+    for report in reports:
+        day = report.published.toordinal()
+        nearest = [c for pair in pair_names(report) for c in _nearest(officials.get(pair, []), day)]
+        if nearest and (chosen := min(nearest)[1]) in waiting:
+            out.add(chosen)
+    return out
+
+
+def _nearest(found: list[Candidate], day: int) -> list[tuple[int, str]]:
+    """(days apart, notice id) of the nearest acts in `found` within the window, on or after `day` and before it:
+    on each side, the smallest id of the nearest day."""
+    out: list[tuple[int, str]] = []
+    after = bisect_left(found, (day, ""))
+    if after < len(found) and found[after][0] - day <= REPORT_WINDOW.days:
+        out.append((found[after][0] - day, found[after][1]))
+    if after > 0 and day - (before := found[after - 1][0]) <= REPORT_WINDOW.days:
+        out.append((day - before, found[bisect_left(found, (before, ""))][1]))
+    return out
