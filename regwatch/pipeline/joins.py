@@ -1,4 +1,4 @@
-"""Which left-out readings the reports of a place join (events._groups), found without reading them whole.
+"""Which left-out readings join the events of others (events._groups), found without reading them whole.
 
 A report with no event key of its own joins the official act of its place nearest in date, within
 events.REPORT_WINDOW, that sets a status the report names (events._closest: the fewest days apart, then the
@@ -73,3 +73,44 @@ def _nearest(found: list[Candidate], day: int) -> list[tuple[int, str]]:
     if after > 0 and day - (before := found[after - 1][0]) <= REPORT_WINDOW.days:
         out.append((day - before, found[bisect_left(found, (before, ""))][1]))
     return out
+
+
+def by_keys(
+    held: Mapping[str, set[str]], waiting: Iterable[tuple[str, tuple[str, ...]]], joined: set[str]
+) -> tuple[set[str], dict[str, tuple[str, ...]]]:
+    """Notices that share an event key make one event (events._groups). Given the event keys of the readings held
+    whole (`held`) and of the visible left-out ones (`waiting`, in the store's order), and the left-out ones a
+    report joins (`joined`, read whole): the left-out notices of an event with a reading read whole (those must be
+    read whole too), and each left-out notice of an event of left-out notices only -> its members, in order."""
+    parent: dict[str, str] = {}
+
+    def find(notice: str) -> str:
+        while parent[notice] != notice:
+            parent[notice] = parent[parent[notice]]
+            notice = parent[notice]
+        return notice
+
+    owner: dict[str, str] = {}  # event key -> the first notice named by it
+    order: list[str] = []
+    for notice, keys in [*held.items(), *waiting]:
+        parent.setdefault(notice, notice)
+        order.append(notice)
+        for key in keys:
+            if key in owner:
+                parent[find(notice)] = find(owner[key])
+            else:
+                owner[key] = notice
+    members: defaultdict[str, list[str]] = defaultdict(list)
+    for notice in order:
+        members[find(notice)].append(notice)
+    whole: set[str] = set()
+    groups: dict[str, tuple[str, ...]] = {}
+    for event in members.values():
+        if len(event) < 2:
+            continue
+        if any(n in held or n in joined for n in event):
+            whole.update(n for n in event if n not in held)
+        else:
+            together = tuple(event)
+            groups.update(dict.fromkeys(together, together))
+    return whole, groups

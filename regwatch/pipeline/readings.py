@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -140,6 +139,7 @@ class Place:
     seen: set[tuple[str, date | None]]  # (source, day retrieved) of the visible readings left out
     news: list[str]  # notices reported as news (is_news), of every reading of the place
     count: int  # readings of the place
+    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)  # left-out events of several notices, by member
 
 
 class _Waiting(NamedTuple):
@@ -207,7 +207,6 @@ class Readings:
         held: dict[str, tuple[int, Action | None]] = {}  # None: decided, inactive, payload not read yet
         waiting: dict[str, _Waiting] = {}
         keys: dict[str, set[str]] = {}  # event keys of the readings held
-        counts: Counter[str] = Counter()
         seen: set[tuple[str, date | None]] = set()
         news: list[str] = []
         position = -1
@@ -218,10 +217,8 @@ class Readings:
                 action = Action.model_validate_json(row.payload) if row.payload is not None else None
                 if decision is None:
                     keys[row.id] = set(said["k"])
-                    counts.update(said["k"])
                 held[row.id] = (position, action)
                 continue
-            counts.update(said["k"])
             visible = said["u"] or self._day(said["p"]) <= self.as_of
             source_day = (said["s"], self._day(said["r"]) if said["r"] else None) if visible else None
             if said["k"] or "o" in said:
@@ -243,17 +240,19 @@ class Readings:
                 [decided] = apply_decisions([action or Action.model_validate_json(found[notice])], [decision])
                 held[notice] = (at, decided)
                 keys[notice] = event_keys(decided)
-                counts.update(keys[notice])
-        # A waiting reading is read whole when it shares an event key with another notice of the place (it may
-        # join that notice's event), or when a report of the place joins it (events._groups, joins.joined).
-        shared = {k for k, n in counts.items() if n > 1}
+        # A waiting reading is read whole when a report of the place joins it (events._groups, joins.joined), or
+        # when it shares an event key with such a one or with a reading held (it joins that reading's event).
+        # Visible waiting readings that share keys only among themselves make an event that moves nothing: they
+        # stay out, and the diff reads them together if it asks for one (`groups`, Lookup).
         joined = joins.joined(
             (a for _, a in held.values() if a is not None),
             keys,
             ((i, w.published, w.pairs) for i, w in waiting.items() if w.pairs and w.seen is not None),
             self.as_of,
         )
-        whole = [i for i, w in waiting.items() if (shared and not shared.isdisjoint(w.keys)) or i in joined]
+        keyed = [(i, w.keys) for i, w in waiting.items() if w.keys and w.seen is not None]
+        whole, groups = joins.by_keys(keys, keyed, joined)
+        whole |= joined
         found = self.store.reading_payloads(self.rules, whole) if whole else {}
         for notice in whole:
             w = waiting.pop(notice)
@@ -266,7 +265,7 @@ class Readings:
                 news.append(notice)
         actions = [a for _, a in sorted(held.values(), key=lambda item: item[0]) if a is not None]
         news += [a.notice for a in actions if is_news(a)]
-        return Place(code=code, actions=actions, keys=keys, seen=seen, news=news, count=position + 1)
+        return Place(code=code, actions=actions, keys=keys, seen=seen, news=news, count=position + 1, groups=groups)
 
 
 class Lookup(dict[str, Action]):
@@ -284,11 +283,17 @@ class Lookup(dict[str, Action]):
             return self[key]
         if key in self.missing:
             return default
-        found = self.readings.get([key]).get(key)
+        members = self.place.groups.get(key, (key,))
+        read = self.readings.get(members)
+        found = read.get(key)
         if found is None:
             self.missing.add(key)
             return default
-        # A visible reading of this place that the place does not hold was left out: an event of its own, as the
-        # fold would have made it (every reading the place holds is given).
-        self[key] = merge([found]) if found.jurisdiction == self.place.code else found
-        return self[key]
+        if found.jurisdiction != self.place.code:
+            self[key] = found
+            return found
+        # A visible reading of this place that the place does not hold was left out: an event of its own, or of
+        # the left-out readings it shares keys with, as the fold would have made it (every held reading is given).
+        event = merge([read[m] for m in members if m in read])
+        self.update(dict.fromkeys(event.members, event))
+        return event

@@ -150,7 +150,7 @@ def test_a_retired_notice_takes_its_reading_with_it(filled: Store) -> None:
     assert _stored(filled) == filled.count_notices()
 
 
-def test_news_that_share_an_event_key_are_read_whole_and_named_once(filled: Store) -> None:
+def test_news_that_share_an_event_key_are_named_once(filled: Store) -> None:
     steps.publish(filled, BEFORE)
     fresh = _afresh(filled, AS_OF)
     news = next(a for a in fresh if steps.news_changes([a], "x") and a.identifier and not readings.is_active(a))
