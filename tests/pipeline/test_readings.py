@@ -251,39 +251,53 @@ def test_refresh_asks_the_store_again_only_after_a_full_chunk(filled: Store, mon
 def test_a_bill_that_failed_is_left_out_after_it_failed_and_its_proposal_dropped(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    bill = Notice(
-        jurisdiction="US-TX",
-        source="openstates",
-        kind=NoticeKind.BILL,
-        title="An act scheduling kratom",
-        published=date(2025, 2, 1),
-        identifier="HB 1",
-        url="https://example.org/hb1",
-    )
-    store.ingest([bill])
+    # The same bill from two sources: one event by its key (bill:US-TX:HB1:2025), pending, then failed.
+    bills = [
+        Notice(
+            jurisdiction="US-TX",
+            source=source,
+            kind=NoticeKind.BILL,
+            title="An act scheduling kratom",
+            published=date(2025, 2, 1),
+            identifier="HB 1",
+            url=f"https://example.org/{source}/hb1",
+        )
+        for source in ("openstates", "legiscan")
+    ]
+    store.ingest(bills)
     failed = date(2026, 5, 1)
-    made = _reading(bill, reported=False, stage=Stage.INTRODUCED, day=bill.published).model_copy(
-        update={
-            "history": [
-                StageEvent(date=bill.published, stage=Stage.INTRODUCED),
-                StageEvent(date=failed, stage=Stage.FAILED),
-            ]
-        }
-    )
+    made = [
+        _reading(bill, reported=False, stage=Stage.INTRODUCED, day=bill.published).model_copy(
+            update={
+                "identifier": bill.identifier,
+                "history": [
+                    StageEvent(date=bill.published, stage=Stage.INTRODUCED),
+                    StageEvent(date=failed, stage=Stage.FAILED),
+                ]
+            }
+        )
+        for bill in bills
+    ]
     rules = readings.rules_fingerprint()
     store.save_readings(
-        rules, [(str(bill.id), bill.content_hash(), True, readings.brief(made), made.model_dump_json())]
+        rules,
+        [
+            (str(n.id), n.content_hash(), True, readings.brief(a), a.model_dump_json())
+            for n, a in zip(bills, made, strict=True)
+        ],
     )
+    ids = sorted(str(n.id) for n in bills)
     pending_on = failed - timedelta(days=30)
     [place] = readings.Readings(store, pending_on, []).places()
-    assert [a.notice for a in place.actions] == [str(bill.id)]  # a live proposal: held
+    assert sorted(a.notice for a in place.actions) == ids  # a live proposal: held
     steps.publish(store, pending_on)
     [place] = readings.Readings(store, AS_OF, []).places()
-    assert place.actions == [] and place.count == 1  # failed by AS_OF: an event of its own, left out
+    # Failed by AS_OF: left out, an event of the two that moves nothing.
+    assert place.actions == [] and place.count == 2 and place.groups == dict.fromkeys(ids, tuple(ids))
     _run, rows, changes, _news = steps.build(store, AS_OF)
-    assert rows == fold_status([made], AS_OF, store.verified(AS_OF))
-    # The diff finds the proposal dropped from the reading it reads again (readings.Lookup), as when it was held.
+    assert rows == fold_status(made, AS_OF, store.verified(AS_OF))
+    # The diff finds the proposal dropped from the event it reads again (readings.Lookup), as when it was held.
     [dropped] = changes
-    assert dropped.kind.value == "pending_dropped" and dropped.notices == [str(bill.id)]
+    assert dropped.kind.value == "pending_dropped" and dropped.notices == ids
     monkeypatch.setattr(readings.Readings, "_moves", lambda self, said: True)
     assert steps.build(store, AS_OF)[1:3] == (rows, changes)
