@@ -273,7 +273,7 @@ def test_a_bill_that_failed_is_left_out_after_it_failed_and_its_proposal_dropped
                 "history": [
                     StageEvent(date=bill.published, stage=Stage.INTRODUCED),
                     StageEvent(date=failed, stage=Stage.FAILED),
-                ]
+                ],
             }
         )
         for bill in bills
