@@ -76,12 +76,15 @@ def _nearest(found: list[Candidate], day: int) -> list[tuple[int, str]]:
 
 
 def by_keys(
-    held: Mapping[str, set[str]], waiting: Iterable[tuple[str, tuple[str, ...]]], joined: set[str]
+    held: Mapping[str, set[str]], waiting: Iterable[tuple[str, tuple[str, ...], bool]], joined: set[str]
 ) -> tuple[set[str], dict[str, tuple[str, ...]]]:
     """Notices that share an event key make one event (events._groups). Given the event keys of the readings held
-    whole (`held`) and of the visible left-out ones (`waiting`, in the store's order), and the left-out ones a
-    report joins (`joined`, read whole): the left-out notices of an event with a reading read whole (those must be
-    read whole too), and each left-out notice of an event of left-out notices only -> its members, in order."""
+    whole (`held`), of the visible left-out ones (`waiting`, in the store's order, each with whether a provision of
+    it sets a status), and the left-out ones a report joins (`joined`, read whole): the left-out notices of an
+    event that may move the table (with a reading read whole, or one that sets a status: the event is read by
+    its lead's provisions and every member's stages, so a failed bill and a live resolution of its number are a
+    live proposal), which must be read whole too; and each left-out notice of an event of left-out notices none
+    of which sets a status -> its members, in order."""
     parent: dict[str, str] = {}
 
     def find(notice: str) -> str:
@@ -90,9 +93,11 @@ def by_keys(
             notice = parent[notice]
         return notice
 
+    waiting = list(waiting)
     owner: dict[str, str] = {}  # event key -> the first notice named by it
     order: list[str] = []
-    for notice, keys in [*held.items(), *waiting]:
+    moving = set(held) | joined | {notice for notice, _, sets in waiting if sets}
+    for notice, keys in [*held.items(), *((notice, keys) for notice, keys, _ in waiting)]:
         parent.setdefault(notice, notice)
         order.append(notice)
         for key in keys:
@@ -108,7 +113,7 @@ def by_keys(
     for event in members.values():
         if len(event) < 2:
             continue
-        if any(n in held or n in joined for n in event):
+        if not moving.isdisjoint(event):
             whole.update(n for n in event if n not in held)
         else:
             together = tuple(event)

@@ -105,9 +105,8 @@ def brief(action: Action) -> str:
         "u": action.undated,
         "n": is_news(action),
     }
-    pairs = joins.pair_names(action)
-    if pairs:
-        said["o"] = pairs
+    if sets_status(action):
+        said["o"] = joins.pair_names(action)
     if is_active(action) and idles(action):
         said["q"] = True
         said["h"] = [[e.date.isoformat(), e.stage.value] for e in action.history]
@@ -149,6 +148,7 @@ class _Waiting(NamedTuple):
     keys: tuple[str, ...]
     published: date
     pairs: tuple[str, ...]  # its brief's `o`: "status:substance" a report would match it by
+    sets: bool  # a provision sets a status (quiet or idle): an event it joins may move the table
     news: bool
     seen: tuple[str, date | None] | None  # (source, day retrieved) when visible
 
@@ -223,8 +223,9 @@ class Readings:
             source_day = (said["s"], self._day(said["r"]) if said["r"] else None) if visible else None
             if said["k"] or "o" in said:
                 pairs = tuple(said.get("o", ()))
+                sets = row.active or "o" in said
                 waiting[row.id] = _Waiting(
-                    position, tuple(said["k"]), self._day(said["p"]), pairs, said["n"], source_day
+                    position, tuple(said["k"]), self._day(said["p"]), pairs, sets, said["n"], source_day
                 )
                 continue
             if source_day is not None:
@@ -241,16 +242,17 @@ class Readings:
                 held[notice] = (at, decided)
                 keys[notice] = event_keys(decided)
         # A waiting reading is read whole when a report of the place joins it (events._groups, joins.joined), or
-        # when it shares an event key with such a one or with a reading held (it joins that reading's event).
-        # Visible waiting readings that share keys only among themselves make an event that moves nothing: they
-        # stay out, and the diff reads them together if it asks for one (`groups`, Lookup).
+        # when it shares an event key with such a one, with a reading held, or with one that sets a status (their
+        # event takes every member's stages). Visible waiting readings none of which sets a status and that share
+        # keys only among themselves make an event that moves nothing: they stay out, and the diff reads them
+        # together if it asks for one (`groups`, Lookup).
         joined = joins.joined(
             (a for _, a in held.values() if a is not None),
             keys,
             ((i, w.published, w.pairs) for i, w in waiting.items() if w.pairs and w.seen is not None),
             self.as_of,
         )
-        keyed = [(i, w.keys) for i, w in waiting.items() if w.keys and w.seen is not None]
+        keyed = [(i, w.keys, w.sets) for i, w in waiting.items() if w.keys and w.seen is not None]
         whole, groups = joins.by_keys(keys, keyed, joined)
         whole |= joined
         found = self.store.reading_payloads(self.rules, whole) if whole else {}

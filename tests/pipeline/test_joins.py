@@ -61,14 +61,16 @@ def test_an_official_act_held_whole_can_be_the_nearest() -> None:
 def test_keys_shared_only_among_left_out_readings_keep_them_out_together() -> None:
     held = {"h1": {"fr:1"}}
     waiting = [
-        ("w1", ("fr:1",)),  # shares a key with a held reading: read whole
-        ("w2", ("fr:2",)),
-        ("w3", ("fr:2", "fr:3")),
-        ("w4", ("fr:3",)),  # w2, w3, w4: one event of left-out readings only
-        ("w5", ("fr:9",)),  # alone
-        ("w6", ("fr:4",)),
-        ("w7", ("fr:4",)),  # w6 is joined by a report: its event is read whole
+        ("w1", ("fr:1",), False),  # shares a key with a held reading: read whole
+        ("w2", ("fr:2",), False),
+        ("w3", ("fr:2", "fr:3"), False),
+        ("w4", ("fr:3",), False),  # w2, w3, w4: one event of left-out readings that set no status
+        ("w5", ("fr:9",), False),  # alone
+        ("w6", ("fr:4",), True),
+        ("w7", ("fr:4",), False),  # w6 is joined by a report: its event is read whole
+        ("w8", ("fr:5",), True),
+        ("w9", ("fr:5",), False),  # w8 sets a status: their event may move the table, read whole
     ]
     whole, groups = joins.by_keys(held, waiting, joined={"w6"})
-    assert whole == {"w1", "w6", "w7"}
+    assert whole == {"w1", "w6", "w7", "w8", "w9"}
     assert groups == dict.fromkeys(["w2", "w3", "w4"], ("w2", "w3", "w4"))
