@@ -8,11 +8,12 @@ back. Analysts' decisions are never stored in a reading: they are applied as the
 before. A crash loses at most the chunk being classified: every stored reading is valid on its own.
 
 The fold reads the readings one jurisdiction at a time (`places`) and holds in full only those that can
-move the table. A reading that has no decision, shares no event key with another notice of its place, and
-either sets no status, withdraws nothing and is no baseline fact, or is `quiet` (it sets a status in words
-but no step of its life is a proposal or in force, and no report of the place may join it) is an event of
-its own that touches nothing but the place's `last_verified` and news: it is kept as its source and
-retrieval day, and its brief is never held past its row.
+move the table. A reading with no decision that sets no status (and withdraws nothing, and is no baseline
+fact), or is `quiet` (it sets a status in words but no step of its life is a proposal or in force), or is
+idle on the date (`Readings._moves`: neither in force nor a live proposal then) touches nothing but the
+place's `last_verified` and news, unless it joins an event that may move the table (regwatch.pipeline.joins:
+the act a report joins, or an event by key with a reading held or one that sets a status). It is kept as its
+source and retrieval day, and its brief is never held past its row.
 """
 
 from __future__ import annotations
