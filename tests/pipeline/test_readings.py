@@ -303,3 +303,48 @@ def test_a_bill_that_failed_is_left_out_after_it_failed_and_its_proposal_dropped
     assert dropped.kind.value == "pending_dropped" and dropped.notices == ids
     monkeypatch.setattr(readings.Readings, "_moves", lambda self, said: True)
     assert steps.build(store, AS_OF)[1:3] == (rows, changes)
+
+
+def test_the_diff_reads_an_event_of_left_out_readings_as_one(store: Store) -> None:
+    # One bill from two sources, pending when the last run was published; then the rules change and both read
+    # as a study (no status): an event of left-out readings only, which the diff must see as the one event it is.
+    bills = [
+        Notice(
+            jurisdiction="US-TX",
+            source=source,
+            kind=NoticeKind.BILL,
+            title="An act scheduling kratom",
+            published=date(2026, 2, 1),
+            identifier="HB 1",
+            url=f"https://example.org/{source}/hb1",
+        )
+        for source in ("openstates", "legiscan")
+    ]
+    store.ingest(bills)
+    pending = [
+        _reading(bill, reported=False, stage=Stage.INTRODUCED, day=bill.published).model_copy(
+            update={"identifier": bill.identifier}
+        )
+        for bill in bills
+    ]
+    study = [a.model_copy(update={"measure": Measure.STUDY, "provisions": [], "substances": []}) for a in pending]
+    study = [Action.model_validate(a.model_dump()) for a in study]  # the principal provision made again
+    rules = readings.rules_fingerprint()
+
+    def save(made: list[Action]) -> None:
+        rows = [
+            (str(n.id), n.content_hash(), readings.is_active(a), readings.brief(a), a.model_dump_json())
+            for n, a in zip(bills, made, strict=True)
+        ]
+        store.save_readings(rules, rows)
+
+    save(pending)
+    steps.publish(store, BEFORE)
+    save(study)
+    ids = sorted(str(n.id) for n in bills)
+    [place] = readings.Readings(store, AS_OF, []).places()
+    assert place.actions == [] and place.groups == dict.fromkeys(ids, tuple(ids))
+    _run, rows, changes, _news = steps.build(store, AS_OF)
+    assert rows == fold_status(study, AS_OF, store.verified(AS_OF))
+    [dropped] = [c for c in changes if c.kind.value != "news"]  # and the two studies, news first seen
+    assert dropped.kind.value == "pending_dropped" and dropped.notices == ids
