@@ -15,5 +15,9 @@ LOADER: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(yaml, "CSafeLoa
 
 
 def load(text: str) -> Any:
-    """The YAML document in `text`, as `yaml.safe_load` reads it."""
-    return yaml.load(text, Loader=LOADER)  # noqa: S506 (a safe loader: no arbitrary objects)
+    """The YAML document in `text`, as `yaml.safe_load` reads it (what safe_load does, with LOADER)."""
+    loader = LOADER(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
