@@ -113,7 +113,23 @@ def subject(changes: list[Change]) -> str:
 
 
 def item(change: Change) -> Item:
-    """The words a digest shows for `change`."""
+    """The words a digest shows for `change`: made once per process for each content of a change (10,000
+    digests carry a run's few hundred changes), keyed by every field, so an edited change is worded anew."""
+    key = tuple(tuple(v) if isinstance(v, list) else v for v in (getattr(change, f) for f in _CHANGE_FIELDS))
+    found = _ITEMS.get(key)
+    if found is None:
+        if len(_ITEMS) >= _ITEMS_MAX:
+            _ITEMS.clear()
+        found = _ITEMS[key] = _words(change)
+    return found
+
+
+_CHANGE_FIELDS = tuple(Change.model_fields)
+_ITEMS: dict[tuple[Any, ...], Item] = {}
+_ITEMS_MAX = 4096  # a run's changes number in the hundreds
+
+
+def _words(change: Change) -> Item:
     if change.jurisdiction:
         place = jurisdictions.label(change.jurisdiction)
     elif change.kind is ChangeKind.SOURCE_BROKEN:

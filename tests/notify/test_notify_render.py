@@ -89,3 +89,18 @@ def test_any_scraped_text_inlines_alike(summary: str, why: str, evidence: list[s
     context = render.digest_context(SUBSCRIBER, [odd, *CHANGES[1:3]], UNSUBSCRIBE, NOW)
 
     assert render.html_part(context) == whole_document(context)
+
+
+def test_a_change_is_worded_once_and_anew_when_edited() -> None:
+    first = change("edit", Severity.HIGH, "US-LA", Substance.KRATOM, summary="Louisiana: first words")
+    same = first.model_copy(deep=True)
+    worded = render.item(first)
+
+    assert render.item(same) is worded  # another change of the same content: the same words, made once
+    first.summary = "Louisiana: edited words"
+    first.evidence = [*first.evidence, "warc:urn:uuid:2"]
+    assert (render.item(first).summary, render.item(first).other_evidence) == (
+        "Louisiana: edited words",
+        ("warc:urn:uuid:2",),
+    )
+    assert render.item(same) is worded
