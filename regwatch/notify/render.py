@@ -185,7 +185,7 @@ def _digest(subscriber: Subscriber, changes: list[Change], sender: Sender, messa
         date=format_datetime(now),
         message_id=one_line(message_id),
         list_unsubscribe=f"<{mailto_unsubscribe}>, <{https_unsubscribe}>",
-        text=template("digest.txt.j2").render(context),
+        text=text_part(context),
         html=html_part(context),
     )
 
@@ -205,6 +205,18 @@ def digest_context(subscriber: Subscriber, changes: list[Change], unsubscribe: s
         "unsubscribe": unsubscribe,
         "now": now,
     }
+
+
+def text_part(context: dict[str, Any]) -> str:
+    """The text part: each change's lines made once per process for each place in the list (change_text)."""
+    lines = "".join(change_text(i, n) for n, i in enumerate(context["items"], start=1))
+    return template("digest.txt.j2").render(context, changes_text=lines)
+
+
+@lru_cache(maxsize=8192)  # a run's few hundred changes, each at the few places a digest puts it
+def change_text(change: Item, n: int) -> str:
+    """The lines of the `n`th change of a digest's text part, with the blank line that ends them."""
+    return template("digest_change.txt.j2").render(i=change, n=n) + "\n"
 
 
 def html_part(context: dict[str, Any]) -> str:

@@ -104,3 +104,14 @@ def test_a_change_is_worded_once_and_anew_when_edited() -> None:
         ("warc:urn:uuid:2",),
     )
     assert render.item(same) is worded
+
+
+def test_a_changes_text_is_numbered_by_its_place_in_each_digest() -> None:
+    florida = "[HIGH] Florida: restrict of 7-oh proposed: HB 1234"
+    second = render.text_part(render.digest_context(SUBSCRIBER, CHANGES[:2], UNSUBSCRIBE, NOW))
+    first = render.text_part(render.digest_context(SUBSCRIBER, CHANGES[1:2], UNSUBSCRIBE, NOW))
+
+    assert f"\n2. {florida}\n" in second and f"\n1. {florida}\n" not in second
+    assert f"\n1. {florida}\n" in first
+    footer = "\n\n--\nYou receive this because you asked regwatch for: US-LA, US-KY; all substances"
+    assert footer in second
