@@ -118,15 +118,12 @@ def send_digests(
     sessions = _sessions(len(subscribers), settings.smtp_sessions() if config is not None else 1)
     url = workers.reopenable(store)
     if sessions > 1 and url is not None and config is not None:
-        # This process is one of the workers, the others each a process of its own.
-        with workers.pool(sessions - 1) as (pool, stop):
+        # Started first: the worker processes import regwatch while this one reads what is waiting.
+        with workers.pool(sessions) as (pool, stop):
             batches = _batches(store, subscribers, now)
             shards = [batches[k::sessions] for k in range(sessions)]  # interleaved: alike in size and in time
-            running = [pool.submit(_send_shard, url, s, now, sender, config, retry, cadence) for s in shards[1:]]
-            try:
-                _send_all(store, now, sender, config, retry, None, report, _Queue(shards[0], stop))
-            finally:  # a failure here has set the flag: the others stop at their next subscriber
-                workers.gather(running, report.add, stop)
+            running = [pool.submit(_send_shard, url, s, now, sender, config, retry, cadence) for s in shards]
+            workers.gather(running, report.add, stop)
     else:
         _send_all(store, now, sender, config, retry, folder, report, _Queue(_batches(store, subscribers, now)))
     if report.error is None:

@@ -35,14 +35,10 @@ def reopenable(store: Store) -> str | None:
 
 @contextmanager
 def pool(workers: int) -> Iterator[tuple[ProcessPoolExecutor, Flag]]:
-    """Up to `workers` fresh processes, one per task submitted, and the stop flag they share; on leaving,
-    every one has finished."""
+    """`workers` fresh processes and the stop flag they share; on leaving, every one has finished."""
     context = multiprocessing.get_context("spawn")
     stop = context.Event()
-    # One task per process: each share of a send runs in a process of its own, side by side.
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_share, initargs=(stop,), max_tasks_per_child=1
-    ) as executor:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_share, initargs=(stop,)) as executor:
         yield executor, stop
 
 
