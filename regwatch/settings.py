@@ -150,7 +150,7 @@ def smtp_cafile() -> str | None:
 def smtp_sessions() -> int:
     """REGWATCH_SMTP_SESSIONS: SMTP connections a large digest send may hold at once (default 3; 1 for a
     server that takes one connection per client). A send opens a second one only past a few hundred
-    subscribers, each in a worker process of its own (regwatch.notify.digest, regwatch.notify.workers)."""
+    subscribers (regwatch.notify.digest)."""
     value = _value("REGWATCH_SMTP_SESSIONS")
     try:
         return max(1, int(value)) if value else 3

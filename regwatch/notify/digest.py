@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import make_msgid
+from itertools import islice
 from pathlib import Path
 
 from regwatch import settings
 from regwatch.domain.vocab import Cadence
-from regwatch.notify import channels, workers
+from regwatch.notify import channels
 from regwatch.notify.delivery import (
     ConfigurationError,
     PermanentFailure,
@@ -35,7 +37,6 @@ from regwatch.notify.outbox import (
 )
 from regwatch.notify.render import Sender, compose
 from regwatch.notify.subscribers import Subscriber, all_subscribers
-from regwatch.notify.workers import Flag
 from regwatch.store import Store
 
 log = logging.getLogger(__name__)
@@ -74,19 +75,6 @@ class DigestReport:
         )
         self.retry_at = min(self.retry_at or retry_at, retry_at)
 
-    def add(self, part: DigestReport) -> None:
-        """Count what a worker process of this send did (it reported on its own)."""
-        self.messages += part.messages
-        self.changes += part.changes
-        self.resent += part.resent
-        self.files += part.files
-        self.deferred += part.deferred
-        self.failed += part.failed
-        self.held += part.held
-        if part.retry_at is not None:
-            self.retry_at = min(self.retry_at or part.retry_at, part.retry_at)
-        self.error = self.error or part.error
-
 
 def send_digests(
     store: Store,
@@ -115,17 +103,18 @@ def send_digests(
     )
     report = DigestReport(cadence=cadence, transport=config.redacted() if config else f"eml:{folder}")
     subscribers = all_subscribers(store, cadence=cadence, active_only=True)
-    sessions = _sessions(len(subscribers), settings.smtp_sessions() if config is not None else 1)
-    url = workers.reopenable(store)
-    if sessions > 1 and url is not None and config is not None:
-        # Started first: the worker processes import regwatch while this one reads what is waiting.
-        with workers.pool(sessions) as (pool, stop):
-            batches = _batches(store, subscribers, now)
-            shards = [batches[k::sessions] for k in range(sessions)]  # interleaved: alike in size and in time
-            running = [pool.submit(_send_shard, url, s, now, sender, config, retry, cadence) for s in shards]
-            workers.gather(running, report.add, stop)
+    workers = _workers(len(subscribers), settings.smtp_sessions() if config is not None else 1)
+    waiting = pending_for(store, subscribers, now)  # one query for every subscriber's waiting rows
+    queue = _Queue([(s, waiting[s.id]) for s in subscribers if s.id in waiting])
+    if workers == 1:
+        _send_all(store, now, sender, config, retry, folder, report, queue)
     else:
-        _send_all(store, now, sender, config, retry, folder, report, _Queue(_batches(store, subscribers, now)))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="digest") as pool:
+            running = [
+                pool.submit(_send_all, store, now, sender, config, retry, folder, report, queue) for _ in range(workers)
+            ]
+            for future in running:
+                future.result()  # re-raises what a worker raised, after every worker has stopped
     if report.error is None:
         log.info(
             "%s digests via %s: %d messages, %d changes, %d deferred, %d failed, %d held by another send%s",
@@ -142,12 +131,11 @@ def send_digests(
 
 
 # Subscribers per SMTP session before a second session opens: a small send (the tests, a few dozen
-# subscribers) keeps one connection, as before; 10,000 digests go out over REGWATCH_SMTP_SESSIONS,
-# each session in a process of its own (rendering is CPU work: threads of one process take turns).
+# subscribers) keeps one connection, as before; 10,000 digests go out over REGWATCH_SMTP_SESSIONS.
 SUBSCRIBERS_PER_SESSION = 200
 
 
-def _sessions(subscribers: int, sessions: int) -> int:
+def _workers(subscribers: int, sessions: int) -> int:
     return max(1, min(sessions, subscribers // SUBSCRIBERS_PER_SESSION))
 
 
@@ -156,52 +144,27 @@ def _sessions(subscribers: int, sessions: int) -> int:
 # its own Message-ID, by a later send, and dropped as a duplicate by the receiving mail store.
 BATCH = 50
 
-Batch = list[tuple[Subscriber, list[Pending]]]
-
-
-def _batches(store: Store, subscribers: list[Subscriber], now: datetime) -> list[Batch]:
-    """What waits for each subscriber (one query for all), in batches of BATCH subscribers."""
-    waiting = pending_for(store, subscribers, now)
-    work = [(s, waiting[s.id]) for s in subscribers if s.id in waiting]
-    return [work[n : n + BATCH] for n in range(0, len(work), BATCH)]
-
 
 class _Queue:
-    """A worker's batches of subscribers with what waits for each, handed out one at a time; stopped
-    at a configuration error or a crash (in any worker of the send, when `stop` is shared)."""
+    """The subscribers of a send with what waits for each, handed out a batch at a time to the workers;
+    stopped at a configuration error."""
 
-    def __init__(self, batches: list[Batch], stop: Flag | None = None) -> None:
-        self._batches = iter(batches)
-        self._stop = stop if stop is not None else threading.Event()
+    def __init__(self, work: list[tuple[Subscriber, list[Pending]]]) -> None:
+        self._work = iter(work)
+        self._lock = threading.Lock()
+        self.stopped = False
 
-    @property
-    def stopped(self) -> bool:
-        return self._stop.is_set()
-
-    def next(self) -> Batch:
-        return [] if self.stopped else next(self._batches, [])
+    def next(self) -> list[tuple[Subscriber, list[Pending]]]:
+        with self._lock:
+            if self.stopped:
+                return []
+            return list(islice(self._work, BATCH))
 
     def stop(self) -> None:
-        self._stop.set()
+        self.stopped = True
 
 
-def _send_shard(
-    url: str,
-    batches: list[Batch],
-    now: datetime,
-    sender: Sender,
-    config: SmtpConfig,
-    retry: RetryPolicy | None,
-    cadence: Cadence,
-) -> DigestReport:
-    """One worker process: `_send_all` over its share of the batches and an SMTP session of its own."""
-    store = Store.open(url)
-    report = DigestReport(cadence=cadence, transport=config.redacted())
-    try:
-        _send_all(store, now, sender, config, retry, None, report, _Queue(batches, workers.shared_stop()))
-    finally:
-        store.engine.dispose()
-    return report
+_REPORT_LOCK = threading.Lock()  # workers of one send add to one DigestReport
 
 
 def _send_all(
@@ -221,8 +184,8 @@ def _send_all(
     Messages are claimed BATCH at a time, in one transaction, and those the server accepted are recorded
     as sent in the next batch's claim (or at the end): a crash in between leaves the batch `sending`, each
     message to be resent under its Message-ID like any in-doubt one (an exception, unlike a kill, first
-    records what was accepted). A large send runs REGWATCH_SMTP_SESSIONS workers side by side, each in a
-    process of its own (_send_shard): each is this same sequence, so each leaves at most one batch in doubt.
+    records what was accepted). Several workers run side by side for a large send
+    (REGWATCH_SMTP_SESSIONS): each is this same sequence, so each leaves at most one batch in doubt.
     """
     session = SmtpSession(config, retry or RetryPolicy()) if config is not None else None
     try:
@@ -291,14 +254,16 @@ def _claim(
     for subscriber, waiting in work:
         for pending in waiting:
             if pending.retry_at is not None:
-                report.hold(channels.label(subscriber.email), len(pending.changes), pending.retry_at)
+                with _REPORT_LOCK:
+                    report.hold(channels.label(subscriber.email), len(pending.changes), pending.retry_at)
                 continue
             wanted.append((subscriber, pending, pending.message_id or make_msgid(domain=sender.domain)))
     claims = [Claim(int(s.id or 0), [c.id for c in p.changes], m) for s, p, m in wanted]
     claimed = claim_batch(store, claims, now, sent=accepted)
     for (subscriber, pending, _), ok in zip(wanted, claimed, strict=True):
         if not ok:  # a concurrent send took these rows a moment ago
-            report.hold(channels.label(subscriber.email), len(pending.changes), now + STALE_CLAIM)
+            with _REPORT_LOCK:
+                report.hold(channels.label(subscriber.email), len(pending.changes), now + STALE_CLAIM)
     return [w for w, ok in zip(wanted, claimed, strict=True) if ok]
 
 
@@ -326,21 +291,25 @@ def _send_one(
             _deliver(mail, session, folder, report)
     except PermanentFailure as exc:
         mark_failed(store, message_id, str(exc))
-        report.failed.append(f"{who}: {exc}")
+        with _REPORT_LOCK:
+            report.failed.append(f"{who}: {exc}")
         return False
     except TransientFailure as exc:
         release(store, message_id, str(exc), delivered_maybe=exc.delivered_maybe)
-        report.deferred.append(f"{who}: {exc}")
+        with _REPORT_LOCK:
+            report.deferred.append(f"{who}: {exc}")
         return False
     except ConfigurationError as exc:
         release(store, message_id, str(exc), delivered_maybe=False)
         queue.stop()
-        report.error = report.error or str(exc)
+        with _REPORT_LOCK:
+            report.error = report.error or str(exc)
         log.error("digest send stopped: %s", exc)
         return False
-    report.messages += 1
-    report.changes += len(waiting.changes)
-    report.resent += waiting.message_id is not None
+    with _REPORT_LOCK:
+        report.messages += 1
+        report.changes += len(waiting.changes)
+        report.resent += waiting.message_id is not None
     return True
 
 
@@ -356,7 +325,8 @@ def _deliver(msg: Mail, session: SmtpSession | None, folder: Path | None, report
     else:
         assert folder is not None
         path = write_eml(folder, msg)
-        report.files.append(path)
+        with _REPORT_LOCK:
+            report.files.append(path)
 
 
 def _default_eml_dir(store: Store) -> Path:

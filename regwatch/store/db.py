@@ -47,11 +47,11 @@ def make_engine(url: str | None = None, *, create: bool = False) -> Engine:
     url = url or settings.database_url()
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    path = sqlite_file(url)
-    if path is not None:
-        if not create and not path.exists():  # checked first: connecting would create the file
+    sqlite_file = _sqlite_file(url)
+    if sqlite_file is not None:
+        if not create and not sqlite_file.exists():  # checked first: connecting would create the file
             raise StoreNotInitialised(_not_initialised(url))
-        path.parent.mkdir(parents=True, exist_ok=True)
+        sqlite_file.parent.mkdir(parents=True, exist_ok=True)
     # SQLite waits this long for a writer holding the lock, instead of failing at once.
     connect_args = {"timeout": 30} if url.startswith("sqlite") else {"connect_timeout": 10}
     engine = create_engine(url, connect_args=connect_args, pool_pre_ping=True)
@@ -69,7 +69,7 @@ def make_engine(url: str | None = None, *, create: bool = False) -> Engine:
     return engine
 
 
-def sqlite_file(url: str) -> Path | None:
+def _sqlite_file(url: str) -> Path | None:
     """The file of an SQLite URL; None for another database or an in-memory one."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
