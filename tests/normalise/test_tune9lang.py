@@ -88,3 +88,12 @@ def test_the_probe_set_keeps_its_figure() -> None:
     assert result.items == 49
     assert result.right >= 47
     assert result.dangerous == {}
+
+
+def test_a_senator_wanting_an_amendment_is_no_ban() -> None:
+    # fresh3 c050: the ban rule's "larang ... ketum" fired on a call for an amendment before this round.
+    text = (
+        "Seorang senator mahu pindaan dibuat terhadap Akta Racun dengan memasukkan peruntukan larangan penanaman ketum."
+    )
+    action = classify(notice(text, "Larang penanaman ketum di bawah Akta Racun", "MY"))
+    assert action.measure is Measure.UNCLASSIFIED
