@@ -81,12 +81,15 @@ def test_trade_news_that_names_a_rule_abstains() -> None:
 
 
 def test_the_probe_set_keeps_its_figure() -> None:
-    # 49 non-English texts found by search (seizures, arrests, raids, sale limits, the Kratom Plant Act, trade and
+    # 55 non-English texts found by search (seizures, arrests, raids, sale limits, the Kratom Plant Act, trade and
     # research news), labelled by the helper before any rule was written, then used to write rules: a regression
-    # bar, not an unseen score. First contact: 23/49, one dangerous (a study read as a ban).
+    # bar, not an unseen score. First contact: 23/49, one dangerous (a study read as a ban); a second batch (Swedish
+    # and German, t9-sv*, t9-de*) 3/6 on first contact, none dangerous. Known: t9-ms11 (an opinion letter naming the
+    # Poisons Act), t9-es01, t9-sv04, t9-de01 (texts saying kratom is legal as it stands abstain) and t9-de02 (a
+    # consumer body's warning read as an advisory).
     result = score(load(PROBES))
-    assert result.items == 49
-    assert result.right >= 47
+    assert result.items == 55
+    assert result.right >= 50
     assert result.dangerous == {}
 
 
