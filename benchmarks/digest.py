@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import random
+import resource
 import socket
 import subprocess
 import sys
@@ -40,6 +41,12 @@ def _wait_for(port: int, timeout: float = 30.0) -> None:
         except OSError:
             time.sleep(0.05)  # the server process is still starting; nothing to wait on but the port
     raise RuntimeError(f"aiosmtpd did not listen on 127.0.0.1:{port} within {timeout} s")
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's children that have ended and been waited for."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def _subscribers(count: int, places: list[str], kratom_places: list[str], rng: random.Random) -> list[Any]:
@@ -81,19 +88,25 @@ def digest(count: int, notices: int = NOTICES) -> dict[str, Any]:
         server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             _wait_for(port)
-            started = time.perf_counter()
+            started, cpu_started, children_started = time.perf_counter(), time.process_time(), _children_cpu()
             moment = datetime(2026, 11, 1, 7, tzinfo=UTC)
             report = send_digests(store, Cadence.DAILY, now=moment, smtp_url=f"smtp://127.0.0.1:{port}")
             seconds = time.perf_counter() - started
+            # The send's CPU: this process's and its worker processes' (reaped as the send ends).
+            children_sent = _children_cpu()
+            send_cpu = time.process_time() - cpu_started + children_sent - children_started
         finally:
             server.terminate()
             server.wait(timeout=30)
+        server_cpu = _children_cpu() - children_sent  # the loopback server's, reaped just now
     return {
         "subscribers": count,
         "changes": len(outcome.changes),
         "alerts_queued": queued,
         "queue_seconds": round(queue_seconds, 2),
         "seconds": round(seconds, 2),
+        "send_cpu_seconds": round(send_cpu, 2),
+        "server_cpu_seconds": round(server_cpu, 2),
         "messages": report.messages,
         "deferred": len(report.deferred),
         "failed": len(report.failed),

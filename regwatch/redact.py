@@ -11,7 +11,7 @@ import logging
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunsplit
 
 MASK = "***"
 # Query parameters and request headers that carry credentials (LegiScan `key`, Congress.gov `api_key`,
@@ -29,13 +29,29 @@ def strip_secrets(url: str) -> str:
     crawl's time (benchmarks/README.md); the result depends on the URL alone.
     """
     parts = urlsplit(url)
-    if not parts.query:
+    if not parts.query or not _names_a_secret(parts.query):
         return url
     pairs = parse_qsl(parts.query, keep_blank_values=True)
     kept = [(k, v) for k, v in pairs if k.lower() not in SECRET_PARAMS]
     if len(kept) == len(pairs):
         return url
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(kept), parts.fragment))
+
+
+def _names_a_secret(query: str) -> bool:
+    """Whether a parameter of `query` is a secret one, its name read as parse_qsl reads it (unquoted).
+
+    Only the names are decoded: every page of an API list has a URL of its own, so the cache above misses
+    for archive records, and decoding every value of a Federal Register query (~20 of them) cost more
+    than the rest of its record's bookkeeping.
+    """
+    for pair in query.split("&"):
+        name = pair.partition("=")[0]
+        if "%" in name or "+" in name:
+            name = unquote_plus(name)
+        if name.lower() in SECRET_PARAMS:
+            return True
+    return False
 
 
 def public_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:

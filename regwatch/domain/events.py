@@ -139,9 +139,13 @@ def _groups(acts: list[Action], known: Mapping[str, set[str]]) -> list[list[Acti
 
 def _same_act(report: Action, other: Action) -> bool:
     """Whether `other` sets the same status on a substance the report names (same place assumed)."""
-    said = {(p.status, s) for p in report.provisions if p.status is not None for s in p.substances}
-    done = {(p.status, s) for p in other.provisions if p.status is not None for s in p.substances}
-    return bool(said & done)
+    return bool(status_pairs(report) & status_pairs(other))
+
+
+def status_pairs(action: Action) -> set[tuple[Status, Substance]]:
+    """(status, substance) for each substance a provision names and the status it sets: what tells a report
+    and the act it reports apart from other acts (`_same_act`)."""
+    return {(p.status, s) for p in action.provisions if p.status is not None for s in p.substances}
 
 
 def _closest(report: Action, candidates: list[int], acts: list[Action], window: timedelta) -> int | None:

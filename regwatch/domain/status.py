@@ -106,7 +106,7 @@ def fold_place(
     source last answered counts (the rows' `last_verified`), as (source, day retrieved) pairs. `keys`: the
     actions' event keys where the caller has them (events.group_events).
     """
-    acts = [a for a in actions if _is_visible(a, as_of)]
+    acts = [a for a in actions if is_visible(a, as_of)]
     seen = set(seen)
     if not acts and not seen:
         return None
@@ -129,12 +129,12 @@ def _visible(actions: Iterable[Action], as_of: date) -> dict[str, list[Action]]:
     """Actions that had appeared by `as_of`, by jurisdiction (undated facts hold at every date)."""
     by_place: dict[str, list[Action]] = defaultdict(list)
     for action in actions:
-        if _is_visible(action, as_of):
+        if is_visible(action, as_of):
             by_place[action.jurisdiction].append(action)
     return by_place
 
 
-def _is_visible(action: Action, as_of: date) -> bool:
+def is_visible(action: Action, as_of: date) -> bool:
     return action.undated or (action.published <= as_of and action.stage_on(as_of) is not None)
 
 
@@ -385,6 +385,8 @@ def _scheduled(
         and (a.expires is None or a.expires > in_force_from(a))
     ]
     items: dict[Substance, list[ScheduledItem]] = {s: [] for s in Substance}
+    if not future:
+        return items  # most places: nothing to carry forward, so the acts in force are not folded a second time
     by_day: dict[date, list[Action]] = defaultdict(list)
     for a in future:
         by_day[in_force_from(a)].append(a)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zlib
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
@@ -32,6 +33,18 @@ class Sha256WarcWriter(WARCWriter):  # type: ignore[misc]
         return Digester("sha256")
 
 
+# Each record is its own gzip member (WARC 1.1 annex D), compressed at zlib's default level: warcio's own
+# gzip writer uses level 9, which spent half again the CPU (0.21 against 0.14 ms for an 18 KB page) for
+# files 2% smaller; any gzip reader reads either.
+GZIP_LEVEL = 6
+
+
+def gzip_member(data: bytes, level: int = GZIP_LEVEL) -> bytes:
+    """`data` as one complete gzip member."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    return compressor.compress(data) + compressor.flush()
+
+
 class ArchiveWriter:
     """Writes captures into one WARC file, storing each payload once across the whole archive."""
 
@@ -52,6 +65,9 @@ class ArchiveWriter:
             self._remember(entry)
         self._fh: IO[bytes] | None = None
         self._warc: Sha256WarcWriter | None = None
+        # warcio serialises each record into this buffer, uncompressed; _write compresses and appends it.
+        self._record = io.BytesIO()
+        self._gzip = path.name.endswith(".gz")
         self.written = 0
         self.skipped = 0
         # Index entries of this file, appended to index.jsonl once, at close: an append per record (open,
@@ -100,13 +116,13 @@ class ArchiveWriter:
         if self._warc is None:
             # "x": a new file, never appending to (or clobbering) another crawl's WARC; closed by close().
             self._fh = open(self.path, "xb")  # noqa: SIM115
-            self._warc = Sha256WarcWriter(self._fh, gzip=self.path.name.endswith(".gz"), warc_version="1.1")
+            self._warc = Sha256WarcWriter(self._record, gzip=False, warc_version="1.1")
             info = self._warc.create_warcinfo_record(
                 self.path.name, {"software": self.software, "format": "WARC File Format 1.1"}
             )
             info.rec_headers.replace_header("WARC-Date", date)
             info.rec_headers.replace_header("WARC-Record-ID", record_id("warcinfo", self.path.name, date))
-            self._warc.write_record(info)
+            self._append(info)
         return self._warc
 
     def _response_record(self, capture: Capture, uri: str, digest: str, date: str, first: Entry | None) -> Any:
@@ -143,12 +159,26 @@ class ArchiveWriter:
         return self._open(date).create_warc_record(uri, "request", http_headers=http, warc_headers_dict=warc_headers)
 
     def _write(self, record: Any, uri: str, date: str, digest: str, status: int, first: Entry | None) -> Entry:
-        assert self._warc is not None and self._fh is not None
-        offset = self._fh.tell()
-        self._warc.write_record(record)
-        self._fh.flush()
+        offset, length = self._append(record)
         return Entry(
             uri=uri, date=date, digest=digest, status=status, type=record.rec_type, file=self.path.name,
-            offset=offset, length=self._fh.tell() - offset, id=record.rec_headers.get_header("WARC-Record-ID"),
+            offset=offset, length=length, id=record.rec_headers.get_header("WARC-Record-ID"),
             refers_to=first.id if first else None,
         )  # fmt: skip
+
+    def _append(self, record: Any) -> tuple[int, int]:
+        """Write one record (a gzip member of its own in a .gz file) and flush it; its offset and length.
+
+        Flushed before the caller returns, so a notice never cites a record still in a buffer of ours.
+        """
+        assert self._warc is not None and self._fh is not None
+        self._record.seek(0)
+        self._record.truncate()
+        self._warc.write_record(record)
+        data = self._record.getvalue()
+        if self._gzip:
+            data = gzip_member(data)
+        offset = self._fh.tell()
+        self._fh.write(data)
+        self._fh.flush()
+        return offset, len(data)

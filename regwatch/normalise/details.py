@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 from regwatch.domain.models import Detail
 from regwatch.domain.vocab import Scope, Stage
+from regwatch.normalise import yamlfile
 
 _NUMBERS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5"}
 _AGES = {"eighteen": 18, "nineteen": 19, "twenty": 20, "twentyone": 21}
@@ -35,7 +35,7 @@ class _Tables:
 
 @cache
 def _tables() -> _Tables:
-    raw = yaml.safe_load(_rules_file("details.yaml"))
+    raw = yamlfile.load(_rules_file("details.yaml"))
     detail = raw["detail"]
     return _Tables(
         scope={Scope(k): tuple(re.compile(p) for p in v) for k, v in raw["scope"].items()},
@@ -113,7 +113,7 @@ class ReportRule(BaseModel):
 
 @cache
 def report_rules() -> tuple[ReportRule, ...]:
-    return tuple(ReportRule.model_validate(item) for item in yaml.safe_load(_rules_file("reports.yaml")))
+    return tuple(ReportRule.model_validate(item) for item in yamlfile.load(_rules_file("reports.yaml")))
 
 
 def reported_stage(folded: str) -> tuple[Stage, str] | None:

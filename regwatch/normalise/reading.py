@@ -4,8 +4,12 @@ The notice read whole (first match, as the rules were tuned) gives a base provis
 (clauses.py) is then read with the same rules, first match wins inside it; every provision found is kept
 with the scope and detail read from its clause, except that a clause may set a stricter status than the
 base only through a rule marked `escalates` (a 7-OH cap or synthetic ban inside a consumer protection act,
-a Schedule I placement in the body of a bill titled as a regulation): descriptive clauses of news ("kratom
-is banned in six states") must not turn a report into a ban. Provisions of one measure and scope are merged
+a Schedule I placement in the body of a bill titled as a regulation), or where the rule lets the title say
+more than the whole (`escalates_from_title`: "Brookhaven bans kratom" over the state's age limit told
+after it): descriptive clauses of news ("kratom is banned in six states") must not turn a report into a
+ban. Where no clause does anything, a clause that a
+rule marks as an act it cannot read (unclassified) outranks background (news of elsewhere, science, trade):
+an unread ban is never reported as unrelated. Provisions of one measure and scope are merged
 (their substances joined, their details merged), except that a provision carrying an alkaloid cap stays
 apart from one without it: "7-OH <= 2%" is not a limit on synthetic alkaloids. A withdrawal takes back
 every provision it quotes, and a repeal the bans it quotes ("removes mitragynine from Schedule I"). The
@@ -47,6 +51,7 @@ class Found:
     pattern: str
     clause: str
     also: list[str] = field(default_factory=list)
+    title: bool = False  # read from the notice's first clause
 
     def why(self) -> str:
         return f"{self.rule.name}: {self.rule.description} (matched /{self.pattern}/)"
@@ -104,25 +109,32 @@ def read(title: str, text: str, kind: NoticeKind, language: str = ENGLISH) -> Re
     named = substances_named(whole)
     found: list[Found] = []
     background: Found | None = None  # a clause recognised as background (news of elsewhere, science, ...)
+    abstain: Found | None = None  # a clause a rule marks as an act it cannot read (a ban sought, unread)
+    catch_all = measure_rules()[-1]
     for number, clause in enumerate(clauses(title, text)):
         folded = fold_text(clause.text)
         rule, pattern = _clause_rule(folded, kind, number == 0)
         if rule.measure in (Measure.UNRELATED, Measure.UNCLASSIFIED):
             if rule.background and background is None:
                 background = Found(Provision(measure=rule.measure, substances=[]), rule, pattern, folded)
+            elif rule.measure is Measure.UNCLASSIFIED and rule is not catch_all and abstain is None:
+                abstain = Found(Provision(measure=rule.measure, substances=named), rule, pattern, folded)
             continue
-        found.append(Found(_provision(rule, folded, fold_text(clause.stem), named), rule, pattern, folded))
+        provision = _provision(rule, folded, fold_text(clause.stem), named)
+        found.append(Found(provision, rule, pattern, folded, title=number == 0))
     base_rule, base_pattern = first_match(whole, kind, clause=True)
     if base_rule.measure not in (Measure.UNRELATED, Measure.UNCLASSIFIED):
         base = Found(_provision(base_rule, whole, "", named), base_rule, base_pattern, whole)
-        found = [f for f in found if f.rule.may_escalate(base_rule) or _strictness(f) <= _strictness(base)]
+        found = [f for f in found if f.rule.may_escalate(base_rule, f.title) or _strictness(f) <= _strictness(base)]
         if all(f.provision.measure is not base.provision.measure for f in found):
             found = [base, *found]  # the clauses refine the base reading where they read its measure
+    if not found and abstain is not None:
+        return Reading([abstain], [])  # an act no rule reads: the background around it must not make it unrelated
     if not found and background is not None:
         return Reading([background], [])  # it only tells of others: unrelated, not a text the rules cannot read
     if not found:
-        rule = measure_rules()[-1]
-        return Reading([Found(Provision(measure=rule.measure, substances=named), rule, "(default)", whole)], [])
+        default = Found(Provision(measure=catch_all.measure, substances=named), catch_all, "(default)", whole)
+        return Reading([default], [])
     merged = _merge(found)
     kept, taken_back = _take_back(merged)
     lead = principal([f.provision for f in kept])

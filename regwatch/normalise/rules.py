@@ -7,10 +7,10 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from regwatch.domain.vocab import Measure, NoticeKind, Scope, Stage, Substance
+from regwatch.normalise import yamlfile
 from regwatch.normalise.prefilter import Search, holds_one
 
 SubstanceMode = Literal["mentioned", "mentioned-or-kratom", "mentioned-or-7oh"] | list[Substance]
@@ -101,8 +101,17 @@ class MeasureRule(BaseModel):
         "than a notice read whole by the rules it names (see reading.py)",
     )
 
-    def may_escalate(self, over: MeasureRule) -> bool:
-        """Whether a clause this rule reads may outrank, by strictness, a whole-notice reading by `over`."""
+    escalates_from_title: list[str] = Field(
+        default_factory=list,
+        description="whole-notice rules a notice's title read by this rule may outrank, where its body may not "
+        '("Brookhaven bans kratom" over a later sentence on the state\'s age limit)',
+    )
+
+    def may_escalate(self, over: MeasureRule, title: bool = False) -> bool:
+        """Whether a clause this rule reads (the title, when `title`) may outrank, by strictness, a
+        whole-notice reading by `over`."""
+        if title and over.name in self.escalates_from_title:
+            return True
         return self.escalates is True or (isinstance(self.escalates, list) and over.name in self.escalates)
 
     defers: bool = Field(
@@ -156,7 +165,7 @@ class MeasureRule(BaseModel):
 
 @cache
 def measure_rules() -> tuple[MeasureRule, ...]:
-    raw = yaml.safe_load(_rules_file("measures.yaml"))
+    raw = yamlfile.load(_rules_file("measures.yaml"))
     return tuple(MeasureRule.model_validate(item) for item in raw)
 
 
@@ -164,7 +173,7 @@ def measure_rules() -> tuple[MeasureRule, ...]:
 def substance_patterns() -> dict[Substance, tuple[re.Pattern[str], ...]]:
     """Per substance, the patterns that name it: substances.yaml (English and Latin names), then each
     language's own names (languages/*.yaml), as one alternation per language."""
-    raw = yaml.safe_load(_rules_file("substances.yaml"))
+    raw = yamlfile.load(_rules_file("substances.yaml"))
     patterns = {Substance(k): [re.compile(p) for p in v] for k, v in raw.items()}
     for table in language_tables().values():
         for substance, names in table.names.items():
@@ -238,7 +247,7 @@ def language_tables() -> dict[str, LanguageRules]:
     tables = {}
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
-            table = LanguageRules.model_validate(yaml.safe_load(entry.read_text(encoding="utf-8")))
+            table = LanguageRules.model_validate(yamlfile.load(entry.read_text(encoding="utf-8")))
             if entry.name != f"{table.language}.yaml":
                 raise ValueError(f"languages/{entry.name} declares language {table.language}")
             tables[table.language] = table

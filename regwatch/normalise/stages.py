@@ -7,11 +7,11 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 from regwatch.domain.models import NoticeAction, StageEvent
 from regwatch.domain.vocab import ENDED_STAGES, Stage
+from regwatch.normalise import yamlfile
 from regwatch.normalise.rules import fold_text
 
 # How far along a measure is; an action that would move it back (a committee referral after passage)
@@ -45,7 +45,7 @@ class StageRule(BaseModel):
 @cache
 def stage_rules() -> tuple[StageRule, ...]:
     text = resources.files("regwatch.data.rules").joinpath("stages.yaml").read_text(encoding="utf-8")
-    return tuple(StageRule.model_validate(item) for item in yaml.safe_load(text))
+    return tuple(StageRule.model_validate(item) for item in yamlfile.load(text))
 
 
 # Bills share most of their action wording ("Read first time", "Referred to Judiciary"): a run reads the

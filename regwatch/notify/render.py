@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, parseaddr
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import Any
 from urllib.parse import quote
 
 import css_inline
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
+from markupsafe import Markup
 
 from regwatch.domain import jurisdictions
 from regwatch.domain.changes import most_severe_first
@@ -77,8 +78,8 @@ class Item:
     effective: str
     summary: str
     why: str  # the cell's explanation with its source (regwatch explain), or ""
-    links: list[str]  # http(s) evidence: rendered as links
-    other_evidence: list[str]  # anything else (archive ids, odd schemes): rendered as text
+    links: tuple[str, ...]  # http(s) evidence: rendered as links
+    other_evidence: tuple[str, ...]  # anything else (archive ids, odd schemes): rendered as text
 
 
 def one_line(text: object) -> str:
@@ -112,7 +113,23 @@ def subject(changes: list[Change]) -> str:
 
 
 def item(change: Change) -> Item:
-    """The words a digest shows for `change`."""
+    """The words a digest shows for `change`: made once per process for each content of a change (10,000
+    digests carry a run's few hundred changes), keyed by every field, so an edited change is worded anew."""
+    key = tuple(tuple(v) if isinstance(v, list) else v for v in (getattr(change, f) for f in _CHANGE_FIELDS))
+    found = _ITEMS.get(key)
+    if found is None:
+        if len(_ITEMS) >= _ITEMS_MAX:
+            _ITEMS.clear()
+        found = _ITEMS[key] = _words(change)
+    return found
+
+
+_CHANGE_FIELDS = tuple(Change.model_fields)
+_ITEMS: dict[tuple[Any, ...], Item] = {}
+_ITEMS_MAX = 4096  # a run's changes number in the hundreds
+
+
+def _words(change: Change) -> Item:
     if change.jurisdiction:
         place = jurisdictions.label(change.jurisdiction)
     elif change.kind is ChangeKind.SOURCE_BROKEN:
@@ -133,8 +150,8 @@ def item(change: Change) -> Item:
         effective=change.effective.isoformat() if change.effective else "",
         summary=one_line(change.summary),
         why=one_line(change.explanation),
-        links=[link for e in evidence if (link := web_url(e))],
-        other_evidence=[e for e in evidence if web_url(e) is None],
+        links=tuple(link for e in evidence if (link := web_url(e))),
+        other_evidence=tuple(e for e in evidence if web_url(e) is None),
     )
 
 
@@ -159,19 +176,7 @@ def _digest(subscriber: Subscriber, changes: list[Change], sender: Sender, messa
     token = token_for(subscriber)  # signed when REGWATCH_UNSUBSCRIBE_SECRET is set (regwatch.notify.unsubscribe)
     https_unsubscribe = f"{sender.unsubscribe_url}?token={quote(token)}"
     mailto_unsubscribe = f"mailto:{sender.mailbox}?subject={quote('unsubscribe ' + token)}"
-    welcome = next((c for c in changes if c.kind is ChangeKind.WELCOME), None)
-    context: dict[str, Any] = {
-        "items": [item(c) for c in changes if c.kind is not ChangeKind.WELCOME],
-        "welcome": (
-            {"summary": one_line(welcome.summary), "lines": [one_line(x) for x in welcome.explanation.splitlines()]}
-            if welcome is not None
-            else None
-        ),
-        "subscriber": subscriber,
-        "filters": _filters(subscriber),
-        "unsubscribe": https_unsubscribe,
-        "now": now,
-    }
+    context = digest_context(subscriber, changes, https_unsubscribe, now)
     # Every header value goes through one_line: the policy would refuse CR/LF, we refuse all controls.
     return _Digest(
         subject=one_line(subject(changes)),
@@ -180,10 +185,69 @@ def _digest(subscriber: Subscriber, changes: list[Change], sender: Sender, messa
         date=format_datetime(now),
         message_id=one_line(message_id),
         list_unsubscribe=f"<{mailto_unsubscribe}>, <{https_unsubscribe}>",
-        text=_template("digest.txt.j2").render(context),
-        # Gmail and Outlook drop <style> blocks: every rule goes onto the elements themselves.
-        html=css_inline.inline(_template("digest.html.j2").render(context)),
+        text=text_part(context),
+        html=html_part(context),
     )
+
+
+def digest_context(subscriber: Subscriber, changes: list[Change], unsubscribe: str, now: datetime) -> dict[str, Any]:
+    """What the templates read: the changes in words (the welcome apart), the subscriber and their filters."""
+    welcome = next((c for c in changes if c.kind is ChangeKind.WELCOME), None)
+    return {
+        "items": [item(c) for c in changes if c.kind is not ChangeKind.WELCOME],
+        "welcome": (
+            {"summary": one_line(welcome.summary), "lines": [one_line(x) for x in welcome.explanation.splitlines()]}
+            if welcome is not None
+            else None
+        ),
+        "subscriber": subscriber,
+        "filters": _filters(subscriber),
+        "unsubscribe": unsubscribe,
+        "now": now,
+    }
+
+
+def text_part(context: dict[str, Any]) -> str:
+    """The text part: each change's lines made once per process for each place in the list (change_text)."""
+    lines = "".join(change_text(i, n) for n, i in enumerate(context["items"], start=1))
+    return template("digest.txt.j2").render(context, changes_text=lines)
+
+
+@lru_cache(maxsize=8192)  # a run's few hundred changes, each at the few places a digest puts it
+def change_text(change: Item, n: int) -> str:
+    """The lines of the `n`th change of a digest's text part, with the blank line that ends them."""
+    return template("digest_change.txt.j2").render(i=change, n=n) + "\n"
+
+
+def html_part(context: dict[str, Any]) -> str:
+    """The HTML part, CSS inlined: Gmail and Outlook drop <style> blocks, so every rule goes onto the elements.
+
+    Each change's block (digest_change.html.j2) reads only its Item, and no selector of digest.css looks
+    outside the element's own block (no ancestor beyond it, no sibling), so the block is inlined on its
+    own, once per process for all the digests that carry the change (change_block), and put into the
+    rest of the document, inlined around a placeholder: the same text as inlining the whole document
+    (tests/notify/test_notify_render.py), without parsing each digest's up to 220 KB of HTML again.
+    """
+    page = css_inline.inline(template("digest.html.j2").render(context, changes_html=Markup(_CHANGES)))
+    # The first occurrence is the placeholder: it precedes every value from the data but the escaped
+    # welcome text, and text is written escaped ("&lt;"), so no value can put it before.
+    return page.replace(_CHANGES, "".join(change_block(i) for i in context["items"]), 1)
+
+
+_CHANGES = "<regwatch-changes></regwatch-changes>"  # an element the stylesheet matches nowhere
+
+
+@lru_cache(maxsize=4096)  # distinct changes in one send: a run's few hundred
+def change_block(change: Item) -> str:
+    """One change's block of a digest's HTML, CSS inlined, with the newline that ends it."""
+    return css_inline.inline_fragment(template("digest_change.html.j2").render(i=change) + "\n", _stylesheet())
+
+
+@cache
+def _stylesheet() -> str:
+    """digest.css: the digest's stylesheet, included in the document and applied to each change's block."""
+    source, _, _ = _environment().loader.get_source(_environment(), "digest.css")  # type: ignore[union-attr]
+    return source
 
 
 def build_message(
@@ -245,7 +309,7 @@ def _filters(subscriber: Subscriber) -> str:
 
 
 @cache
-def _template(name: str) -> Template:
+def template(name: str) -> Template:
     """Compiled once per process (auto_reload off: the package's files do not change under a running send)."""
     return _environment().get_template(name)
 

@@ -88,6 +88,9 @@ SPIDER_MIDDLEWARES = {
     "regwatch.scraping.middlewares.ResponseCountMiddleware": 60,
     # Closest to the spiders: a callback that raises on an odd page becomes a named layout error.
     "regwatch.scraping.middlewares.ParserErrorMiddleware": 950,
+    # Under -a base_url, the spider's requests are sent to the replay host before they are scheduled
+    # (closer to the spiders than Scrapy's offsite and URL-length checks, so those see the request sent).
+    "regwatch.scraping.middlewares.BaseUrlSpiderMiddleware": 980,
     # Closer still: a callback's notices leave as one item per page (regwatch.scraping.batch says why).
     "regwatch.scraping.batch.NoticeBatchMiddleware": 990,
 }

@@ -42,12 +42,27 @@ class JsonApiSpider(RegwatchSpider):
             return
         if not self.recognised(data, response):
             return
+        # The next page first: a list's pages are fetched one after another, the crawl's longest path, and
+        # asked for now the next one is downloaded while this one's notices are made. A page whose pager
+        # cannot be read still gives its notices before the error goes on (ParserErrorMiddleware).
+        try:
+            follow = self.follow(data, response)
+        except Exception:
+            yield from self.parse_page(data, response)
+            raise
+        if follow is not None:
+            yield follow
         yield from self.parse_page(data, response)
+
+    def follow(self, data: Any, response: Response) -> Request | None:
+        """The request for the page after this one, or None (the last page, or a loop or limit recorded)."""
         url = self.next_page(data, response)
-        if url:
-            request = self.next_page_request(response, url, callback=self.parse)
-            if request is not None:
-                yield self.held(request) if unchanged(response) else request
+        if not url:
+            return None
+        request = self.next_page_request(response, url, callback=self.parse)
+        if request is None:
+            return None
+        return self.held(request) if unchanged(response) else request
 
     def recognised(self, data: Any, response: Response) -> bool:
         """Whether the page has the envelope this API promises; records a layout error if not."""

@@ -79,6 +79,7 @@ def test_digests_reach_the_smtp_server() -> None:
     result = digest_benchmark(count=15, notices=400)
     assert result["digest_detail"]["messages"] == 15
     assert result["digest_detail"]["deferred"] == 0 and result["digest_detail"]["failed"] == 0
+    assert result["digest_detail"]["send_cpu_seconds"] > 0 and result["digest_detail"]["server_cpu_seconds"] > 0
 
 
 def test_table_marks_missed_goals_and_main_writes_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

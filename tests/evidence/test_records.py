@@ -120,6 +120,23 @@ def test_lookup_ignores_host_secrets_and_parameter_order() -> None:
     assert strip_secrets("https://a.gov/x?apikey=K&q=kratom") == "https://a.gov/x?q=kratom"
 
 
+@pytest.mark.parametrize(
+    ("url", "stripped"),
+    [
+        ("https://a.gov/x?q=kratom&page=2", "https://a.gov/x?q=kratom&page=2"),  # none: the URL as given
+        ("https://a.gov/x?q=key&token_type=a", "https://a.gov/x?q=key&token_type=a"),  # "key" as a value
+        ("https://a.gov/x?TOKEN=K&q=1", "https://a.gov/x?q=1"),
+        ("https://a.gov/x?q=1&%61pi_key=K", "https://a.gov/x?q=1"),  # a name percent-encoded
+        ("https://a.gov/x?access%5Ftoken=K", "https://a.gov/x"),
+        ("https://a.gov/x?key", "https://a.gov/x"),  # a name without a value
+        ("https://a.gov/x?api+key=K", "https://a.gov/x?api+key=K"),  # "api key" is not a secret's name
+        ("https://a.gov/x?a=1;key=K", "https://a.gov/x?a=1;key=K"),  # ";" separates nothing (parse_qsl)
+    ],
+)
+def test_strip_secrets_reads_parameter_names_as_parse_qsl_does(url: str, stripped: str) -> None:
+    assert strip_secrets(url) == stripped
+
+
 def test_an_unindexed_warc_is_found(tmp_path: Path) -> None:
     archive = Archive(tmp_path)
     with ArchiveWriter.create(archive, "lost-1.warc.gz") as writer:
@@ -128,3 +145,18 @@ def test_an_unindexed_warc_is_found(tmp_path: Path) -> None:
 
     assert Archive(tmp_path).entries() == [entry]
     assert [c.body for c in iter_captures(tmp_path / "lost-1.warc.gz")] == [PAGE]
+
+
+def test_each_record_is_a_gzip_member_of_its_own_at_the_default_level(tmp_path: Path) -> None:
+    archive = Archive(tmp_path)
+    with ArchiveWriter.create(archive, "members-1.warc.gz") as writer:
+        first = writer.write(capture("https://www.dea.gov/a", PAGE * 50))
+        again = writer.write(capture("https://www.dea.gov/b", PAGE * 50))  # a revisit of the same payload
+    data = (tmp_path / "members-1.warc.gz").read_bytes()
+    for entry, kind in ((first, b"WARC-Type: response"), (again, b"WARC-Type: revisit")):
+        member = data[entry.offset : entry.offset + entry.length]
+        # gzip's XFL byte: 2 would say level 9 (warcio's own writer), 4 the fastest; 0 is zlib's default.
+        assert member[:3] == b"\x1f\x8b\x08" and member[8] == 0
+        record = gzip.decompress(member)
+        assert record.startswith(b"WARC/1.1\r\n") and kind in record and record.endswith(b"\r\n\r\n")
+    assert [c.body for c in iter_captures(tmp_path)] == [PAGE * 50, PAGE * 50]

@@ -260,6 +260,57 @@ NOT_BANNED += [
 ]
 # Constructed (not quoted): kratom classified as a narcotic "in several countries" is news of others' law.
 NOT_BANNED.append(("ar", "تم تصنيف نبات الكراتوم كمادة مخدرة في عدة دول، لكنه يباع عبر الإنترنت."))
+# Constructed (not quoted): banned or classified "in many countries" is news of others' law, not an act of the
+# place; each of these was read as a ban before its ban rule learned the phrase.
+NOT_BANNED += [
+    (
+        "de",
+        (
+            "Kratom ist in vielen Ländern verboten, etwa in Thailand und Malaysia, und wird dort als "
+            "Betäubungsmittel eingestuft."
+        ),
+    ),
+    ("fr", "Le kratom est interdit dans de nombreux pays, où il est classé comme stupéfiant."),
+    ("nb", "Kratom er forbudt i mange land og klassifisert som narkotika."),
+    ("ru", "Кратом запрещен во многих странах и внесен в списки наркотических веществ."),
+    ("ms", "Ketum diharamkan di banyak negara dan disenaraikan sebagai dadah berbahaya."),
+    ("tr", "Kratom birçok ülkede yasaklanmıştır."),
+    ("pt", "A kratom é ilegal ou considerada uma substância controlada em muitos países."),
+]
+
+# Constructed (not quoted): Thailand's 2021 delisting told in Norwegian was read as a listing (nb) before the
+# ban rule learned removal words.
+NOT_BANNED.append(("nb", "Thailand har fjernet kratom fra narkotikalisten, og planten er nå lovlig å dyrke og selge."))
+# Constructed (not quoted): a guide that asks whether kratom is legal describes the law as it stands (a shop's
+# "Är kratom lagligt i Sverige?" was labelled unrelated by a blind reader); the ban rules abstain on it.
+NOT_BANNED += [
+    ("pl", "Czy kratom jest legalny w Polsce? W Polsce kratom jest nielegalny od 2011 roku."),
+    ("da", "Er kratom lovligt i Danmark? Nej, kratom er forbudt i Danmark."),
+    ("ru", "Легален ли кратом в России? Нет, кратом запрещен и внесен в перечень наркотических средств."),
+]
+NOT_BANNED += [
+    ("sk", "Thajsko legalizovalo kratom, ktorý bol od roku 1943 zakázaný a zaradený medzi omamné látky."),
+    (
+        "da",
+        (
+            "Thailand har lovliggjort kratom, som har været forbudt siden 1943 og stod på listen over "
+            "euforiserende stoffer."
+        ),
+    ),
+]
+
+# Constructed (not quoted): a removal from the narcotics list is read as a removal (ar) or abstains (uk), never
+# as the listing or the seizure whose words it shares ("вилучив" is also "seized").
+REMOVALS = [
+    ("ar", "ألغت تايلاند تصنيف الكراتوم كمادة مخدرة وأزالته من قائمة المخدرات.", Measure.UNBAN),
+    ("uk", "Таїланд вилучив кратом з переліку наркотичних засобів і легалізував його.", Measure.UNCLASSIFIED),
+]
+
+
+@pytest.mark.parametrize(("code", "text", "measure"), REMOVALS, ids=[c for c, _, _ in REMOVALS])
+def test_a_removal_from_the_list_is_no_listing_nor_seizure(code: str, text: str, measure: Measure) -> None:
+    assert detect(text) == code
+    assert read("", text, NoticeKind.OTHER, code).principal.provision.measure is measure
 
 
 @pytest.mark.parametrize(("code", "text"), NOT_BANNED, ids=[c for c, _ in NOT_BANNED])
@@ -269,8 +320,9 @@ def test_a_text_saying_kratom_is_not_banned_is_no_ban(code: str, text: str) -> N
     assert reading.principal.provision.measure not in (Measure.BAN, Measure.RESTRICT)
 
 
-def test_a_persian_text_naming_kratom_abstains_and_is_never_unrelated() -> None:
-    # daroovasalamat.ir/news/2168: the DEA postpones its kratom scheduling decision (2016)
+def test_a_persian_report_of_an_act_abstains_and_is_never_unrelated() -> None:
+    # daroovasalamat.ir/news/2168: the DEA postpones its kratom scheduling decision (2016). Only an
+    # encyclopedia's description of the plant (fa-plant-described) is background in Persian.
     title = "تعویق تصمیم گیری درباره کراتوم در آمریکا"
     assert detect(title) == "fa"
     reading = read(title, "", NoticeKind.OTHER, "fa")
@@ -483,3 +535,29 @@ def test_a_malay_call_citing_thailands_delisting_is_no_delisting() -> None:
     assert detect(text) == "ms"
     measure = read("", text, NoticeKind.OTHER, "ms").principal.provision.measure
     assert measure not in (Measure.UNBAN, Measure.BAN)
+
+
+def test_a_french_referral_to_a_commission_is_no_seizure() -> None:
+    # Constructed (not quoted): "saisir" also means to refer a matter to a body; the scheduling it leads to
+    # stays a ban, while customs that "ont saisi" kratom enforce (fr-police-seizure-or-arrest).
+    referral = "L'ANSM a saisi la commission des stupéfiants au sujet du kratom, inscrit sur la liste des psychotropes."
+    seizure = "Les douaniers ont saisi 40 kilos de kratom à Roissy."
+    assert read("", referral, NoticeKind.OTHER, "fr").principal.provision.measure is Measure.BAN
+    assert read("", seizure, NoticeKind.OTHER, "fr").principal.provision.measure is Measure.ENFORCE
+
+
+# Constructed (not quoted): the past-tense act of listing reads as a ban; a participle that only describes a
+# status ("narkotikaklassat sedan 2011", a shop's guide) does not.
+LISTED_NOW = [
+    ("es", "El kratom ya no es legal en España: el Gobierno lo incluyó en la lista de estupefacientes.", Measure.BAN),
+    ("ru", "Правительство внесло кратом в перечень наркотических средств.", Measure.BAN),
+    ("sv", "Regeringen har narkotikaklassat växten kratom.", Measure.BAN),
+    ("sv", "I Sverige är mitragynin narkotikaklassat sedan 2011, men växten kratom säljs som råvara för tvål.", None),
+]
+
+
+@pytest.mark.parametrize(("code", "text", "measure"), LISTED_NOW, ids=[f"{c}:{m}" for c, _, m in LISTED_NOW])
+def test_an_act_of_listing_is_a_ban_and_a_status_is_not(code: str, text: str, measure: Measure | None) -> None:
+    assert detect(text) == code
+    got = read("", text, NoticeKind.OTHER, code).principal.provision.measure
+    assert got is measure if measure is not None else got not in (Measure.BAN, Measure.RESTRICT)

@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy import func, select, update
 
 from benchmarks.generate import Corpus
-from regwatch.domain.models import Action, Notice, Provision
+from regwatch.domain.events import REPORT_WINDOW
+from regwatch.domain.models import Action, Notice, Provision, StageEvent
 from regwatch.domain.review import Decision, apply_decisions
 from regwatch.domain.status import fold_status
-from regwatch.domain.vocab import Measure, Substance
+from regwatch.domain.vocab import Measure, NoticeKind, Stage, Substance
 from regwatch.inputs.baseline import SOURCE as BASELINE
 from regwatch.normalise import classify_all
 from regwatch.pipeline import readings, steps
@@ -149,7 +150,7 @@ def test_a_retired_notice_takes_its_reading_with_it(filled: Store) -> None:
     assert _stored(filled) == filled.count_notices()
 
 
-def test_news_that_share_an_event_key_are_read_whole_and_named_once(filled: Store) -> None:
+def test_news_that_share_an_event_key_are_named_once(filled: Store) -> None:
     steps.publish(filled, BEFORE)
     fresh = _afresh(filled, AS_OF)
     news = next(a for a in fresh if steps.news_changes([a], "x") and a.identifier and not readings.is_active(a))
@@ -162,3 +163,188 @@ def test_news_that_share_an_event_key_are_read_whole_and_named_once(filled: Stor
     assert named == sorted(a.notice for a in fresh if steps.news_changes([a], "x"))
     assert named.count(news.notice) == 1
     assert rows == fold_status(fresh, AS_OF, filled.verified(AS_OF))
+
+
+def _reading(notice: Notice, *, reported: bool, stage: Stage, day: date) -> Action:
+    """A hand-made reading of `notice` that restricts 7-OH, at `stage` from `day`."""
+    return Action(
+        notice=str(notice.id),
+        jurisdiction=notice.jurisdiction,
+        source=notice.source,
+        kind=notice.kind,
+        title=notice.title,
+        url=notice.url,
+        published=notice.published,
+        measure=Measure.RESTRICT,
+        substances=[Substance.SEVEN_OH],
+        history=[StageEvent(date=day, stage=stage)],
+        confidence=0.9,
+        rule="hand-made",
+        reported=reported,
+    )
+
+
+@pytest.mark.parametrize("apart", [10, 100])
+def test_a_quiet_reading_is_left_out_unless_a_report_joins_it(store: Store, apart: int) -> None:
+    # Two releases that only tell of a 7-OH restriction (no step of their life sets a status), 20 days apart, and
+    # `apart` days after the later one a report that the restriction was enacted: within events.REPORT_WINDOW
+    # the report joins the nearer release (its official act), which then decides the cell, and only that one is
+    # read whole; further apart each is an event of its own.
+    published = date(2026, 6, 1)
+    older, release, report = (
+        Notice(
+            jurisdiction="US-TX",
+            source="dea",
+            kind=NoticeKind.PRESS_RELEASE,
+            title=title,
+            published=day,
+            url=f"https://example.org/{title}",
+        )
+        for title, day in (
+            ("older", published - timedelta(days=20)),
+            ("release", published),
+            ("report", published + timedelta(days=apart)),
+        )
+    )
+    store.ingest([older, release, report])
+    made = [
+        _reading(older, reported=False, stage=Stage.PUBLISHED, day=older.published),
+        _reading(release, reported=False, stage=Stage.PUBLISHED, day=release.published),
+        _reading(report, reported=True, stage=Stage.ENACTED, day=report.published),
+    ]
+    assert [readings.is_active(a) for a in made] == [False, False, True]
+    rules = readings.rules_fingerprint()
+    store.save_readings(
+        rules,
+        [
+            (str(n.id), n.content_hash(), readings.is_active(a), readings.brief(a), a.model_dump_json())
+            for n, a in zip((older, release, report), made, strict=True)
+        ],
+    )
+    [place] = readings.Readings(store, AS_OF, []).places()
+    held = {a.notice for a in place.actions}
+    assert held - {str(report.id)} == ({str(release.id)} if apart <= REPORT_WINDOW.days else set())
+    _run, rows, _changes, _news = steps.build(store, AS_OF)
+    assert rows == fold_status(made, AS_OF, store.verified(AS_OF))
+    [seven_oh] = [r for r in rows if r.substance is Substance.SEVEN_OH]
+    assert seven_oh.deciding == str(release.id if apart <= REPORT_WINDOW.days else report.id)
+
+
+def test_refresh_asks_the_store_again_only_after_a_full_chunk(filled: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[str] = []
+    real = filled.unread_notices
+
+    def counted(*args: Any, **kwargs: Any) -> list[tuple[str, str, Any]]:
+        asked.append(kwargs["after"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(filled, "unread_notices", counted)
+    monkeypatch.setattr(readings, "CHUNK", 100)
+    total = readings.refresh(filled, AS_OF)
+    assert total == filled.count_notices() and total % 100 != 0
+    assert len(asked) == total // 100 + 1  # the last, short chunk ends the scan: no query that finds nothing
+    asked.clear()
+    assert readings.refresh(filled, AS_OF) == 0
+    assert asked == [""]
+
+
+@pytest.mark.parametrize("sources", [("openstates",), ("openstates", "legiscan")])
+def test_a_bill_that_failed_is_left_out_after_it_failed_and_its_proposal_dropped(
+    store: Store, monkeypatch: pytest.MonkeyPatch, sources: tuple[str, ...]
+) -> None:
+    # A bill, pending, then failed; from two sources, one event by its key (bill:US-TX:HB1:2025).
+    bills = [
+        Notice(
+            jurisdiction="US-TX",
+            source=source,
+            kind=NoticeKind.BILL,
+            title="An act scheduling kratom",
+            published=date(2025, 2, 1),
+            identifier="HB 1",
+            url=f"https://example.org/{source}/hb1",
+        )
+        for source in sources
+    ]
+    store.ingest(bills)
+    failed = date(2026, 5, 1)
+    made = [
+        _reading(bill, reported=False, stage=Stage.INTRODUCED, day=bill.published).model_copy(
+            update={
+                "identifier": bill.identifier,
+                "history": [
+                    StageEvent(date=bill.published, stage=Stage.INTRODUCED),
+                    StageEvent(date=failed, stage=Stage.FAILED),
+                ],
+            }
+        )
+        for bill in bills
+    ]
+    rules = readings.rules_fingerprint()
+    store.save_readings(
+        rules,
+        [
+            (str(n.id), n.content_hash(), True, readings.brief(a), a.model_dump_json())
+            for n, a in zip(bills, made, strict=True)
+        ],
+    )
+    ids = sorted(str(n.id) for n in bills)
+    pending_on = failed - timedelta(days=30)
+    [place] = readings.Readings(store, pending_on, []).places()
+    assert sorted(a.notice for a in place.actions) == ids  # a live proposal: held
+    steps.publish(store, pending_on)
+    [place] = readings.Readings(store, AS_OF, []).places()
+    # Failed by AS_OF: left out; from two sources, their event is read whole (both set a status, so it might move
+    # the table: joins.by_keys).
+    assert sorted(a.notice for a in place.actions) == (ids if len(ids) > 1 else []) and place.count == len(ids)
+    _run, rows, changes, _news = steps.build(store, AS_OF)
+    assert rows == fold_status(made, AS_OF, store.verified(AS_OF))
+    # The diff finds the proposal dropped from the event it reads again (readings.Lookup), as when it was held.
+    [dropped] = changes
+    assert dropped.kind.value == "pending_dropped" and dropped.notices == ids
+    monkeypatch.setattr(readings.Readings, "_moves", lambda self, said: True)
+    assert steps.build(store, AS_OF)[1:3] == (rows, changes)
+
+
+def test_the_diff_reads_an_event_of_left_out_readings_as_one(store: Store) -> None:
+    # One bill from two sources, pending when the last run was published; then the rules change and both read
+    # as a study (no status): an event of left-out readings only, which the diff must see as the one event it is.
+    bills = [
+        Notice(
+            jurisdiction="US-TX",
+            source=source,
+            kind=NoticeKind.BILL,
+            title="An act scheduling kratom",
+            published=date(2026, 2, 1),
+            identifier="HB 1",
+            url=f"https://example.org/{source}/hb1",
+        )
+        for source in ("openstates", "legiscan")
+    ]
+    store.ingest(bills)
+    pending = [
+        _reading(bill, reported=False, stage=Stage.INTRODUCED, day=bill.published).model_copy(
+            update={"identifier": bill.identifier}
+        )
+        for bill in bills
+    ]
+    study = [a.model_copy(update={"measure": Measure.STUDY, "provisions": [], "substances": []}) for a in pending]
+    study = [Action.model_validate(a.model_dump()) for a in study]  # the principal provision made again
+    rules = readings.rules_fingerprint()
+
+    def save(made: list[Action]) -> None:
+        rows = [
+            (str(n.id), n.content_hash(), readings.is_active(a), readings.brief(a), a.model_dump_json())
+            for n, a in zip(bills, made, strict=True)
+        ]
+        store.save_readings(rules, rows)
+
+    save(pending)
+    steps.publish(store, BEFORE)
+    save(study)
+    ids = sorted(str(n.id) for n in bills)
+    [place] = readings.Readings(store, AS_OF, []).places()
+    assert place.actions == [] and place.groups == dict.fromkeys(ids, tuple(ids))
+    _run, rows, changes, _news = steps.build(store, AS_OF)
+    assert rows == fold_status(study, AS_OF, store.verified(AS_OF))
+    [dropped] = [c for c in changes if c.kind.value != "news"]  # and the two studies, news first seen
+    assert dropped.kind.value == "pending_dropped" and dropped.notices == ids

@@ -21,6 +21,7 @@ from spider_helpers import make_spider
 from regwatch.domain import jurisdictions
 from regwatch.domain.models import Notice, SourceHealth
 from regwatch.evidence.records import Archive, ArchiveError, split_ref
+from regwatch.normalise import yamlfile
 from regwatch.notify import RetryPolicy, send_digests
 from regwatch.notify.subscribers import BadSubscriber, make_subscriber, read_yaml, upsert
 from regwatch.pipeline.steps import load_baseline, run_pipeline
@@ -179,6 +180,10 @@ def test_yaml_is_only_loaded_safely() -> None:
         if unsafe.search(line)
     ]  # noqa: E501
     assert offenders == []
+    # The rule files' loader (regwatch/normalise/yamlfile.py) is one of PyYAML's two safe loaders.
+    assert yamlfile.LOADER in {yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)}
+    with pytest.raises(yaml.constructor.ConstructorError):
+        yamlfile.load("!!python/object/new:os.system [echo]")
 
 
 def test_a_python_object_tag_in_a_subscribers_file_is_refused(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from spider_helpers import make_spider
 
@@ -14,6 +15,7 @@ from regwatch.scraping.middlewares import (
     ORIGINAL_URL,
     BackoffRetryMiddleware,
     BaseUrlMiddleware,
+    BaseUrlSpiderMiddleware,
     check_base_url,
     rebase,
     retry_delay,
@@ -62,6 +64,50 @@ def test_requests_redirects_and_robots_go_to_the_base_host() -> None:
 def test_without_base_url_nothing_changes() -> None:
     spider = make_spider(DeaSpider)
     assert BaseUrlMiddleware(spider.crawler).process_request(Request("https://www.dea.gov/")) is None
+    outputs = [Request("https://www.dea.gov/"), {"title": "a notice"}]
+    assert list(BaseUrlSpiderMiddleware(spider.crawler).process_spider_output(LIST, outputs)) == outputs
+
+
+LIST = Response("http://127.0.0.1:9000/what-we-do/news/press-releases")
+
+
+def test_spider_requests_leave_the_spider_rebased_and_are_not_scheduled_again() -> None:
+    spider = make_spider(DeaSpider, base_url="http://127.0.0.1:9000")
+    live = Request("https://www.dea.gov/what-we-do/news/press-releases?page=1", callback=spider.parse, priority=3)
+    elsewhere = Request("https://example.com/kratom")
+    there = Request("http://127.0.0.1:9000/robots.txt")
+    notice = {"title": "a notice"}
+    out = list(BaseUrlSpiderMiddleware(spider.crawler).process_spider_output(LIST, [live, notice, elsewhere, there]))
+    rebased = out[0]
+    assert isinstance(rebased, Request)
+    assert (rebased.url, rebased.callback, rebased.priority) == (
+        "http://127.0.0.1:9000/what-we-do/news/press-releases?page=1",
+        spider.parse,
+        3,
+    )
+    assert rebased.meta == {ORIGINAL_URL: live.url, "allow_offsite": True}
+    # Items and requests already on the base host pass as they are; one outside the source's domains too,
+    # for the downloader middleware to refuse by name.
+    assert out[1:] == [notice, elsewhere, there]
+    # What the downloader middleware then gets is sent as it is, not replaced (and so scheduled) again.
+    downloader = BaseUrlMiddleware(spider.crawler)
+    assert downloader.process_request(rebased) is None
+    assert rebased.meta[ORIGINAL_URL] == live.url
+    with pytest.raises(IgnoreRequest, match="refused https://example.com/kratom"):
+        downloader.process_request(elsewhere)
+
+
+def test_start_requests_leave_the_spider_rebased() -> None:
+    spider = make_spider(DeaSpider, base_url="http://127.0.0.1:9000")
+
+    async def start() -> list[object]:
+        middleware = BaseUrlSpiderMiddleware(spider.crawler)
+        return [request async for request in middleware.process_start(spider.start())]
+
+    requests = asyncio.run(start())
+    assert requests and all(isinstance(r, Request) for r in requests)
+    assert [r.url.split("/", 3)[2] for r in requests] == ["127.0.0.1:9000"] * len(requests)
+    assert [r.meta[ORIGINAL_URL].split("/", 3)[2] for r in requests] == ["www.dea.gov"] * len(requests)
 
 
 def answer(status: int, retry_after: str | None = None) -> Response:
