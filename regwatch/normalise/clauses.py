@@ -125,7 +125,13 @@ _SUBSECTION = re.compile(
     r"|(?<=:)\s+(?=\d{1,2}\.\s)"  # "the following: 1. A kratom product ..."
 )
 _CONNECTORS = frozenset({"or", "and", "and/or", "and or"})
-_LIST_NUMBER = re.compile(r"(?:^|[\s:;])\d{1,2}\.$")
+# A piece ending in a bare list number ("the following: 1.", "Section 2.") goes on into the next one; a number
+# that ends a sentence ("to individuals under the age of 21.") does not.
+_LIST_NUMBER = re.compile(
+    r"(?:^|[:;]\s*|\s(?:section|sec|article|art|chapter|ch|part|no|item|step|rule|title|subsection|paragraph|§)\s)"
+    r"\d{1,2}\.$",
+    re.IGNORECASE,
+)
 _LAST_WORD = re.compile(r"([A-Za-z.]+)\.[\"')\]\u201d]?$")
 _INITIALS = re.compile(r"(?:[A-Za-z]\.){2,}[\"')\]\u201d]?$")
 
