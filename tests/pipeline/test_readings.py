@@ -248,23 +248,28 @@ def test_refresh_asks_the_store_again_only_after_a_full_chunk(filled: Store, mon
     assert asked == [""]
 
 
-@pytest.mark.parametrize("sources", [("openstates",), ("openstates", "legiscan")])
-def test_a_bill_that_failed_is_left_out_after_it_failed_and_its_proposal_dropped(
-    store: Store, monkeypatch: pytest.MonkeyPatch, sources: tuple[str, ...]
-) -> None:
-    # A bill, pending, then failed; from two sources, one event by its key (bill:US-TX:HB1:2025).
-    bills = [
+def _texas_hb1(sources: tuple[str, ...], published: date) -> list[Notice]:
+    """Texas HB 1, a bill scheduling kratom, as each of `sources` reports it: one event by its key."""
+    return [
         Notice(
             jurisdiction="US-TX",
             source=source,
             kind=NoticeKind.BILL,
             title="An act scheduling kratom",
-            published=date(2025, 2, 1),
+            published=published,
             identifier="HB 1",
             url=f"https://example.org/{source}/hb1",
         )
         for source in sources
     ]
+
+
+@pytest.mark.parametrize("sources", [("openstates",), ("openstates", "legiscan")])
+def test_a_bill_that_failed_is_left_out_after_it_failed_and_its_proposal_dropped(
+    store: Store, monkeypatch: pytest.MonkeyPatch, sources: tuple[str, ...]
+) -> None:
+    # A bill, pending, then failed; from two sources, one event by its key (bill:US-TX:HB1:2025).
+    bills = _texas_hb1(sources, date(2025, 2, 1))
     store.ingest(bills)
     failed = date(2026, 5, 1)
     made = [
@@ -308,18 +313,7 @@ def test_a_bill_that_failed_is_left_out_after_it_failed_and_its_proposal_dropped
 def test_the_diff_reads_an_event_of_left_out_readings_as_one(store: Store) -> None:
     # One bill from two sources, pending when the last run was published; then the rules change and both read
     # as a study (no status): an event of left-out readings only, which the diff must see as the one event it is.
-    bills = [
-        Notice(
-            jurisdiction="US-TX",
-            source=source,
-            kind=NoticeKind.BILL,
-            title="An act scheduling kratom",
-            published=date(2026, 2, 1),
-            identifier="HB 1",
-            url=f"https://example.org/{source}/hb1",
-        )
-        for source in ("openstates", "legiscan")
-    ]
+    bills = _texas_hb1(("openstates", "legiscan"), date(2026, 2, 1))
     store.ingest(bills)
     pending = [
         _reading(bill, reported=False, stage=Stage.INTRODUCED, day=bill.published).model_copy(
