@@ -154,7 +154,7 @@ def test_a_real_run_piped_to_a_log_has_no_bar(tmp_path: Path) -> None:
                 kind="bill",
                 title="Relating to the placement of kratom in Schedule I",
                 text="Adds mitragynine and 7-hydroxymitragynine to Schedule I of the Controlled Substances Act.",
-                published="2025-03-10",  # type: ignore[arg-type]
+                published="2025-03-10",
             )
         ]
     )

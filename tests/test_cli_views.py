@@ -13,13 +13,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from test_cli import GOOD, jsonl
 
 from regwatch.domain.models import Change, PendingItem, Run, StatusRow
 from regwatch.domain.vocab import ChangeKind, DatePrecision, Measure, Reliability, Severity, Stage, Status, Substance
 from regwatch.reports import terminal, words
 from regwatch.reports.writer import status_csv, status_json
 from regwatch.store import Store
+from tests.test_cli import GOOD, jsonl
 
 
 @pytest.fixture(autouse=True)

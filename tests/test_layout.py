@@ -103,7 +103,7 @@ def test_only_the_settings_module_reads_the_environment() -> None:
                 and {"environ", "getenv"} & {a.name for a in node.names}
             )
             if reads:
-                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+                offenders.append(f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', '?')}")
     assert offenders == []
 
 

@@ -8,6 +8,7 @@ import re
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -143,7 +144,9 @@ def _withdrawn_reference(acts: list[Action], as_of: date) -> set[str]:
     return gone
 
 
-def _scheduled_reference(acts: list[Action], in_force: list[Action], as_of: date, known: bool) -> dict:
+def _scheduled_reference(
+    acts: list[Action], in_force: list[Action], as_of: date, known: bool
+) -> dict[Substance, list[ScheduledItem]]:
     """The refold-per-day version status.py had before it carried the fold forward."""
 
     future = [
@@ -155,7 +158,7 @@ def _scheduled_reference(acts: list[Action], in_force: list[Action], as_of: date
         and in_force_from(a) > as_of
         and (a.expires is None or a.expires > in_force_from(a))
     ]
-    items: dict = {s: [] for s in Substance}
+    items: dict[Substance, list[ScheduledItem]] = {s: [] for s in Substance}
     for day in sorted({in_force_from(a) for a in future}):
         taking_effect = sorted((a for a in future if in_force_from(a) == day), key=_apply_order)
         cells = _fold_cells(in_force + [a for a in future if in_force_from(a) <= day], known)
@@ -183,7 +186,7 @@ action_specs = st.lists(
 )
 
 
-def _actions(specs: list) -> list[Action]:
+def _actions(specs: list[Any]) -> list[Action]:
     out = []
     for number, (source, measure, substances, published, steps, binding) in enumerate(specs):
         day = START + timedelta(days=published)
@@ -209,7 +212,9 @@ def _actions(specs: list) -> list[Action]:
 
 @settings(max_examples=150, deadline=None)
 @given(action_specs, st.integers(0, 150), st.booleans())
-def test_indexed_withdrawals_and_forward_fold_match_the_plain_versions(specs: list, offset: int, known: bool) -> None:
+def test_indexed_withdrawals_and_forward_fold_match_the_plain_versions(
+    specs: list[Any], offset: int, known: bool
+) -> None:
     acts = _actions(specs)
     as_of = START + timedelta(days=offset)
     assert _withdrawn(acts, as_of) == _withdrawn_reference(acts, as_of)

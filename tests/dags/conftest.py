@@ -6,7 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
-from dag_helpers import DAGS, VENV_BIN
+
+from tests.dags.dag_helpers import DAGS, VENV_BIN
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dag_helpers import DAGS, VENV_BIN
+
+from tests.dags.dag_helpers import DAGS, VENV_BIN
 
 README = DAGS.parent / "README.md"
 # Prints the first run the scheduler would plan for regwatch_pipeline (in a process of its own: the

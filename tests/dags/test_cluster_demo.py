@@ -18,12 +18,12 @@ from typing import Any
 
 import psycopg
 import pytest
-from dag_helpers import VENV_BIN
 
 from regwatch.cluster.demo import pool_file
 from regwatch.cluster.services import libpq_url
 from regwatch.pipeline.tasks import crawl_pool
 from regwatch.scraping.registry import politeness_domain, spider_names
+from tests.dags.dag_helpers import VENV_BIN
 
 # load_baseline, plan_sources, one crawl per source, publish, report, queue_alerts
 PIPELINE_TASKS = 5 + len(spider_names())

@@ -7,7 +7,8 @@ import subprocess
 from typing import Any
 
 import pytest
-from dag_helpers import DAGS, VENV_BIN
+
+from tests.dags.dag_helpers import DAGS, VENV_BIN
 
 EXPECTED = {"regwatch_pipeline", "regwatch_digest"}
 

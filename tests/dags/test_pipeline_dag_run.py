@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dag_helpers import DAGS, VENV_BIN
 from sqlalchemy import select
 
 from regwatch.domain.vocab import ChangeKind
@@ -24,6 +23,7 @@ from regwatch.pipeline.steps import load_baseline, publish
 from regwatch.scraping.registry import spider_names
 from regwatch.store import Store
 from regwatch.store import tables as t
+from tests.dags.dag_helpers import DAGS, VENV_BIN
 
 pytestmark = pytest.mark.integration
 

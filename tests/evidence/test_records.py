@@ -17,9 +17,9 @@ from regwatch.evidence.records import (
     lookup_key,
     payload_digest,
     scan,
-    strip_secrets,
 )
 from regwatch.evidence.writer import ArchiveWriter
+from regwatch.redact import strip_secrets
 
 WHEN = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 PAGE = b'{"count": 1, "results": [{"document_number": "2016-20803"}]}'

@@ -64,7 +64,7 @@ class FaultServer(ReplayServer):
 
     def __init__(self, pages: Pages | None = None):
         self.pages = pages or Pages.of()
-        super().__init__(self.pages)  # type: ignore[arg-type]  # Pages has the get() the server needs
+        super().__init__(self.pages)
         self.faults: dict[str, list[Fault]] = {}
 
     def inject(self, url: str, *faults: Fault) -> None:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from scrapy import Request
 from scrapy.http import HtmlResponse, Response, TextResponse
@@ -19,6 +19,7 @@ from regwatch.scraping.spider import RegwatchSpider
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 # Retrieval time is a parameter: a fixed clock keeps items comparable across runs.
 CLOCK = datetime(2026, 8, 20, 12, 0, tzinfo=UTC)
+S = TypeVar("S", bound=RegwatchSpider)
 ARCHIVE = "regwatch-20260820.warc.gz#<urn:uuid:00000000-0000-0000-0000-000000000001>"
 
 
@@ -34,7 +35,7 @@ def response(path: Path, url: str, *, request: Request | None = None, status: in
     return cls(url=url, body=path.read_bytes(), encoding="utf-8", request=request, status=status)
 
 
-def make_spider(cls: type[RegwatchSpider], **kwargs: Any) -> RegwatchSpider:
+def make_spider(cls: type[S], **kwargs: Any) -> S:
     """A spider bound to a crawler (stats, settings) without running a crawl; the archive writer off."""
     crawler = get_crawler(cls, settings_dict={"REGWATCH_ARCHIVE_ENABLED": False})
     spider = cls.from_crawler(crawler, **kwargs)
@@ -46,7 +47,8 @@ def make_spider(cls: type[RegwatchSpider], **kwargs: Any) -> RegwatchSpider:
 
 def split(results: Iterable[Any]) -> tuple[list[dict[str, Any]], list[Request]]:
     """Items and requests a callback produced, apart."""
-    items, requests = [], []
+    items: list[dict[str, Any]] = []
+    requests: list[Request] = []
     for result in results:
         (requests if isinstance(result, Request) else items).append(result)
     return items, requests

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from regwatch.domain import jurisdictions
+from regwatch.domain.models import Curated, Notice
 from regwatch.domain.status import fold_status
 from regwatch.domain.vocab import Measure, Status, Substance
 from regwatch.errors import BadInput
@@ -19,12 +20,17 @@ US_STATES_DC_PR = [
 ]
 
 
+def curated(notice: Notice) -> Curated:
+    assert notice.curated is not None, notice.id  # every baseline notice carries its curated facts
+    return notice.curated
+
+
 @pytest.fixture(scope="module")
-def notices() -> list:
+def notices() -> list[Notice]:
     return baseline_notices()
 
 
-def test_covers_every_state_dc_pr_federal_and_30_nations(notices: list) -> None:
+def test_covers_every_state_dc_pr_federal_and_30_nations(notices: list[Notice]) -> None:
     places = {n.jurisdiction for n in notices}
     assert len(US_STATES_DC_PR) == 52
     assert set(US_STATES_DC_PR) - places == set()
@@ -33,25 +39,25 @@ def test_covers_every_state_dc_pr_federal_and_30_nations(notices: list) -> None:
     assert len(nations) >= 30
 
 
-def test_every_fact_is_cited_with_reliability(notices: list) -> None:
+def test_every_fact_is_cited_with_reliability(notices: list[Notice]) -> None:
     for n in notices:
-        assert n.curated.sources and all(u.startswith(("https://", "http://")) for u in n.curated.sources), n.id
-        assert n.url == n.curated.sources[0]
+        assert curated(n).sources and all(u.startswith(("https://", "http://")) for u in curated(n).sources), n.id
+        assert n.url == curated(n).sources[0]
 
 
-def test_ids_are_stable_and_unique(notices: list) -> None:
+def test_ids_are_stable_and_unique(notices: list[Notice]) -> None:
     ids = [n.id for n in notices]
     assert len(ids) == len(set(ids))
     assert ids == [n.id for n in baseline_notices()]
 
 
-def test_every_state_has_a_status_today(notices: list) -> None:
+def test_every_state_has_a_status_today(notices: list[Notice]) -> None:
     rows = fold_status([classify(n) for n in notices], date(2026, 11, 24))
     unknown = sorted({r.jurisdiction for r in rows if r.status is Status.UNKNOWN and r.jurisdiction in US_STATES_DC_PR})
     assert unknown == []
 
 
-def test_known_facts(notices: list) -> None:
+def test_known_facts(notices: list[Notice]) -> None:
     rows = {
         (r.jurisdiction, r.substance.value): r for r in fold_status([classify(n) for n in notices], date(2026, 11, 24))
     }
@@ -87,35 +93,35 @@ def test_a_bad_entry_names_the_file_and_the_entry() -> None:
         _parse("states.yaml", text)
 
 
-def test_every_jurisdiction_shows_before_and_after_its_first_law(notices: list) -> None:
+def test_every_jurisdiction_shows_before_and_after_its_first_law(notices: list[Notice]) -> None:
     places = {n.jurisdiction for n in notices}
     for day in (date(2024, 1, 1), date(2026, 11, 28)):
         rows = fold_status(classify_all(notices), day)
         assert places - {r.jurisdiction for r in rows} == set(), day
 
 
-def test_no_fact_is_dated_by_the_day_it_was_checked(notices: list) -> None:
+def test_no_fact_is_dated_by_the_day_it_was_checked(notices: list[Notice]) -> None:
     # An unknown start is `published: unknown` (undated), never the check date.
     checks = {date(2026, 11, 24), date(2026, 11, 28)}
-    assert [n.id for n in notices if n.published in checks and not n.curated.undated] == []
-    assert all(n.curated.reliability.value in ("primary", "secondary", "unverified") for n in notices)
+    assert [n.id for n in notices if n.published in checks and not curated(n).undated] == []
+    assert all(curated(n).reliability.value in ("primary", "secondary", "unverified") for n in notices)
 
 
-def _entry(notices: list, jurisdiction: str, identifier_part: str):
+def _entry(notices: list[Notice], jurisdiction: str, identifier_part: str) -> Notice:
     return next(n for n in notices if n.jurisdiction == jurisdiction and identifier_part in (n.identifier or ""))
 
 
-def test_consumer_protection_acts_state_their_provisions(notices: list) -> None:
+def test_consumer_protection_acts_state_their_provisions(notices: list[Notice]) -> None:
     for place, bill in (("US-KY", "KRS 217.2202"), ("US-TX", "SB 497"), ("US-OK", "63 O.S. 1-1432.4")):
-        provisions = _entry(notices, place, bill).curated.provisions
+        provisions = curated(_entry(notices, place, bill)).provisions
         seven = next(p for p in provisions if p.substances == [Substance.SEVEN_OH])
         assert seven.measure is Measure.RESTRICT and "2%" in (seven.detail.cap or ""), place
         assert any(p.measure is Measure.RESTRICT and p.substances == [Substance.SYNTHETIC] for p in provisions), place
-    kentucky = _entry(notices, "US-KY", "HB 293").curated.provisions
+    kentucky = curated(_entry(notices, "US-KY", "HB 293")).provisions
     assert next(p for p in kentucky if p.measure is Measure.REGULATE).detail.age == 21
 
 
-def test_issue_18_cells(notices: list) -> None:
+def test_issue_18_cells(notices: list[Notice]) -> None:
     rows = {(r.jurisdiction, r.substance.value): r for r in fold_status(classify_all(notices), date(2026, 11, 28))}
     # CDPH (2025-10-24): kratom and 7-OH illegal to sell or manufacture for consumption.
     assert (rows["US-CA", "kratom"].status, rows["US-CA", "kratom"].since) == (Status.BANNED, date(2025, 10, 24))
@@ -125,4 +131,4 @@ def test_issue_18_cells(notices: list) -> None:
     assert rows["US", "synthetic"].status is Status.RESTRICTED
     assert rows["US", "kratom"].status is Status.LEGAL
     for number in ("2026-20942", "2026-20943"):
-        assert _entry(notices, "US", number).curated.stage.value == "proposed"
+        assert curated(_entry(notices, "US", number)).stage.value == "proposed"

@@ -4,6 +4,7 @@ resolutions, other drugs' scheduling notices), asserted as whole readings."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -22,7 +23,7 @@ def notice(**fields: object) -> Notice:
     return Notice.model_validate({**base, **fields})
 
 
-def reading(n: Notice) -> dict[str, object]:
+def reading(n: Notice) -> dict[str, Any]:
     a = classify(n)
     return {
         "measure": a.measure,

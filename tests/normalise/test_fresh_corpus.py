@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from tests.helpers.scoring import load, score
+from tests.helpers.scoring import Score, load, score
 
 FRESH = Path(__file__).resolve().parents[1] / "data" / "classification_fresh3.jsonl"
 # Known dangerous confusions left (expected, got) and why: c021 (a county repeal beside a state 7-OH ban), c090
@@ -18,7 +18,7 @@ FRESH = Path(__file__).resolve().parents[1] / "data" / "classification_fresh3.js
 KNOWN = {"c021", "c090", "c128"}
 
 
-def _result():  # type: ignore[no-untyped-def]
+def _result() -> Score:
     return score(load(FRESH))
 
 

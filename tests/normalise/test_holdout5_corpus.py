@@ -11,13 +11,14 @@ only while no rule is written from them. First contact by half: odd 35/64, even 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from tests.helpers.scoring import load, score, shape, unseen
 
 HOLDOUT = Path(__file__).resolve().parents[1] / "data" / "classification_holdout5.jsonl"
 
 
-def half(parity: int) -> list[dict]:
+def half(parity: int) -> list[dict[str, Any]]:
     return [item for item in load(HOLDOUT) if int(item["id"][1:]) % 2 == parity]
 
 

@@ -3,6 +3,8 @@ reports of acts, withdrawals and the catch-all. Sources are cited beside each te
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from regwatch.domain.models import Notice
@@ -140,7 +142,9 @@ def test_a_consumer_protection_act_reads_three_provisions(
         ),
     ],
 )
-def test_the_strictest_provision_is_principal(fields: dict, measure: str, substances: list[str], scope: str) -> None:
+def test_the_strictest_provision_is_principal(
+    fields: dict[str, Any], measure: str, substances: list[str], scope: str
+) -> None:
     action = classify(notice(**fields))
     lead = action.provisions[0]
     assert (action.measure.value, [s.value for s in action.substances], lead.scope.value) == (

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from alerts_helpers import CHANGES, RUN_ID, Mailbox, SmtpServer, free_port, publish
 
 from regwatch.domain.models import Change
 from regwatch.store import Store
+from tests.notify.alerts_helpers import CHANGES, RUN_ID, Mailbox, SmtpServer, free_port, publish
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from alerts_helpers import CHANGES, NOW, publish, subscribe
 
 from regwatch.domain.vocab import Cadence, Substance
 from regwatch.notify import RetryPolicy, queue_alerts, send_digests
@@ -21,6 +20,7 @@ from regwatch.notify.outbox import outbox_rows
 from regwatch.notify.subscribers import BadSubscriber, all_subscribers, make_subscriber
 from regwatch.notify.unsubscribe import subscriber_for, token_for
 from regwatch.store import Store
+from tests.notify.alerts_helpers import CHANGES, NOW, publish, subscribe
 
 NO_WAIT = RetryPolicy(attempts=3, wait=0)
 

@@ -7,7 +7,6 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from alerts_helpers import CHANGES, RUN_ID, SmtpServer, publish
 from typer.testing import CliRunner
 
 from regwatch.cli import app
@@ -15,6 +14,7 @@ from regwatch.errors import BadInput
 from regwatch.notify import queue_alerts
 from regwatch.notify.delivery import ConfigurationError, SmtpConfig, parse_smtp_url, resolve_smtp
 from regwatch.store import Store
+from tests.notify.alerts_helpers import CHANGES, RUN_ID, SmtpServer, publish
 
 runner = CliRunner()
 
@@ -33,7 +33,8 @@ def run(*args: str) -> tuple[int, str, BaseException | None]:
 def listed() -> list[dict[str, object]]:
     code, stdout, _ = run("subscribers", "list", "--format", "json")
     assert code == 0
-    return json.loads(stdout)
+    rows: list[dict[str, object]] = json.loads(stdout)
+    return rows
 
 
 def test_add_list_update_and_remove() -> None:

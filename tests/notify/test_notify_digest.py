@@ -8,17 +8,20 @@ from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pytest
-from alerts_helpers import CHANGES, NOW, RUN_ID, Mailbox, SmtpServer, change, free_port, subscribe
 
 import regwatch.notify.digest as digest
 from regwatch.domain.vocab import Cadence, Severity, Substance
 from regwatch.notify import RetryPolicy, queue_alerts, send_digests
 from regwatch.notify.delivery import SmtpSession, TransientFailure, parse_smtp_url
-from regwatch.notify.outbox import outbox_rows
+from regwatch.notify.digest import DigestReport
+from regwatch.notify.outbox import claim_batch, outbox_rows
+from regwatch.notify.render import compose
 from regwatch.notify.subscribers import all_subscribers
 from regwatch.store import Store
+from tests.notify.alerts_helpers import CHANGES, NOW, RUN_ID, Mailbox, SmtpServer, change, free_port, subscribe
 
 NO_WAIT = RetryPolicy(attempts=2, wait=0)  # retries without sleeping: time is not what is tested here
 FLORIDA = {c.summary for c in CHANGES if c.jurisdiction in ("US-FL", None)}
@@ -39,7 +42,7 @@ def seen_by(mailbox: Mailbox, address: str) -> list[str]:
     return sorted(s for m in unique.values() for s in summaries(m))
 
 
-def send(store: Store, url: str | None, minutes: int = 0, cadence: Cadence = Cadence.DAILY, **kw: object):  # type: ignore[no-untyped-def]
+def send(store: Store, url: str | None, minutes: int = 0, cadence: Cadence = Cadence.DAILY, **kw: Any) -> DigestReport:
     return send_digests(store, cadence, now=NOW + timedelta(minutes=minutes), smtp_url=url, retry=NO_WAIT, **kw)
 
 
@@ -148,7 +151,7 @@ def test_one_transaction_claims_a_batch_of_digests(
     for n in range(3):
         subscribe(queued, f"reader{n}@example.com", jurisdictions=["US-LA"])
     queue_alerts(queued, RUN_ID)
-    real = digest.claim_batch
+    real = claim_batch
     batches: list[int] = []
 
     def counted(store, claims, *args, **kw):  # type: ignore[no-untyped-def]
@@ -217,7 +220,7 @@ def test_a_kill_leaves_at_most_one_batch_in_doubt(
 def test_an_error_mid_batch_records_what_the_server_took_and_resends_only_the_rest(
     queued: Store, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = digest.compose
+    real = compose
     calls: list[str] = []
 
     def fail_on_second(subscriber, *args):  # type: ignore[no-untyped-def]

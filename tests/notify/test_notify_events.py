@@ -11,7 +11,6 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from alerts_helpers import NOW, RUN_ID, change, subscribe
 
 from regwatch.domain.vocab import Cadence, Reliability, Severity, Status, Substance
 from regwatch.notify import queue_alerts, send_digests
@@ -19,6 +18,7 @@ from regwatch.notify.filters import wants
 from regwatch.notify.render import Sender, build_message, subject
 from regwatch.notify.subscribers import make_subscriber
 from regwatch.store import Store
+from tests.notify.alerts_helpers import NOW, RUN_ID, change, subscribe
 
 EVERY = [Substance.KRATOM, Substance.SEVEN_OH, Substance.SYNTHETIC]
 # Kentucky's ban, known so far only from news reports: one event, three substances.

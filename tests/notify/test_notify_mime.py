@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from alerts_helpers import CHANGES, NOW, change
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +13,7 @@ from regwatch.domain.vocab import Severity, Substance
 from regwatch.notify import mime
 from regwatch.notify.render import Sender, build_message, compose
 from regwatch.notify.subscribers import make_subscriber
+from tests.notify.alerts_helpers import CHANGES, NOW, change
 
 BOUNDARY = re.compile(rb"={15}\d{19}==")
 LOCAL = Sender("regwatch@localhost", "https://localhost/unsubscribe")

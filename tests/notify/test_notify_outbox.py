@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from alerts_helpers import CHANGES, RUN_ID, change, publish, subscribe
 from sqlalchemy import text, update
 
 from regwatch.domain.models import SourceHealth
@@ -18,6 +17,7 @@ from regwatch.notify.outbox import Claim, claim, claim_batch, outbox_rows, pendi
 from regwatch.notify.subscribers import all_subscribers, make_subscriber, unsubscribe
 from regwatch.pipeline.steps import run_pipeline
 from regwatch.store import Store, tables
+from tests.notify.alerts_helpers import CHANGES, RUN_ID, change, publish, subscribe
 
 KEY = {c.id: c.summary for c in CHANGES}
 LA, FL, TH, SD, BROKEN = (c.id for c in CHANGES)

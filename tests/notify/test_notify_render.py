@@ -7,7 +7,6 @@ from typing import Any
 
 import css_inline
 import pytest
-from alerts_helpers import CHANGES, NOW, change
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
@@ -16,6 +15,7 @@ from regwatch.domain.models import Change
 from regwatch.domain.vocab import ChangeKind, Severity, Status, Substance
 from regwatch.notify import render
 from regwatch.notify.subscribers import make_subscriber
+from tests.notify.alerts_helpers import CHANGES, NOW, change
 
 SUBSCRIBER = make_subscriber(email="a@example.com", jurisdictions=["US-LA", "US-KY"])
 UNSUBSCRIBE = "https://localhost/unsubscribe?token=abc"
@@ -79,7 +79,7 @@ def test_a_change_is_inlined_once_for_every_digest_that_carries_it() -> None:
     assert (render.change_block.cache_info().misses, render.change_block.cache_info().hits) == (5, 20)
 
 
-TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)
+TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=60)
 
 
 @settings(max_examples=150, deadline=None)

@@ -9,7 +9,6 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
-from alerts_helpers import NOW, change, subscribe
 
 from regwatch.domain.models import Change, Run, StatusRow
 from regwatch.domain.vocab import ChangeKind, Severity, Stage, Status, Substance
@@ -19,6 +18,7 @@ from regwatch.notify.filters import wants
 from regwatch.notify.outbox import outbox_rows
 from regwatch.notify.subscribers import covers, make_subscriber
 from regwatch.store import Store
+from tests.notify.alerts_helpers import NOW, change, subscribe
 
 FIRST, SECOND = "2025-08-01", "2025-08-02"
 ROWS = [
@@ -29,7 +29,7 @@ ROWS = [
         jurisdiction="US-FL",
         substance=Substance.SEVEN_OH,
         status=Status.REGULATED,
-        pending=[{"measure": "restrict", "stage": Stage.PASSED_CHAMBER, "notice": "fl-hb"}],  # type: ignore[list-item]
+        pending=[{"measure": "restrict", "stage": Stage.PASSED_CHAMBER, "notice": "fl-hb"}],
     ),
 ]
 DEA = change("dea-7oh", Severity.HIGH, "US", Substance.SEVEN_OH, kind=ChangeKind.PENDING_ADDED, summary="DEA: 7-OH")

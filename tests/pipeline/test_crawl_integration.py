@@ -5,11 +5,12 @@ redesigned page that must surface as a broken source, never as silence."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
-from server import TRUNCATE, FaultServer, error
 
 from regwatch.domain.models import SourceHealth
 from regwatch.domain.vocab import ChangeKind
@@ -19,6 +20,7 @@ from regwatch.pipeline.steps import load_baseline, run_pipeline
 from regwatch.store import Store
 from spiders.fda import TOPIC_PAGE
 from spiders.federal_register import FederalRegisterSpider
+from tests.helpers.server import TRUNCATE, FaultServer, error
 
 FIRST_PAGES = FederalRegisterSpider.start_urls
 FIRST_PAGE = FIRST_PAGES[0]
@@ -29,9 +31,10 @@ REDESIGNED = b"""<!DOCTYPE html><html><head><title>FDA and Kratom | FDA</title><
 
 
 @pytest.fixture
-def server() -> FaultServer:
-    with FaultServer() as running:
-        yield running  # type: ignore[misc]
+def server() -> Iterator[FaultServer]:
+    running = FaultServer()
+    with running:
+        yield running
 
 
 @pytest.fixture
@@ -51,7 +54,7 @@ def crawl(tmp_path: Path, server: FaultServer):  # type: ignore[no-untyped-def]
     return run
 
 
-def read(out: Path) -> list[dict[str, object]]:
+def read(out: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
 
 

@@ -9,8 +9,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from loopback import serve
-from spider_helpers import fixture
 
 from regwatch.domain.models import SourceHealth
 from regwatch.inputs.jsonl import read_notices
@@ -18,6 +16,8 @@ from regwatch.pipeline.crawl import crawl_source, ingest_crawl
 from regwatch.scraping.marks import load_mark
 from regwatch.store import Store
 from spiders.federal_register import FederalRegisterSpider, documents_since
+from tests.helpers.loopback import serve
+from tests.helpers.spider_helpers import fixture
 
 FAST = {
     "REGWATCH_ARCHIVE_ENABLED": "False",  # the WARC writer has its own tests
@@ -53,7 +53,7 @@ def test_federal_register_crawl_through_base_url(
         # robots.txt first; then the documents search, its next page and the public inspection desk and search.
         assert asked[0] == "200 /robots.txt" and sorted(asked[1:]) == sorted(f"200 {path}" for path in routes)
         found = read_notices(out)
-        published = [n.id for n in found if "public-inspection" not in n.id]
+        published = [n.id for n in found if "public-inspection" not in (n.id or "")]
         assert published == ["federal_register:2016-24659", "federal_register:2016-20803"]
         assert all(n.url and n.url.startswith("https://www.federalregister.gov/") for n in found)
         ingest_crawl(sqlite_store, health, out)  # stored: the source's mark moves to its newest document
@@ -67,8 +67,8 @@ def test_federal_register_crawl_through_base_url(
     assert sorted(asked) == sorted(
         [f"200 {filtered.path}?{filtered.query}", f"304 {desk.path}", f"304 {search.path}?{search.query}"]
     )
-    ids = sorted(n.id for n in read_notices(out))
-    assert ids == sorted(n.id for n in found if n.id != "federal_register:2016-20803")
+    ids = sorted(n.id or "" for n in read_notices(out))
+    assert ids == sorted(n.id or "" for n in found if n.id != "federal_register:2016-20803")
 
 
 def test_legiscan_error_envelope_marks_the_source_broken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -94,7 +94,7 @@ def test_congress_without_key_is_skipped(tmp_path: Path, monkeypatch: pytest.Mon
 
 def test_fda_error_page_is_reported_as_broken(tmp_path: Path) -> None:
     error = fixture("fda", "site_error.html")
-    routes = {
+    routes: dict[str, Path | tuple[int, bytes]] = {
         "/news-events/public-health-focus/fda-and-kratom": error,
         "/news-events/fda-newsroom/press-announcements": error,
     }

@@ -5,11 +5,11 @@ the HTTP cache; a mark moves only once its notices are stored; a full sweep find
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from server import FaultServer, error
 
 from regwatch.domain.models import SourceHealth
 from regwatch.pipeline.crawl import crawl_all, crawl_source, ingest_crawl
@@ -17,6 +17,7 @@ from regwatch.scraping.marks import Mark, load_mark, mark_file, write_mark
 from regwatch.store import Store
 from spiders.dea import DeaSpider
 from spiders.federal_register import FederalRegisterSpider, documents_since
+from tests.helpers.server import FaultServer, error
 
 LIST = DeaSpider.list_urls[0]
 LIST_PAGE2 = f"{LIST}?page=1"
@@ -28,9 +29,10 @@ TODAY = datetime.now(UTC).date()
 
 
 @pytest.fixture
-def server() -> FaultServer:
-    with FaultServer() as running:
-        yield running  # type: ignore[misc]
+def server() -> Iterator[FaultServer]:
+    running = FaultServer()
+    with running:
+        yield running
 
 
 @pytest.fixture

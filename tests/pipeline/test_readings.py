@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from benchmarks.generate import Corpus
+from regwatch.domain.changes import news_changes
 from regwatch.domain.events import REPORT_WINDOW
 from regwatch.domain.models import Action, Notice, Provision, StageEvent
 from regwatch.domain.review import Decision, apply_decisions
@@ -16,6 +17,8 @@ from regwatch.domain.status import fold_status
 from regwatch.domain.vocab import Measure, NoticeKind, Stage, Substance
 from regwatch.inputs.baseline import SOURCE as BASELINE
 from regwatch.normalise import classify_all
+from regwatch.normalise.classify import classify
+from regwatch.normalise.fingerprint import rules_fingerprint
 from regwatch.pipeline import readings, steps
 from regwatch.store import Store
 from regwatch.store import tables as t
@@ -45,7 +48,7 @@ def _stored(store: Store) -> int:
 def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record every notice the build classifies."""
     seen: list[str] = []
-    real = readings.classify
+    real = classify
 
     def counted(notice: Notice) -> Action:
         seen.append(str(notice.id))
@@ -76,7 +79,7 @@ def test_a_build_from_stored_readings_gives_the_table_a_fresh_reading_gives(fill
     fresh = _afresh(filled, AS_OF)
     assert rows == fold_status(fresh, AS_OF, filled.verified(AS_OF))
     assert run.notices == len(fresh)
-    assert news == sorted(a.notice for a in fresh if steps.news_changes([a], "x"))
+    assert news == sorted(a.notice for a in fresh if news_changes([a], "x"))
     assert steps.normalise(filled, AS_OF) == fresh
     decided = next(a for a in steps.normalise(filled, AS_OF) if a.notice == target)
     assert decided.decided and decided.measure is Measure.BAN
@@ -118,7 +121,7 @@ def test_a_crash_while_classifying_leaves_readings_a_later_build_can_use(
     with filled.engine.begin() as conn:
         conn.execute(t.readings.delete())
     monkeypatch.setattr(readings, "CHUNK", 50)
-    real = readings.classify
+    real = classify
     calls = 0
 
     def crashing(notice: Notice) -> Any:
@@ -153,14 +156,14 @@ def test_a_retired_notice_takes_its_reading_with_it(filled: Store) -> None:
 def test_news_that_share_an_event_key_are_named_once(filled: Store) -> None:
     steps.publish(filled, BEFORE)
     fresh = _afresh(filled, AS_OF)
-    news = next(a for a in fresh if steps.news_changes([a], "x") and a.identifier and not readings.is_active(a))
+    news = next(a for a in fresh if news_changes([a], "x") and a.identifier and not readings.is_active(a))
     notice = filled.notice(news.notice)
     assert notice is not None
     # The same document under a second id (another source's copy of it): one event key for two news readings.
     filled.ingest([notice.model_copy(update={"id": f"{notice.id}-copy", "published": AS_OF})])
     _run, rows, _changes, named = steps.build(filled, AS_OF)
     fresh = _afresh(filled, AS_OF)
-    assert named == sorted(a.notice for a in fresh if steps.news_changes([a], "x"))
+    assert named == sorted(a.notice for a in fresh if news_changes([a], "x"))
     assert named.count(news.notice) == 1
     assert rows == fold_status(fresh, AS_OF, filled.verified(AS_OF))
 
@@ -213,7 +216,7 @@ def test_a_quiet_reading_is_left_out_unless_a_report_joins_it(store: Store, apar
         _reading(report, reported=True, stage=Stage.ENACTED, day=report.published),
     ]
     assert [readings.is_active(a) for a in made] == [False, False, True]
-    rules = readings.rules_fingerprint()
+    rules = rules_fingerprint()
     store.save_readings(
         rules,
         [
@@ -284,7 +287,7 @@ def test_a_bill_that_failed_is_left_out_after_it_failed_and_its_proposal_dropped
         )
         for bill in bills
     ]
-    rules = readings.rules_fingerprint()
+    rules = rules_fingerprint()
     store.save_readings(
         rules,
         [
@@ -323,7 +326,7 @@ def test_the_diff_reads_an_event_of_left_out_readings_as_one(store: Store) -> No
     ]
     study = [a.model_copy(update={"measure": Measure.STUDY, "provisions": [], "substances": []}) for a in pending]
     study = [Action.model_validate(a.model_dump()) for a in study]  # the principal provision made again
-    rules = readings.rules_fingerprint()
+    rules = rules_fingerprint()
 
     def save(made: list[Action]) -> None:
         rows = [

@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from reliability_helpers import DAY1, DAY2, NEW, Snapshot, free_port, snapshot
 from sqlalchemy import event, text
 
 from regwatch import cli
@@ -26,6 +25,7 @@ from regwatch.pipeline import steps
 from regwatch.pipeline.steps import load_baseline, run_pipeline
 from regwatch.reports import writer
 from regwatch.store import Store
+from tests.reliability.reliability_helpers import DAY1, DAY2, NEW, Snapshot, free_port, snapshot
 
 
 @pytest.fixture(autouse=True)

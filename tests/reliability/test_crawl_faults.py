@@ -17,14 +17,24 @@ from pathlib import Path
 from urllib.parse import unquote_plus
 
 import pytest
-from faultserver import HTML, FaultServer, Reply, gzip_bomb, ok, serve
-from reliability_helpers import DAY1, DAY2, FAST, FR_PAGE1, FR_PAGE2, fixture, snapshot, tree, without_verified
 
 from regwatch.domain.models import SourceHealth
 from regwatch.domain.vocab import ChangeKind
 from regwatch.pipeline.crawl import crawl_source, ingest_crawl
 from regwatch.pipeline.steps import run_pipeline
 from regwatch.store import Store
+from tests.reliability.faultserver import HTML, FaultServer, Reply, gzip_bomb, ok, serve
+from tests.reliability.reliability_helpers import (
+    DAY1,
+    DAY2,
+    FAST,
+    FR_PAGE1,
+    FR_PAGE2,
+    fixture,
+    snapshot,
+    tree,
+    without_verified,
+)
 
 PAGE1 = ok(fixture("federal_register", "documents_kratom.json"))
 PAGE2 = ok(fixture("federal_register", "documents_kratom_page2.json"))

@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote_plus
 
-from faultserver import HTML, FaultServer, Reply, ok, serve
-from reliability_helpers import FAST, fixture
-
 from regwatch.domain.models import SourceHealth
 from regwatch.pipeline.crawl import crawl_source
 from regwatch.scraping import settings as scrapy_settings
 from spiders.federal_register import FederalRegisterSpider
+from tests.reliability.faultserver import HTML, FaultServer, Reply, ok, serve
+from tests.reliability.reliability_helpers import FAST, fixture
 
 FR_LIVE = FederalRegisterSpider.start_urls[0]
 LIST_PAGE = "/what-we-do/news/press-releases"

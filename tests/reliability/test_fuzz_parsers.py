@@ -20,9 +20,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from reliability_helpers import fixture, response
 from scrapy import Request
-from spider_helpers import make_spider
 
 from regwatch.scraping.middlewares import ParserErrorMiddleware
 from regwatch.scraping.spider import RegwatchSpider
@@ -34,6 +32,8 @@ from spiders.federal_register import FederalRegisterSpider
 from spiders.legiscan import LegiscanSpider
 from spiders.openstates import OpenStatesSpider
 from spiders.wikipedia import WikipediaSpider
+from tests.helpers.spider_helpers import make_spider
+from tests.reliability.reliability_helpers import fixture, response
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from reliability_helpers import DAY1, DAY2, NEW, snapshot, tree
 
 from regwatch.notify.subscribers import make_subscriber, upsert
 from regwatch.pipeline.steps import load_baseline, run_pipeline
 from regwatch.store import Store
+from tests.reliability.reliability_helpers import DAY1, DAY2, NEW, snapshot, tree
 
 # Each: what to patch in the child, and when it kills itself.
 KILL_POINTS = {

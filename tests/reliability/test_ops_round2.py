@@ -12,7 +12,6 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from reliability_helpers import DAY1, DAY2, FAST, NEW
 
 from regwatch.domain.vocab import Cadence
 from regwatch.notify.outbox import outbox_rows
@@ -21,6 +20,7 @@ from regwatch.pipeline.crawl import crawl_source
 from regwatch.pipeline.steps import load_baseline, run_pipeline
 from regwatch.pipeline.tasks import DigestIncomplete, publish_run, send_digest, write_report
 from regwatch.store import Store
+from tests.reliability.reliability_helpers import DAY1, DAY2, FAST, NEW
 
 # 7 --- a source that was not run is `not configured` ------------------------------------------------------
 

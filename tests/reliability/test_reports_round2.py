@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import pytest
-from reliability_helpers import DAY1, DAY2, NEW, tree
 
 from regwatch.domain.models import Change, StatusRow
 from regwatch.domain.vocab import ChangeKind, Severity, Status, Substance
@@ -22,6 +21,7 @@ from regwatch.pipeline.steps import load_baseline, report, run_pipeline
 from regwatch.reports import writer
 from regwatch.reports.writer import changes_csv, status_csv
 from regwatch.store import Store
+from tests.reliability.reliability_helpers import DAY1, DAY2, NEW, tree
 
 REGWATCH = Path(__file__).resolve().parents[2] / "regwatch"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

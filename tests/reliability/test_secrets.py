@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from faultserver import FaultServer, Reply, ok, serve
-from reliability_helpers import DAY1, FAST, fixture, free_port, path_of
 
 from regwatch.domain.models import SourceHealth
 from regwatch.notify import RetryPolicy, send_digests
@@ -21,6 +19,8 @@ from regwatch.pipeline.crawl import crawl_source, ingest_crawl
 from regwatch.pipeline.steps import run_pipeline
 from regwatch.store import Store
 from spiders.openstates import OpenStatesSpider
+from tests.reliability.faultserver import FaultServer, Reply, ok, serve
+from tests.reliability.reliability_helpers import DAY1, FAST, fixture, free_port, path_of
 
 KEY = "sekrit-Key-4f1c9a"
 PASSWORD = "hunter2-Pa55word"

@@ -13,10 +13,8 @@ import lxml.html
 import pytest
 import yaml
 from pydantic import ValidationError
-from reliability_helpers import CLOCK, DAY1, DAY2, response
 from scrapy import Request
 from scrapy.http import XmlResponse
-from spider_helpers import make_spider
 
 from regwatch.domain import jurisdictions
 from regwatch.domain.models import Notice, SourceHealth
@@ -28,6 +26,8 @@ from regwatch.pipeline.steps import load_baseline, run_pipeline
 from regwatch.scraping.text import html_text
 from regwatch.store import Store
 from spiders.fda import FdaSpider
+from tests.helpers.spider_helpers import make_spider
+from tests.reliability.reliability_helpers import CLOCK, DAY1, DAY2, response
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE = sorted([*(ROOT / "regwatch").rglob("*.py"), *(ROOT / "spiders").rglob("*.py")])
@@ -217,13 +217,13 @@ def _sql_strings() -> list[str]:
         tree = ast.parse(path.read_text(), str(path))
         for node in ast.walk(tree):
             if isinstance(node, ast.JoinedStr):
-                literal = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+                literal = "".join(str(v.value) for v in node.values if isinstance(v, ast.Constant))
                 if sql.search(literal) and re.search(r"\b(FROM|INTO|TABLE|SET|WHERE)\b", literal, re.IGNORECASE):
                     found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
-            formatted = isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod)
-            left = node.left.value if formatted and isinstance(node.left, ast.Constant) else None  # type: ignore[attr-defined]
-            if isinstance(left, str) and sql.search(left):
-                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant):
+                left = node.left.value
+                if isinstance(left, str) and sql.search(left):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     return found
 
 

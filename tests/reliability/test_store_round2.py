@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from reliability_helpers import DAY1, DAY2, NEW, snapshot
 from sqlalchemy import create_engine, update
 
 from regwatch.domain import jurisdictions
@@ -32,6 +31,7 @@ from regwatch.pipeline.steps import load_baseline, run_pipeline
 from regwatch.store import Store, StoreBusy, StoreNotInitialised
 from regwatch.store import store as store_module
 from regwatch.store import tables as t
+from tests.reliability.reliability_helpers import DAY1, DAY2, NEW, snapshot
 
 BILL: dict[str, Any] = {
     "jurisdiction": "US-RI",

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from reliability_helpers import DAY1, DAY2, NEW, free_port, snapshot, tree
 from sqlalchemy import create_engine, event
 
 from regwatch.notify import RetryPolicy, send_digests
@@ -22,6 +21,7 @@ from regwatch.notify.subscribers import make_subscriber, upsert
 from regwatch.pipeline.steps import load_baseline, run_pipeline
 from regwatch.reports import writer
 from regwatch.store import Store, StoreBusy
+from tests.reliability.reliability_helpers import DAY1, DAY2, NEW, free_port, snapshot, tree
 
 NO_WAIT = RetryPolicy(attempts=2, wait=0)  # retries without sleeping
 
@@ -46,7 +46,7 @@ class Inbox:
 
     def message_ids(self) -> Counter[tuple[str, str]]:
         """(recipient, Message-ID) of every message received, with how often each came."""
-        ids = Counter()
+        ids: Counter[tuple[str, str]] = Counter()
         for rcpt, raw in self.received:
             header = next(line for line in raw.split(b"\r\n") if line.lower().startswith(b"message-id:"))
             ids[(rcpt, header.split(b":", 1)[1].strip().decode())] += 1

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from report_sample import Sample, build_sample
+
+from tests.reports.report_sample import Sample, build_sample
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import lxml.html
 
@@ -27,7 +28,7 @@ class Sample:
     actions: list[Action]
     runs: list[Run] = field(default_factory=list)
 
-    def write(self, root: Path, **options: object) -> Path:
+    def write(self, root: Path, **options: Any) -> Path:
         return write_reports(root, self.run, self.rows, self.changes, self.actions, self.runs or [self.run], **options)
 
 

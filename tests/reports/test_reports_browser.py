@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser import CHROMIUM_ARGS, chromium_or_skip
 from playwright import sync_api
-from report_sample import XSS, build_sample
+
+from tests.helpers.browser import CHROMIUM_ARGS, chromium_or_skip
+from tests.reports.report_sample import XSS, build_sample
 
 
 @pytest.fixture

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from pathlib import Path
-
-from report_sample import Sample
+from typing import Any
 
 from regwatch.reports.feed import render_feed
+from tests.reports.report_sample import Sample
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-def entries(feed: bytes) -> list[dict[str, object]]:
+def entries(feed: bytes) -> list[dict[str, Any]]:
     """Each entry as a dict of what a reader uses: id, title, updated, links (rel, href), categories."""
     root = ET.fromstring(feed)
     return [
@@ -75,7 +75,7 @@ def test_feed_entries_are_the_changes_most_severe_first(written: Path) -> None:
 
 def test_entry_links_resolve_to_written_pages(written: Path) -> None:
     for entry in entries((written / "feed.xml").read_bytes()):
-        rel, href = entry["links"][0]  # type: ignore[index]
+        rel, href = entry["links"][0]
         assert rel == "alternate"
         assert (written / href.split("#")[0]).is_file()
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import lxml.html
 import pycountry
 import pytest
-from report_sample import AS_OF, Sample, table, text
 
 from regwatch.domain.changes import most_severe_first
 from regwatch.domain.models import ScheduledItem, StatusRow
 from regwatch.domain.vocab import Severity, Status, Substance
 from regwatch.reports import sections, tilemap
+from tests.reports.report_sample import AS_OF, Sample, table, text
 
 # 50 states, DC and Puerto Rico: the map's jurisdictions, from ISO 3166-2 rather than from our own grid.
 MAP_CODES = {s.code for s in pycountry.subdivisions.get(country_code="US") if s.type in ("State", "District")} | {

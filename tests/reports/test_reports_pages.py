@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 
 import lxml.html
-from report_sample import Sample, table, text
 
 from regwatch.reports import tilemap
 from regwatch.reports.pages import archived_copy, page_name
+from tests.reports.report_sample import Sample, table, text
 
 
 def page(folder: Path, code: str) -> lxml.html.HtmlElement:

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from report_sample import Sample, build_sample, change, table, text
 
 from regwatch.domain.models import PendingItem
 from regwatch.domain.vocab import ChangeKind, DatePrecision, Measure, Reliability, Severity, Stage, Status, Substance
+from tests.reports.report_sample import Sample, build_sample, change, table, text
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -10,11 +10,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from report_sample import Sample
 
 from regwatch.domain.models import Run
 from regwatch.reports import writer
 from regwatch.reports.writer import CSV_FIELDS, change_record, status_csv, status_json
+from tests.reports.report_sample import Sample
 
 
 def tree(folder: Path) -> dict[str, bytes]:

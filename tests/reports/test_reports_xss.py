@@ -7,9 +7,9 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from report_sample import XSS, XSS_ESCAPED, build_sample
 
 from regwatch.reports.render import markdown_url, web_url
+from tests.reports.report_sample import XSS, XSS_ESCAPED, build_sample
 
 
 @pytest.fixture

@@ -12,12 +12,12 @@ from scrapy import Request
 from scrapy.exceptions import DropItem
 from scrapy.exporters import JsonLinesItemExporter
 from scrapy.http import Response
-from spider_helpers import make_spider
 
 from regwatch.scraping.batch import NOTICES, NoticeBatch, NoticeBatchMiddleware, NoticeLinesExporter
 from regwatch.scraping.health import health_of
 from regwatch.scraping.pipelines import NoticeValidationPipeline
 from spiders.federal_register import FederalRegisterSpider
+from tests.helpers.spider_helpers import make_spider
 
 GOOD = {"jurisdiction": "US-LA", "source": "legiscan", "kind": "bill", "title": "Provides relative to kratom",
         "published": "2025-03-28"}  # fmt: skip

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from scrapy.exceptions import DropItem
-from spider_helpers import make_spider
 
 from regwatch.domain.models import SourceHealth
 from regwatch.scraping.health import HealthExtension, health_of
 from regwatch.scraping.pipelines import NoticeValidationPipeline
 from spiders.federal_register import FederalRegisterSpider
+from tests.helpers.spider_helpers import make_spider
 
 GOOD = {"jurisdiction": "US-LA", "source": "legiscan", "kind": "bill", "title": "Provides relative to kratom",
         "published": "2025-03-28"}  # fmt: skip
@@ -21,7 +21,8 @@ GOOD = {"jurisdiction": "US-LA", "source": "legiscan", "kind": "bill", "title": 
 def test_pipeline_passes_valid_notices_and_counts_invalid_ones(caplog: pytest.LogCaptureFixture) -> None:
     spider = make_spider(FederalRegisterSpider)
     pipeline = NoticeValidationPipeline.from_crawler(spider.crawler)
-    assert pipeline.process_item(dict(GOOD))["id"].startswith("legiscan:")
+    passed = pipeline.process_item(dict(GOOD))
+    assert isinstance(passed, dict) and passed["id"].startswith("legiscan:")
     with pytest.raises(DropItem):
         pipeline.process_item({**GOOD, "jurisdiction": "US-XX"})
     stats = spider.crawler.stats

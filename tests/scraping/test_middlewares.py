@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
-from spider_helpers import make_spider
 
 from regwatch.scraping.middlewares import (
     ORIGINAL_URL,
@@ -21,6 +21,7 @@ from regwatch.scraping.middlewares import (
     retry_delay,
 )
 from spiders.dea import DeaSpider
+from tests.helpers.spider_helpers import make_spider
 
 NOW = datetime(2026, 8, 20, 12, 0, tzinfo=UTC)
 
@@ -100,7 +101,7 @@ def test_spider_requests_leave_the_spider_rebased_and_are_not_scheduled_again() 
 def test_start_requests_leave_the_spider_rebased() -> None:
     spider = make_spider(DeaSpider, base_url="http://127.0.0.1:9000")
 
-    async def start() -> list[object]:
+    async def start() -> list[Any]:
         middleware = BaseUrlSpiderMiddleware(spider.crawler)
         return [request async for request in middleware.process_start(spider.start())]
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from scrapy import Request
-from spider_helpers import fixture, make_spider, response
 
 from spiders.federal_register import FederalRegisterSpider
 from spiders.openstates import OpenStatesSpider
+from tests.helpers.spider_helpers import fixture, make_spider, response
 
 FR_PAGE1 = fixture("federal_register", "documents_kratom.json")
 

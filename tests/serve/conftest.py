@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from serve_sample import FIRST, NOTICES, SECOND
 
 from regwatch.domain.models import Notice
 from regwatch.pipeline import steps
 from regwatch.serve import create_app
 from regwatch.store import Store
+from tests.serve.serve_sample import FIRST, NOTICES, SECOND
 
 
 @pytest.fixture(scope="module")

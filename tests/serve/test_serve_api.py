@@ -12,7 +12,8 @@ import sys
 
 import pytest
 from fastapi.testclient import TestClient
-from serve_sample import FIRST, SECOND
+
+from tests.serve.serve_sample import FIRST, SECOND
 
 
 def cli(store_url: str, *args: str) -> str:

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from browser import CHROMIUM_ARGS, chromium_or_skip
 from playwright import sync_api
-from serve_sample import SECOND
 
 from regwatch.serve import create_app
 from regwatch.store import Store
+from tests.helpers.browser import CHROMIUM_ARGS, chromium_or_skip
+from tests.serve.serve_sample import SECOND
 
 
 @pytest.fixture(scope="module")

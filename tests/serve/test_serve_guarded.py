@@ -8,11 +8,11 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 from lxml import html
-from serve_sample import SECOND, TOKEN, XSS
 
 from regwatch.notify.subscribers import all_subscribers, make_subscriber, upsert
 from regwatch.notify.unsubscribe import token_for
 from regwatch.store import Store
+from tests.serve.serve_sample import SECOND, TOKEN, XSS
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 DECISION = {"provisions": ["regulate:kratom", "restrict:7-oh"], "by": "analyst", "reason": "read the enrolled text"}
@@ -135,7 +135,7 @@ def test_scraped_titles_stay_text_in_served_pages(client: TestClient) -> None:
 def test_pages_link_into_the_server_on_the_date_shown(client: TestClient) -> None:
     page = client.get("/", params={"as_of": SECOND.isoformat(), "substance": "7-oh"})
     tree = html.fromstring(page.text)
-    hrefs = [a.get("href") for a in tree.iter("a") if a.get("href")]
+    hrefs = [href for a in tree.iter("a") if (href := a.get("href"))]
     assert f"/jurisdictions/US-TX?as_of={SECOND.isoformat()}" in hrefs
     assert not [h for h in hrefs if re.match(r"^(j/|\.\./|status\.csv)", h)]  # no report-folder links
     assert len(tree.xpath("//svg[contains(@class,'tilemap')]")) == 1  # the 7-OH map only

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from spider_helpers import ARCHIVE, CLOCK, first_requests, fixture, make_spider, notices, response, split
-
 from regwatch.domain.models import Notice
 from regwatch.domain.vocab import NoticeKind
 from spiders.cdph import LIST, CdphSpider
+from tests.helpers.spider_helpers import ARCHIVE, CLOCK, first_requests, fixture, make_spider, notices, response, split
 
 RELEASE = "https://www.cdph.ca.gov/Programs/OPA/Pages/NR25-024.aspx"
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from spider_helpers import fixture, make_spider, notices, response, split
-
 from regwatch.domain.vocab import NoticeKind
 from spiders.clinicaltrials import ClinicalTrialsSpider, study_country
+from tests.helpers.spider_helpers import fixture, make_spider, notices, response, split
 
 FIRST = ClinicalTrialsSpider.start_urls[0]
 

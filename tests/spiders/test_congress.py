@@ -6,10 +6,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from spider_helpers import crawl_offline, first_requests, fixture, make_spider, notices, response, split
 
 from regwatch.domain.vocab import NoticeKind
 from spiders.congress import RECENT, CongressSpider, ordinal, stub_count
+from tests.helpers.spider_helpers import crawl_offline, first_requests, fixture, make_spider, notices, response, split
 
 
 @pytest.fixture(autouse=True)

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 from scrapy import Request
-from spider_helpers import crawl_offline, first_requests, fixture, make_spider, notices
 
 import spiders
 from regwatch import settings
 from regwatch.scraping.middlewares import ORIGINAL_URL, BaseUrlMiddleware
 from regwatch.scraping.registry import keyed_sources, spider_classes
 from regwatch.scraping.text import mentions_kratom
+from tests.helpers.spider_helpers import crawl_offline, first_requests, fixture, make_spider, notices
 
 SPIDER_CLASSES = spider_classes()
 KEYS = {name: settings.api_key_variable(name) for name in keyed_sources()}

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from spider_helpers import ARCHIVE, CLOCK, fixture, make_spider, notices, response, split
-
 from regwatch.domain.models import Notice
 from regwatch.domain.vocab import NoticeKind
 from spiders.dea import DeaSpider
+from tests.helpers.spider_helpers import ARCHIVE, CLOCK, fixture, make_spider, notices, response, split
 
 LIST = "https://www.dea.gov/what-we-do/news/press-releases"
 RELEASE = "https://www.dea.gov/press-releases/2016/08/30/dea-announces-intent-schedule-kratom"

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from spider_helpers import fixture, make_spider, notices, response, split
-
 from regwatch.domain.vocab import NoticeKind
 from spiders.fda import IMPORT_ALERT, PRESS_LIST, TOPIC_PAGE, FdaSpider
+from tests.helpers.spider_helpers import fixture, make_spider, notices, response, split
 
 RELEASE = "https://www.fda.gov/news-events/press-announcements/fda-takes-steps-restrict-7-oh-opioid-products-threatening-american-consumers"
 

@@ -7,11 +7,10 @@ import json
 from datetime import date
 from urllib.parse import parse_qsl, urlsplit
 
-from spider_helpers import ARCHIVE, CLOCK, fixture, follow, make_spider, notices, response, split
-
 from regwatch.domain.models import Notice
 from regwatch.domain.vocab import NoticeKind
 from spiders.fda_warning_letters import FdaWarningLettersSpider, search_url
+from tests.helpers.spider_helpers import ARCHIVE, CLOCK, fixture, follow, make_spider, notices, response, split
 
 FIRST = search_url("kratom")
 LETTERS = "https://www.fda.gov/inspections-compliance-enforcement-and-criminal-investigations/warning-letters"

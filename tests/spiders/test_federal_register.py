@@ -8,13 +8,13 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from spider_helpers import ARCHIVE, CLOCK, fixture, make_spider, notices, response, split
 
 from regwatch.domain.events import event_keys, group_events
 from regwatch.domain.models import Notice, NoticeAction
 from regwatch.domain.vocab import IN_FORCE_STAGES, PROPOSAL_STAGES, NoticeKind, Stage
 from regwatch.normalise.classify import classify
 from spiders.federal_register import FederalRegisterSpider, cfr_text, document_fields, filing_fields
+from tests.helpers.spider_helpers import ARCHIVE, CLOCK, fixture, make_spider, notices, response, split
 
 SEARCH = "federal_register/federal_register_documents_search_sample.json"
 SUBSET = "federal_register/federal_register_documents_dea_fda_subset.json"

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from spider_helpers import fixture, make_spider, notices, response, split
-
 from regwatch.domain.vocab import NoticeKind
 from spiders.florida_ag import FloridaAgSpider
+from tests.helpers.spider_helpers import fixture, make_spider, notices, response, split
 
 LIST = "https://www.myfloridalegal.com/newsrelease"
 RELEASE = (

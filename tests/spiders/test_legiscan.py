@@ -7,10 +7,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from spider_helpers import crawl_offline, fixture, make_spider, notices, response, split
 
 from regwatch.scraping.health import health_of
 from spiders.legiscan import LegiscanSpider, bill_fields
+from tests.helpers.spider_helpers import crawl_offline, fixture, make_spider, notices, response, split
 
 ROUTES = [
     ("op=getSearch", fixture("legiscan", "getSearch_kratom.json")),
@@ -28,7 +28,7 @@ def run(state: Path) -> tuple[LegiscanSpider, list[str], list[str]]:
     spider = make_spider(LegiscanSpider, state_file=str(state))
     items, asked = crawl_offline(spider, ROUTES)
     spider.save_state(spider, "finished")
-    return spider, [n.id or "" for n in notices(items)], asked  # type: ignore[return-value]
+    return spider, [n.id or "" for n in notices(items)], asked
 
 
 def test_search_result_is_an_object_keyed_by_position(tmp_path: Path) -> None:

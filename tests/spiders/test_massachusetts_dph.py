@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from spider_helpers import fixture, make_spider, notices, response, split
-
 from regwatch.domain.vocab import NoticeKind
 from spiders.massachusetts_dph import MassachusettsDphSpider
+from tests.helpers.spider_helpers import fixture, make_spider, notices, response, split
 
 LIST = "https://www.mass.gov/orgs/department-of-public-health/news"
 ORDER = "https://www.mass.gov/news/dph-commissioner-orders-temporary-placement-of-kratom-in-schedule-i"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from spider_helpers import fixture, make_spider, notices, response, split
 
 from regwatch.domain.vocab import NoticeKind
 from spiders.ohio_pharmacy import OhioPharmacySpider
+from tests.helpers.spider_helpers import fixture, make_spider, notices, response, split
 
 LIST = "https://www.pharmacy.ohio.gov/news"
 RULE = "https://www.pharmacy.ohio.gov/news/2025/12/board-adopts-emergency-rule-on-mitragynine-related-compounds"

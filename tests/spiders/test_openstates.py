@@ -7,11 +7,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from spider_helpers import ARCHIVE, CLOCK, fixture, make_spider, notices, response, split
 
 from regwatch.domain.models import Notice, NoticeAction
 from regwatch.domain.vocab import NoticeKind
 from spiders.openstates import OpenStatesSpider, bill_fields, jurisdiction_code
+from tests.helpers.spider_helpers import ARCHIVE, CLOCK, fixture, make_spider, notices, response, split
 
 FIRST = OpenStatesSpider.start_urls[0]
 

@@ -6,9 +6,8 @@ import json
 from datetime import date
 from pathlib import Path
 
-from spider_helpers import fixture, make_spider, notices, response, split
-
 from spiders.wikipedia import WikipediaSpider, country_blocks
+from tests.helpers.spider_helpers import fixture, make_spider, notices, response, split
 
 API = "https://en.wikipedia.org/w/api.php"
 
@@ -41,6 +40,7 @@ def test_revision_gives_published_date_and_ids_carry_revid() -> None:
     _, [request] = split(
         spider.parse_section_page(section_page, section={"line": "Legal status", "anchor": "Legal_status"})
     )
+    assert request.callback is not None
     found = notices(
         list(request.callback(response(fixture("wikipedia", "revision.json"), request.url), **request.cb_kwargs))
     )
