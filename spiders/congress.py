@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from typing import Any, ClassVar
+from urllib.parse import parse_qs, urlsplit
 
 from scrapy import Request
 from scrapy.http import Response
@@ -76,6 +77,7 @@ class CongressSpider(RegwatchSpider):
                 yield self.request(bill["url"], callback=self.parse_bill)
         next_url = (data.get("pagination") or {}).get("next")
         if next_url and page < self.max_list_pages and oldest is not None and oldest >= cutoff:
+            next_url = keep_filter(next_url, response.url)
             yield self.request(next_url, callback=self.parse_list, cb_kwargs={"page": page + 1})
 
     def parse_bill(self, response: Response) -> Iterator[Any]:
@@ -113,6 +115,16 @@ class CongressSpider(RegwatchSpider):
         state[key].extend(data[key])
         next_url = (data.get("pagination") or {}).get("next")
         yield from self.next_step(state, [(key, next_url), *queue] if next_url else queue)
+
+
+def keep_filter(next_url: str, asked: str) -> str:
+    """The next page's URL with the change filter of the page it follows. The API builds `next` from the request
+    it answered; should a `next` come without `fromDateTime`, its pages would list every bill updated since
+    the look-back window instead of since the source's mark."""
+    since = parse_qs(urlsplit(asked).query).get(SINCE)
+    if since and SINCE not in parse_qs(urlsplit(next_url).query):
+        return with_param(next_url, SINCE, since[0])
+    return next_url
 
 
 def stub_count(stub: Any) -> int:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from regwatch.domain.vocab import NoticeKind
-from spiders.congress import RECENT, CongressSpider, ordinal, stub_count
+from regwatch.scraping.middlewares import with_param
+from spiders.congress import RECENT, SINCE, CongressSpider, keep_filter, ordinal, stub_count
 from tests.helpers.spider_helpers import crawl_offline, first_requests, fixture, make_spider, notices, response, split
 
 
@@ -101,3 +103,23 @@ def test_html_error_page_is_a_layout_error() -> None:
     page = response(fixture("fda", "site_error.html"), "https://api.congress.gov/v3/bill/118/s/1?format=json")
     assert list(spider.parse_bill(page)) == []
     assert spider.crawler.stats.get_value("regwatch/layout_errors") == 1
+
+
+def test_a_next_page_keeps_the_change_filter(tmp_path: Path) -> None:
+    spider = make_spider(CongressSpider)
+    asked = with_param(RECENT, SINCE, "2026-08-01T00:00:00Z")
+    page = json.loads(fixture("congress", "bill_list_recent.json").read_text(encoding="utf-8"))
+    # As the recorded list pages give it (bill_117.json): offset, limit and format, here without the filter.
+    page["pagination"]["next"] = "https://api.congress.gov/v3/bill?offset=250&limit=250&format=json"
+    (tmp_path / "list.json").write_text(json.dumps(page), encoding="utf-8")
+    _, requests = split(spider.parse_list(response(tmp_path / "list.json", asked), page=1))
+    [next_page] = [r for r in requests if r.callback == spider.parse_list]
+    assert next_page.url == with_param(page["pagination"]["next"], SINCE, "2026-08-01T00:00:00Z")
+
+
+def test_keep_filter_leaves_a_next_page_that_has_it() -> None:
+    asked = with_param(RECENT, SINCE, "2026-08-01T00:00:00Z")
+    carried = "https://api.congress.gov/v3/bill?fromDateTime=2026-08-01T00%3A00%3A00Z&offset=250&format=json"
+    assert keep_filter(carried, asked) == carried
+    plain = "https://api.congress.gov/v3/bill?offset=250&format=json"
+    assert keep_filter(plain, RECENT) == plain  # a full sweep asks for no filter, and its next pages neither
