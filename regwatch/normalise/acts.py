@@ -1,4 +1,4 @@
-"""Whether a clause tells an act done, or only describes the law or an act wished for.
+"""Whether a clause tells an act done, speaks of the law at all, or only describes products or wishes.
 
 Enforcement news about 7-OH says what the authority did (seized, sent warning letters, sued) and, around
 it, what the law it enforces says ("Products containing 7-OH are illegal under federal law", "a federal
@@ -30,3 +30,19 @@ _UNREALISED = re.compile(
 def operative(folded: str) -> bool:
     """Whether a folded clause tells an act of law done (not one described, wished for or weighed)."""
     return _REALISED.search(folded) is not None and _UNREALISED.search(folded) is None
+
+
+# Words without which a clause speaks of no law: "a months-long federal campaign against concentrated kratom
+# derivatives", "Product labeled as 7-OH kratum sold at gas stations" name a class of products, nothing more.
+_LAW_WORDS = re.compile(
+    r"\b(ban|bans|banned|banning|prohibit\w*|illegal|unlawful|outlaw\w*|schedul\w*|controlled substances?|caps?|capped"
+    r"|limits?|limited|limiting|restrict\w*|thresholds?|no more than|not (to )?exceed|exceed(s|ing)?|more than"
+    r"|greater than|bills?|laws?|act|rules?|ordinances?|statutes?|regulations?|legislation|criminali[sz]\w*"
+    r"|classif\w*|placement|place[sd]?|add(s|ed)?|emergency|order)\b"
+)
+
+
+def speaks_of_law(folded: str) -> bool:
+    """Whether a folded clause holds any word of law (a ban, a schedule, a cap, a bill): a restriction read
+    from one that holds none only names products."""
+    return _LAW_WORDS.search(folded) is not None

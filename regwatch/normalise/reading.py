@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from regwatch.domain.models import Detail, Provision, principal
 from regwatch.domain.vocab import STATUS_MEASURES, STATUS_STRICTNESS, Measure, NoticeKind, Scope, Substance
-from regwatch.normalise.acts import operative
+from regwatch.normalise.acts import operative, speaks_of_law
 from regwatch.normalise.clauses import Clause, clauses
 from regwatch.normalise.details import detail_of, merge_details, scope_of
 from regwatch.normalise.places import elsewhere, is_own, localities_named, places_named, survey
@@ -142,6 +142,8 @@ def read(title: str, text: str, kind: NoticeKind, language: str = ENGLISH, place
             elif rule.measure is Measure.UNCLASSIFIED and rule is not catch_all and abstain is None:
                 abstain = Found(Provision(measure=rule.measure, substances=named), rule, pattern, folded)
             continue
+        if rule.measure is Measure.RESTRICT and kind in _REPORT_KINDS and not speaks_of_law(folded):
+            continue  # a report naming "concentrated 7-OH products" restricts nothing (acts.py)
         provision = _provision(rule, folded, fold_text(clause.stem), named)
         found.append(Found(provision, rule, pattern, folded, title=number == 0))
     if away:
@@ -154,8 +156,8 @@ def read(title: str, text: str, kind: NoticeKind, language: str = ENGLISH, place
         elif not own_named and abstain is None:
             abstain = told
     base_rule, base_pattern = first_match(whole, kind, clause=True)
-    # Where every act the notice tells is another place's, what is left read whole is residue ("Kratom had been
-    # listed as a Category 5 narcotic" after Thailand's delisting): it gives no provision of its own.
+    if base_rule.measure is Measure.RESTRICT and kind in _REPORT_KINDS and not _base_speaks_of_law(base_rule, here):
+        base_rule, base_pattern = catch_all, "(products named, no law)"  # as the clauses are read (acts.py)
     # A law's own text read whole still tells what it does (a bill "Relating to Controlled Substances"). In a
     # report, a status told beside other places' acts, in a clause that names no place of the notice's own
     # and tells no act done, is theirs too ("Thailand takes kratom off illegal drug list. Kratom had been
@@ -186,6 +188,8 @@ def read(title: str, text: str, kind: NoticeKind, language: str = ENGLISH, place
     return Reading([first, *(f for f in ordered if f is not first)], taken_back)
 
 
+# Kinds that report an act rather than make one (classify.REPORT_KINDS).
+_REPORT_KINDS = (NoticeKind.PRESS_RELEASE, NoticeKind.ADVISORY, NoticeKind.GUIDANCE, NoticeKind.OTHER)
 # Kinds that make law: their clauses are the law itself, not a report of an act beside it.
 _LAW_KINDS = (NoticeKind.BILL, NoticeKind.STATUTE, NoticeKind.RULE, NoticeKind.EMERGENCY_RULE, NoticeKind.ORDINANCE)
 
@@ -202,6 +206,12 @@ def _enforcement_leads(lede: Found, first: Found, kind: NoticeKind) -> bool:
         and not operative(first.clause)
         and not any(operative(fold_text(c)) for c in first.also_clauses)
     )
+
+
+def _base_speaks_of_law(rule: MeasureRule, here: list[str]) -> bool:
+    """Whether some clause a restriction rule reads in a report speaks of law (see `speaks_of_law`)."""
+    clauses_read = [fold_text(c) for c in here]
+    return any(rule.matches(c, NoticeKind.OTHER) is not None and speaks_of_law(c) for c in clauses_read)
 
 
 def _told_of_them(found: Found, place: str | None) -> bool:
