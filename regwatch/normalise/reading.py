@@ -96,7 +96,6 @@ class Reading:
 ENGLISH = "en"
 
 
-@lru_cache(maxsize=16384)
 def read(title: str, text: str, kind: NoticeKind, language: str = ENGLISH, place: str | None = None) -> Reading:
     """The provisions of a notice, read clause by clause (cached: bills share titles and summaries, and a
     run reads many versions of one bill; callers must not mutate the reading or its provisions).
@@ -106,6 +105,32 @@ def read(title: str, text: str, kind: NoticeKind, language: str = ENGLISH, place
     English ones."""
     if language != ENGLISH:
         return read_in(language, title, text, kind)
+    # The place matters only where a clause that acts names places: the others share one reading across
+    # jurisdictions (the same bill title in many states), kept apart from the cache by place.
+    placeless = _PLACELESS.get((title, text, kind))
+    if placeless is not None:
+        return placeless
+    reading, placed = _read_english(title, text, kind, place)
+    if not placed:
+        if len(_PLACELESS) >= PLACELESS_LIMIT:
+            _PLACELESS.clear()
+        _PLACELESS[(title, text, kind)] = reading
+    return reading
+
+
+# Readings that no place decided, by title, text and kind; emptied when full (a bounded cache, as lru_cache is).
+_PLACELESS: dict[tuple[str, str, NoticeKind], Reading] = {}
+PLACELESS_LIMIT = 16384
+
+
+@lru_cache(maxsize=16384)
+def _read_english(title: str, text: str, kind: NoticeKind, place: str | None) -> tuple[Reading, bool]:
+    """`read` for an English text (cached), and whether a clause that acts named a place."""
+    placed: list[bool] = []
+    return _read_english_uncached(title, text, kind, place, placed), bool(placed)
+
+
+def _read_english_uncached(title: str, text: str, kind: NoticeKind, place: str | None, placed: list[bool]) -> Reading:
     whole = fold_text(f"{title}. {text}")
     for rule in measure_rules():
         if rule.notice_only and (hit := rule.matches(whole, kind)) is not None:
@@ -119,17 +144,12 @@ def read(title: str, text: str, kind: NoticeKind, language: str = ENGLISH, place
     away: list[Found] = []  # clauses that act for other places only or list the law of several (places.py),
     # and clauses a `clause_only` rule reads (a ban denied or weighed): the notice read whole is read without them
     here: list[str] = []  # the clauses that do not: the notice read whole is read from them
-    own_named = False  # whether some clause names the notice's own place
+    every: list[str] = []  # every clause, folded
     for number, clause in enumerate(clauses(title, text)):
         folded = fold_text(clause.text)
+        every.append(folded)
         rule, pattern = _clause_rule(folded, kind, number == 0)
-        named_here = places_named(folded)
-        own_named = own_named or (place is not None and any(is_own(p, place) for p in named_here))
-        if rule.measure not in (Measure.UNRELATED, Measure.UNCLASSIFIED) and (
-            elsewhere(named_here, place, localities_named(folded))
-            or survey(named_here, place)
-            or _under_background(clause, kind)
-        ):
+        if rule.measure not in (Measure.UNRELATED, Measure.UNCLASSIFIED) and _away(folded, clause, kind, place, placed):
             away.append(Found(_provision(rule, folded, "", named), rule, pattern, folded))
             continue
         if rule.clause_only:
@@ -149,6 +169,7 @@ def read(title: str, text: str, kind: NoticeKind, language: str = ENGLISH, place
     if away:
         whole = fold_text(". ".join(here))  # what the notice does is read without what others did or did not do
     acted_away = [f for f in away if not f.rule.clause_only]
+    own_named = bool(acted_away) and _names_own(every, place)
     if acted_away:
         told = _away_reading(acted_away[0], own_named)
         if own_named and background is None:
@@ -195,17 +216,44 @@ _LAW_KINDS = (NoticeKind.BILL, NoticeKind.STATUTE, NoticeKind.RULE, NoticeKind.E
 
 
 def _enforcement_leads(lede: Found, first: Found, kind: NoticeKind) -> bool:
-    """Whether a notice whose first act is enforcement is led by it rather than by a restriction its other
-    clauses describe (acts.py): "Feds seize 7-OH products ... the FDA wants to classify 7-OH as a Schedule 1
-    drug" is enforcement news, while "agents seized 7-OH products after the state banned them" is a
-    restriction. A ban is left to lead (an agency that declares kratom illegal to sell bans its sale)."""
+    """Whether a notice whose first act is enforcement is led by it rather than by a restriction or a rule of
+    sale its other clauses describe (acts.py): "Feds seize 7-OH products ... the FDA wants to classify 7-OH as a
+    Schedule 1 drug" is enforcement news, and so is a licence suspended for selling "to customers under 21";
+    "agents seized 7-OH products after the state banned them" is a restriction. A ban is left to lead (an
+    agency that declares kratom illegal to sell bans its sale)."""
     return (
         kind not in _LAW_KINDS
         and lede.provision.measure is Measure.ENFORCE
-        and first.provision.measure is Measure.RESTRICT
+        and first.provision.measure in (Measure.RESTRICT, Measure.REGULATE)
         and not operative(first.clause)
         and not any(operative(fold_text(c)) for c in first.also_clauses)
     )
+
+
+def _away(folded: str, clause: Clause, kind: NoticeKind, place: str | None, placed: list[bool]) -> bool:
+    """Whether an acting clause tells of other places only, lists the law of several, or is an item of a list
+    its lead-in says tells of the law elsewhere (places.py, `_under_background`); `placed` is told when the
+    clause names a place at all."""
+    named = _places(folded)
+    localities = _localities(folded) if place is not None and ":" in place else frozenset()
+    if named or localities:
+        placed.append(True)
+    return elsewhere(named, place, localities) or survey(named, place) or _under_background(clause, kind)
+
+
+def _names_own(clauses_read: list[str], place: str | None) -> bool:
+    """Whether some clause names the notice's own place (or one above or within it)."""
+    return place is not None and any(is_own(p, place) for c in clauses_read for p in _places(c))
+
+
+@lru_cache(maxsize=65536)
+def _places(folded: str) -> frozenset[str]:
+    return places_named(folded)  # clauses repeat across notices, as for _clause_rule
+
+
+@lru_cache(maxsize=65536)
+def _localities(folded: str) -> frozenset[str]:
+    return localities_named(folded)
 
 
 def _base_speaks_of_law(rule: MeasureRule, here: list[str]) -> bool:
@@ -217,7 +265,7 @@ def _base_speaks_of_law(rule: MeasureRule, here: list[str]) -> bool:
 def _told_of_them(found: Found, place: str | None) -> bool:
     """Whether a status a clause describes, naming no place of the notice's own, belongs with the other
     places' acts told around it (see `read`)."""
-    own = place is not None and any(is_own(p, place) for p in places_named(found.clause))
+    own = place is not None and any(is_own(p, place) for p in _places(found.clause))
     return found.provision.status is not None and not own and not operative(found.clause)
 
 
