@@ -64,7 +64,7 @@ def classify(notice: Notice) -> Action:
     folded = fold_text(f"{notice.title}. {notice.text}")
     # The language is detected only where kratom is named in some script: the rest is unrelated in any tongue.
     language = detect(f"{notice.title}. {notice.text}") if names_kratom(folded) else None
-    reading = read(notice.title, notice.text, notice.kind, language or "en")
+    reading = read(notice.title, notice.text, notice.kind, language or "en", notice.jurisdiction)
     lead = reading.principal.provision
     binding = not (notice.kind is NoticeKind.RESOLUTION or _URGES.search(fold_text(notice.title)))
     effective = notice.effective or effective_date(folded)

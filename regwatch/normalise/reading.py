@@ -23,8 +23,10 @@ from functools import lru_cache
 
 from regwatch.domain.models import Detail, Provision, principal
 from regwatch.domain.vocab import STATUS_MEASURES, STATUS_STRICTNESS, Measure, NoticeKind, Scope, Substance
-from regwatch.normalise.clauses import clauses
+from regwatch.normalise.acts import operative, speaks_of_law
+from regwatch.normalise.clauses import Clause, clauses
 from regwatch.normalise.details import detail_of, merge_details, scope_of
+from regwatch.normalise.places import elsewhere, is_own, localities_named, places_named, survey
 from regwatch.normalise.rules import (
     MeasureRule,
     SubstanceMode,
@@ -51,6 +53,7 @@ class Found:
     pattern: str
     clause: str
     also: list[str] = field(default_factory=list)
+    also_clauses: list[str] = field(default_factory=list)  # the clauses of the findings merged into this one
     title: bool = False  # read from the notice's first clause
 
     def why(self) -> str:
@@ -93,14 +96,41 @@ class Reading:
 ENGLISH = "en"
 
 
-@lru_cache(maxsize=16384)
-def read(title: str, text: str, kind: NoticeKind, language: str = ENGLISH) -> Reading:
+def read(title: str, text: str, kind: NoticeKind, language: str = ENGLISH, place: str | None = None) -> Reading:
     """The provisions of a notice, read clause by clause (cached: bills share titles and summaries, and a
     run reads many versions of one bill; callers must not mutate the reading or its provisions).
 
-    A text in another language is read by that language's rules (`read_in`), not by the English ones."""
+    `place` is the notice's own jurisdiction: a clause that acts for other places only is background
+    (places.py). A text in another language is read by that language's rules (`read_in`), not by the
+    English ones."""
     if language != ENGLISH:
         return read_in(language, title, text, kind)
+    # The place matters only where a clause that acts names places: the others share one reading across
+    # jurisdictions (the same bill title in many states), kept apart from the cache by place.
+    placeless = _PLACELESS.get((title, text, kind))
+    if placeless is not None:
+        return placeless
+    reading, placed = _read_english(title, text, kind, place)
+    if not placed:
+        if len(_PLACELESS) >= PLACELESS_LIMIT:
+            _PLACELESS.clear()
+        _PLACELESS[(title, text, kind)] = reading
+    return reading
+
+
+# Readings that no place decided, by title, text and kind; emptied when full (a bounded cache, as lru_cache is).
+_PLACELESS: dict[tuple[str, str, NoticeKind], Reading] = {}
+PLACELESS_LIMIT = 16384
+
+
+@lru_cache(maxsize=16384)
+def _read_english(title: str, text: str, kind: NoticeKind, place: str | None) -> tuple[Reading, bool]:
+    """`read` for an English text (cached), and whether a clause that acts named a place."""
+    placed: list[bool] = []
+    return _read_english_uncached(title, text, kind, place, placed), bool(placed)
+
+
+def _read_english_uncached(title: str, text: str, kind: NoticeKind, place: str | None, placed: list[bool]) -> Reading:
     whole = fold_text(f"{title}. {text}")
     for rule in measure_rules():
         if rule.notice_only and (hit := rule.matches(whole, kind)) is not None:
@@ -111,19 +141,52 @@ def read(title: str, text: str, kind: NoticeKind, language: str = ENGLISH) -> Re
     background: Found | None = None  # a clause recognised as background (news of elsewhere, science, ...)
     abstain: Found | None = None  # a clause a rule marks as an act it cannot read (a ban sought, unread)
     catch_all = measure_rules()[-1]
+    away: list[Found] = []  # clauses that act for other places only or list the law of several (places.py),
+    # and clauses a `clause_only` rule reads (a ban denied or weighed): the notice read whole is read without them
+    here: list[str] = []  # the clauses that do not: the notice read whole is read from them
+    every: list[str] = []  # every clause, folded
     for number, clause in enumerate(clauses(title, text)):
         folded = fold_text(clause.text)
+        every.append(folded)
         rule, pattern = _clause_rule(folded, kind, number == 0)
+        if rule.measure not in (Measure.UNRELATED, Measure.UNCLASSIFIED) and _away(folded, clause, kind, place, placed):
+            away.append(Found(_provision(rule, folded, "", named), rule, pattern, folded))
+            continue
+        if rule.clause_only:
+            away.append(Found(Provision(measure=rule.measure, substances=named), rule, pattern, folded))
+        else:
+            here.append(clause.text)
         if rule.measure in (Measure.UNRELATED, Measure.UNCLASSIFIED):
             if rule.background and background is None:
                 background = Found(Provision(measure=rule.measure, substances=[]), rule, pattern, folded)
             elif rule.measure is Measure.UNCLASSIFIED and rule is not catch_all and abstain is None:
                 abstain = Found(Provision(measure=rule.measure, substances=named), rule, pattern, folded)
             continue
+        if rule.measure is Measure.RESTRICT and kind in _REPORT_KINDS and not speaks_of_law(folded):
+            continue  # a report naming "concentrated 7-OH products" restricts nothing (acts.py)
         provision = _provision(rule, folded, fold_text(clause.stem), named)
         found.append(Found(provision, rule, pattern, folded, title=number == 0))
+    if away:
+        whole = fold_text(". ".join(here))  # what the notice does is read without what others did or did not do
+    acted_away = [f for f in away if not f.rule.clause_only]
+    own_named = bool(acted_away) and _names_own(every, place)
+    if acted_away:
+        told = _away_reading(acted_away[0], own_named)
+        if own_named and background is None:
+            background = told
+        elif not own_named and abstain is None:
+            abstain = told
     base_rule, base_pattern = first_match(whole, kind, clause=True)
-    if base_rule.measure not in (Measure.UNRELATED, Measure.UNCLASSIFIED):
+    if base_rule.measure is Measure.RESTRICT and kind in _REPORT_KINDS and not _base_speaks_of_law(base_rule, here):
+        base_rule, base_pattern = catch_all, "(products named, no law)"  # as the clauses are read (acts.py)
+    # A law's own text read whole still tells what it does (a bill "Relating to Controlled Substances"). In a
+    # report, a status told beside other places' acts, in a clause that names no place of the notice's own
+    # and tells no act done, is theirs too ("Thailand takes kratom off illegal drug list. Kratom had been
+    # listed as a Category 5 narcotic."): residue, like the rest of the text read whole.
+    residue = bool(acted_away) and kind not in _LAW_KINDS and all(_told_of_them(f, place) for f in found)
+    if residue and found:  # unsure whose act it tells: abstain, never unrelated
+        return Reading([_away_reading(found[0], own_named=False)], [])
+    if base_rule.measure not in (Measure.UNRELATED, Measure.UNCLASSIFIED) and not residue:
         base = Found(_provision(base_rule, whole, "", named), base_rule, base_pattern, whole)
         found = [f for f in found if f.rule.may_escalate(base_rule, f.title) or _strictness(f) <= _strictness(base)]
         if all(f.provision.measure is not base.provision.measure for f in found):
@@ -135,12 +198,102 @@ def read(title: str, text: str, kind: NoticeKind, language: str = ENGLISH) -> Re
     if not found:
         default = Found(Provision(measure=catch_all.measure, substances=named), catch_all, "(default)", whole)
         return Reading([default], [])
+    lede = found[0]  # the first act the notice tells (its title, or the first clause that acts)
     merged = _merge(found)
     kept, taken_back = _take_back(merged)
     lead = principal([f.provision for f in kept])
     ordered = sorted(kept, key=_order)
     first = next(f for f in ordered if f.provision is lead or f.provision == lead)
+    if _enforcement_leads(lede, first, kind) and lede in kept:
+        first = lede  # what the authority did, not the law it enforces, as the clause that tells it describes
     return Reading([first, *(f for f in ordered if f is not first)], taken_back)
+
+
+# Kinds that report an act rather than make one (classify.REPORT_KINDS).
+_REPORT_KINDS = (NoticeKind.PRESS_RELEASE, NoticeKind.ADVISORY, NoticeKind.GUIDANCE, NoticeKind.OTHER)
+# Kinds that make law: their clauses are the law itself, not a report of an act beside it.
+_LAW_KINDS = (NoticeKind.BILL, NoticeKind.STATUTE, NoticeKind.RULE, NoticeKind.EMERGENCY_RULE, NoticeKind.ORDINANCE)
+
+
+def _enforcement_leads(lede: Found, first: Found, kind: NoticeKind) -> bool:
+    """Whether a notice whose first act is enforcement is led by it rather than by a restriction or a rule of
+    sale its other clauses describe (acts.py): "Feds seize 7-OH products ... the FDA wants to classify 7-OH as a
+    Schedule 1 drug" is enforcement news, and so is a licence suspended for selling "to customers under 21";
+    "agents seized 7-OH products after the state banned them" is a restriction. A ban is left to lead (an
+    agency that declares kratom illegal to sell bans its sale)."""
+    return (
+        kind not in _LAW_KINDS
+        and lede.provision.measure is Measure.ENFORCE
+        and first.provision.measure in (Measure.RESTRICT, Measure.REGULATE)
+        and not operative(first.clause)
+        and not any(operative(fold_text(c)) for c in first.also_clauses)
+    )
+
+
+def _away(folded: str, clause: Clause, kind: NoticeKind, place: str | None, placed: list[bool]) -> bool:
+    """Whether an acting clause tells of other places only, lists the law of several, or is an item of a list
+    its lead-in says tells of the law elsewhere (places.py, `_under_background`); `placed` is told when the
+    clause names a place at all."""
+    named = _places(folded)
+    localities = _localities(folded) if place is not None and ":" in place else frozenset()
+    if named or localities:
+        placed.append(True)
+    return elsewhere(named, place, localities) or survey(named, place) or _under_background(clause, kind)
+
+
+def _names_own(clauses_read: list[str], place: str | None) -> bool:
+    """Whether some clause names the notice's own place (or one above or within it)."""
+    return place is not None and any(is_own(p, place) for c in clauses_read for p in _places(c))
+
+
+@lru_cache(maxsize=65536)
+def _places(folded: str) -> frozenset[str]:
+    return places_named(folded)  # clauses repeat across notices, as for _clause_rule
+
+
+@lru_cache(maxsize=65536)
+def _localities(folded: str) -> frozenset[str]:
+    return localities_named(folded)
+
+
+def _base_speaks_of_law(rule: MeasureRule, here: list[str]) -> bool:
+    """Whether some clause a restriction rule reads in a report speaks of law (see `speaks_of_law`)."""
+    clauses_read = [fold_text(c) for c in here]
+    return any(rule.matches(c, NoticeKind.OTHER) is not None and speaks_of_law(c) for c in clauses_read)
+
+
+def _told_of_them(found: Found, place: str | None) -> bool:
+    """Whether a status a clause describes, naming no place of the notice's own, belongs with the other
+    places' acts told around it (see `read`)."""
+    own = place is not None and any(is_own(p, place) for p in _places(found.clause))
+    return found.provision.status is not None and not own and not operative(found.clause)
+
+
+def _under_background(clause: Clause, kind: NoticeKind) -> bool:
+    """Whether a clause is an item of a list its lead-in says tells of the law elsewhere ("Here are the
+    states where kratom is currently prohibited: 1. Alabama ...")."""
+    if not clause.stem:
+        return False
+    rule, _ = _clause_rule(fold_text(clause.stem), kind, False)
+    return rule.background
+
+
+def _away_reading(found: Found, own_named: bool) -> Found:
+    """What a notice whose only acts are other places' reads as: background (unrelated) when it names its
+    own place too (a story here that retells elsewhere), else an act the rules cannot place (unclassified)."""
+    rule = _OTHER_PLACES() if own_named else measure_rules()[-1]
+    measure = Measure.UNRELATED if own_named else Measure.UNCLASSIFIED
+    substances = [] if own_named else found.provision.substances
+    return Found(
+        Provision(measure=measure, substances=substances),
+        rule,
+        f"(acts of other places: {found.rule.name})",
+        found.clause,
+    )
+
+
+def _OTHER_PLACES() -> MeasureRule:  # noqa: N802 - a rule looked up by name, like a constant
+    return next(r for r in measure_rules() if r.name == "other-places-background")
 
 
 def read_in(language: str, title: str, text: str, kind: NoticeKind) -> Reading:
@@ -248,6 +401,7 @@ def _merge(found: list[Found]) -> list[Found]:
             detail=merge_details(lead.provision.detail, p.detail),
         )
         lead.also.append(f.rule.name)
+        lead.also_clauses.append(f.clause)
     return list(groups.values())
 
 

@@ -95,6 +95,11 @@ class MeasureRule(BaseModel):
     notice_only: bool = Field(
         default=False, description="decides for a whole notice only, not for one clause of it (no-kratom-term)"
     )
+    clause_only: bool = Field(
+        default=False,
+        description="decides for the clause it reads only: the notice read whole is read without that clause (a "
+        "ban denied or only weighed in one sentence must not make the whole notice a ban)",
+    )
     escalates: bool | list[str] = Field(
         default=False,
         description="a clause it reads may set a stricter status than the notice read whole (true), or only "

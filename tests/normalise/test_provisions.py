@@ -259,6 +259,7 @@ def test_news_of_other_states_laws_is_unrelated_but_an_act_citing_them_still_ban
     # The same background sentence beside an operative clause (Louisiana SB 154 wording, 2025) does not hide it.
     act = classify(
         notice(
+            jurisdiction="US-LA",  # a Louisiana bill (filed under another state, it would tell of elsewhere)
             kind="bill",
             title="Kratom",
             text="Whereas some states have banned kratom; it is unlawful for any person in Louisiana to knowingly "
@@ -284,6 +285,7 @@ def test_an_age_limit_in_a_bill_that_also_orders_a_study_is_regulation() -> None
     # fightforbotanicals.com, New York kratom bill (2024)
     action = classify(
         notice(
+            jurisdiction="US-NY",  # New York's bill (filed under another state, it would tell of elsewhere)
             kind="other",
             title="New York State Moves to Restrict Kratom Sales to Those Over 21",
             text="The New York State Legislature has passed a bill to prohibit the sale of kratom, an herbal substance "

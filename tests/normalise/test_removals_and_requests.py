@@ -12,11 +12,18 @@ from regwatch.domain.vocab import Measure, Scope, Substance
 from regwatch.normalise import classify
 
 
-def notice(text: str, kind: str = "press_release", title: str = "") -> Notice:
+def notice(text: str, kind: str = "press_release", title: str = "", jurisdiction: str = "US") -> Notice:
     """A notice whose title, when none is given, is its first sentence (as a news page's headline often is)."""
     title = title or text.split(". ")[0]
     return Notice.model_validate(
-        {"jurisdiction": "US", "source": "eval", "kind": kind, "published": "2025-06-01", "title": title, "text": text}
+        {
+            "jurisdiction": jurisdiction,
+            "source": "eval",
+            "kind": kind,
+            "published": "2025-06-01",
+            "title": title,
+            "text": text,
+        }
     )
 
 
@@ -196,7 +203,13 @@ def test_what_other_towns_did_is_background() -> None:
     ids=["will-be-removed", "excluded-from", "remove-from-possessive", "takes-off"],
 )
 def test_news_of_a_delisting_is_no_ban(text: str) -> None:
-    assert classify(notice(text)).measure is Measure.UNBAN
+    assert classify(notice(text, jurisdiction="TH")).measure is Measure.UNBAN
+
+
+def test_thailands_delisting_filed_under_the_us_is_not_a_us_unban() -> None:
+    # The same news filed under US tells of another nation's act: it sets no US status (places.py).
+    text = "Thailand takes kratom off illegal drug list. Kratom had been listed as a Category 5 narcotic."
+    assert classify(notice(text, jurisdiction="US")).measure is Measure.UNCLASSIFIED
 
 
 def test_products_removed_from_shelves_are_no_delisting() -> None:
