@@ -82,7 +82,7 @@ def test_a_text_that_speaks_of_an_act_no_rule_reads_stays_unclassified() -> None
 
 
 def test_a_language_without_a_table_still_abstains() -> None:
-    reading = read("", "Кратомът е тропическо дърво от Югоизточна Азия.", NoticeKind.OTHER, "bg")
+    reading = read("", "Το kratom είναι τροπικό δέντρο της Νοτιοανατολικής Ασίας.", NoticeKind.OTHER, "el")
     assert reading.principal.provision.measure is Measure.UNCLASSIFIED
 
 
