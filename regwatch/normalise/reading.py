@@ -33,7 +33,9 @@ from regwatch.normalise.rules import (
     first_match,
     fold_text,
     language_rules,
+    language_table,
     measure_rules,
+    no_act_rule,
     resolve_substances,
     substances_named,
 )
@@ -299,9 +301,11 @@ def _OTHER_PLACES() -> MeasureRule:  # noqa: N802 - a rule looked up by name, li
 def read_in(language: str, title: str, text: str, kind: NoticeKind) -> Reading:
     """A notice in `language` read whole by that language's rules (languages/<code>.yaml), first match wins.
 
-    When none fires, or the language has no rules, the reading is `unclassified` (it goes to review): the
-    English rules are not tried on it, since an English word inside a foreign text ("7-Hydroxymitragynine",
-    a quoted title) says nothing of what the foreign sentence around it does.
+    When none fires, the language's act vocabulary (languages/<code>.yaml, `acts`) decides: a text that
+    holds no word of law, authority or enforcement is background (`unrelated`: health, science, trade,
+    culture); one that holds any, or one in a language with no vocabulary, is `unclassified` (it goes to
+    review). The English rules are not tried on it, since an English word inside a foreign text
+    ("7-Hydroxymitragynine", a quoted title) says nothing of what the foreign sentence around it does.
     """
     whole = fold_text(f"{title}. {text}")
     named = substances_named(whole)
@@ -312,8 +316,16 @@ def read_in(language: str, title: str, text: str, kind: NoticeKind) -> Reading:
         hit = rule.matches(whole, kind)
         if hit is not None:
             return Reading([Found(_provision(rule, whole, "", named), rule, hit, whole)], [])
+    table = language_table(language)
+    if table is not None and table.acts is not None:
+        act = table.acts.act_word(whole)
+        if act is None:
+            rule = no_act_rule(table.language)
+            return Reading([Found(Provision(measure=rule.measure, substances=[]), rule, "(no act word)", whole)], [])
+        why = f"(no {language} rule matched; it speaks of an act: /{act}/)"
+    else:
+        why = f"(no {language} rule matched)"
     catch = measure_rules()[-1]
-    why = f"(no {language} rule matched)"
     return Reading([Found(Provision(measure=catch.measure, substances=named), catch, why, whole)], [])
 
 

@@ -212,12 +212,45 @@ class LanguageStageRule(BaseModel):
         return any(s.found(folded) for s in self._any)
 
 
+class VocabularyExample(BaseModel):
+    """A real text in the language, with its citation, and whether it speaks of a law, an authority or an
+    enforcement (`acts`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str
+    source: str = Field(description="where the text was read (URL)")
+    acts: bool
+
+
+class ActVocabulary(BaseModel):
+    """The words by which a text in one language speaks of law, authority or enforcement (law, decree,
+    ministry, ban, illegal, narcotic list, licence, police, customs, seizure, court, fine ...), in their
+    inflected forms. A text that names kratom, that no rule of its language reads and that holds none of
+    them is background (unrelated); one that holds any stays unclassified. A ban read as unrelated is a
+    dangerous confusion: a word is listed whenever in doubt."""
+
+    model_config = ConfigDict(extra="forbid")
+    patterns: list[Pattern] = Field(min_length=1)
+    examples: list[VocabularyExample] = Field(min_length=1)
+
+    def model_post_init(self, _context: object) -> None:
+        self._searches = tuple(Search(p.pattern, p.needs) for p in self.patterns)
+
+    def act_word(self, folded: str) -> str | None:
+        """The pattern by which a folded text speaks of an act, or None when it speaks of none."""
+        for search in self._searches:
+            if search.found(folded):
+                return search.text
+        return None
+
+
 class LanguageRules(BaseModel):
     """One language's data (languages/<code>.yaml): kratom's names in it, and rules for its texts.
 
     A text in this language is read whole (not clause by clause: Thai, Japanese and Chinese mark no word
     boundaries, and their sentences do not end as English ones do) by these rules, first match wins; when
-    none fires it is `unclassified` and goes to review, never read by the English rules. Its `stages` say,
+    none fires, its `acts` vocabulary decides: background (`unrelated`) where the text holds no word of law,
+    authority or enforcement, else `unclassified` (review); it is never read by the English rules. Its `stages` say,
     first match wins, what stage the act a report in this language speaks of has reached (the English
     words of reports.yaml are not read in it).
     """
@@ -228,6 +261,9 @@ class LanguageRules(BaseModel):
     names: dict[Substance, list[str]] = Field(default_factory=dict)
     rules: list[MeasureRule] = Field(default_factory=list)
     stages: list[LanguageStageRule] = Field(default_factory=list)
+    acts: ActVocabulary | None = Field(
+        default=None, description="words that speak of law, authority or enforcement (see ActVocabulary)"
+    )
 
     @field_validator("names")
     @classmethod
@@ -261,14 +297,38 @@ def language_tables() -> dict[str, LanguageRules]:
 
 def language_rules(code: str) -> tuple[MeasureRule, ...]:
     """The rules for texts in language `code` (empty when it has none)."""
-    table = language_tables().get(LANGUAGE_ALIASES.get(code, code))
+    table = language_table(code)
     return tuple(table.rules) if table else ()
+
+
+def language_table(code: str) -> LanguageRules | None:
+    """The table of language `code` (its aliases resolved), or None when it has none."""
+    return language_tables().get(LANGUAGE_ALIASES.get(code, code))
+
+
+@cache
+def no_act_rule(code: str) -> MeasureRule:
+    """The background rule a text in language `code` falls to when no rule of the language reads it and
+    its act vocabulary finds no word of law, authority or enforcement in it (reading.read_in)."""
+    table = language_table(code)
+    assert table is not None and table.acts is not None, f"language {code} has no act vocabulary"
+    quiet = [e for e in table.acts.examples if not e.acts] or table.acts.examples
+    return MeasureRule(
+        name=f"{table.language}-no-act-named",
+        description=f"names kratom; nothing in {table.name} speaks of a law, an authority or an enforcement "
+        "(languages/" + f"{table.language}.yaml, acts): background, not an act",
+        measure=Measure.UNRELATED,
+        substances=[],
+        background=True,
+        confidence=0.6,
+        examples=[RuleExample(text=e.text, source=e.source, expect={"measure": "unrelated"}) for e in quiet],
+    )
 
 
 def language_stage(code: str, folded: str) -> tuple[Stage, str] | None:
     """The stage a folded text in language `code` says an act reached, and the rule that said so; None
     when the language has no stage words or none is in the text."""
-    table = language_tables().get(LANGUAGE_ALIASES.get(code, code))
+    table = language_table(code)
     for rule in table.stages if table else ():
         if rule.matches(folded):
             return rule.stage, rule.name
