@@ -23,7 +23,7 @@ def test_the_table_is_as_gathered() -> None:
 def test_scores_at_least_as_on_first_contact() -> None:
     result = score(load(HOLDOUT))
     print("\n".join(result.lines()))
-    assert result.right >= 84 and result.foreign_right >= 16 and result.cells_right >= 50
+    assert result.right >= 95 and result.foreign_right >= 24 and result.cells_right >= 50
     assert sum(result.dangerous.values()) <= 8
 
 
@@ -31,9 +31,10 @@ def test_unseen_items_score_at_least_as_after_the_rules_rounds() -> None:
     # Eight items were later found on their own by the rules helpers and quoted as rule examples (m020, m059,
     # m067, m070, m083; m001, m034 and m110 in round 9): `unseen` leaves them out. The 124 of round 7: 72 right on
     # first contact (6/35 not in English, 12 dangerous, 45/60 cells), 80 after the rounds of 2026-11-28 (12/35,
-    # 8 dangerous, 47/60). The 121 of round 9: 79 before rounds 8 and 9, 85 after them (17/33, 8 dangerous, 46/59).
+    # 8 dangerous, 47/60). The 121 of round 9: 79 before rounds 8 and 9, 85 after them (17/33, 8 dangerous, 46/59),
+    # 88 after round 10 (18/33, 8 dangerous, 46/59).
     result = score(unseen(load(HOLDOUT)))
     print("\n".join(result.lines()))
     assert result.items == 121
-    assert result.right >= 85 and result.foreign_right >= 17 and result.cells_right >= 46
+    assert result.right >= 88 and result.foreign_right >= 18 and result.cells_right >= 46
     assert sum(result.dangerous.values()) <= 8

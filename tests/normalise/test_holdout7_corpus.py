@@ -25,9 +25,9 @@ def test_unseen_items_score_at_least_as_after_the_rules_rounds() -> None:
     # Seven items were later found on their own by the rules helpers of rounds 8 and 9, who never had this
     # table, and quoted as rule examples (n033, n051; n003, n066, n077, n078, n114): `unseen` leaves them out.
     # The other 138: 76 right on first contact (20/50 not in English, 13 dangerous, 22/27 cells), 81 after
-    # rounds 8 and 9 (25/50, 11 dangerous, 23/27).
+    # rounds 8 and 9 (25/50, 11 dangerous, 23/27), 88 after round 10 (28/50, 11 dangerous, 23/27).
     result = score(unseen(load(HOLDOUT)))
     print("\n".join(result.lines()))
     assert result.items == 138
-    assert result.right >= 81 and result.foreign_right >= 25 and result.cells_right >= 23
+    assert result.right >= 88 and result.foreign_right >= 28 and result.cells_right >= 23
     assert sum(result.dangerous.values()) <= 11

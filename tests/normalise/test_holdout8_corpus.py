@@ -22,9 +22,12 @@ def test_the_table_is_as_gathered() -> None:
     assert shape(load(HOLDOUT)) == (145, 145, 67, True)
 
 
-def test_unseen_items_score_at_least_as_on_first_contact() -> None:
+def test_unseen_items_score_at_least_as_after_the_rules_rounds() -> None:
+    # One item was later found on its own by a rules helper of round 10, who never had this table, and quoted as
+    # a rule example (p016, in nl.yaml's act vocabulary): `unseen` leaves it out. The other 144: 76 right on first
+    # contact (27/66 not in English, 14 dangerous, 26/30 cells), 83 after round 10 (29/66, 14 dangerous, 26/30).
     result = score(unseen(load(HOLDOUT)))
     print("\n".join(result.lines()))
-    assert result.items == 145
-    assert result.right >= 76 and result.foreign_right >= 27 and result.cells_right >= 26
+    assert result.items == 144
+    assert result.right >= 83 and result.foreign_right >= 29 and result.cells_right >= 26
     assert sum(result.dangerous.values()) <= 14
