@@ -79,12 +79,12 @@ def by_keys(
     held: Mapping[str, set[str]], waiting: Iterable[tuple[str, tuple[str, ...], bool]], joined: set[str]
 ) -> tuple[set[str], dict[str, tuple[str, ...]]]:
     """Notices that share an event key make one event (events._groups). Given the event keys of the readings held
-    whole (`held`), of the visible left-out ones (`waiting`, each with whether a provision of
+    whole (`held`), of the visible left-out ones (`waiting`, in the store's order, each with whether a provision of
     it sets a status), and the left-out ones a report joins (`joined`, read whole): the left-out notices of an
     event that may move the table (with a reading read whole, or one that sets a status: the event is read by
     its lead's provisions and every member's stages, so a failed bill and a live resolution of its number are a
     live proposal), which must be read whole too; and each left-out notice of an event of left-out notices none
-    of which sets a status -> its members, in id order."""
+    of which sets a status -> its members, in order."""
     parent: dict[str, str] = {}
 
     def find(notice: str) -> str:
@@ -116,6 +116,6 @@ def by_keys(
         if not moving.isdisjoint(event):
             whole.update(n for n in event if n not in held)
         else:
-            together = tuple(sorted(event))  # as the fold of every reading orders an event's members
+            together = tuple(event)
             groups.update(dict.fromkeys(together, together))
     return whole, groups

@@ -134,7 +134,7 @@ class Place:
     """One jurisdiction's readings as the fold needs them."""
 
     code: str
-    actions: list[Action]  # readings that can move the table, decisions applied, in id order
+    actions: list[Action]  # readings that can move the table, decisions applied, in the store's order
     keys: dict[str, set[str]]  # their event keys (events.event_keys), by notice
     seen: set[tuple[str, date | None]]  # (source, day retrieved) of the visible readings left out
     news: list[str]  # notices reported as news (is_news), of every reading of the place
@@ -145,6 +145,7 @@ class Place:
 class _Waiting(NamedTuple):
     """A left-out reading that may yet be read whole: it has event keys, or a report may join it."""
 
+    position: int  # in the store's order of the place
     keys: tuple[str, ...]
     published: date
     pairs: tuple[str, ...]  # its brief's `o`: "status:substance" a report would match it by
@@ -202,43 +203,44 @@ class Readings:
         return day
 
     def _place(self, code: str, rows: Iterable[Any]) -> Place:
-        # One pass over the place's rows (in any order): a reading is held whole (in `held`), or waits (keyed or
-        # quiet: it may yet be read whole), or is left out at once, its brief dropped.
-        held: dict[str, Action | None] = {}  # None: decided, inactive, payload not read yet
+        # One pass over the place's rows: a reading is held whole (in `held`, by its position in the store's
+        # order), or waits (keyed or quiet: it may yet be read whole), or is left out at once, its brief dropped.
+        held: dict[str, tuple[int, Action | None]] = {}  # None: decided, inactive, payload not read yet
         waiting: dict[str, _Waiting] = {}
         keys: dict[str, set[str]] = {}  # event keys of the readings held
         seen: set[tuple[str, date | None]] = set()
         news: list[str] = []
-        count = 0
-        for row in rows:
-            count += 1
+        position = -1
+        for position, row in enumerate(rows):
             said = json.loads(row.brief)
             decision = self.decided.get(row.id)
             if decision is not None or (row.active and self._moves(said)):
                 action = Action.model_validate_json(row.payload) if row.payload is not None else None
                 if decision is None:
                     keys[row.id] = set(said["k"])
-                held[row.id] = action
+                held[row.id] = (position, action)
                 continue
             visible = said["u"] or self._day(said["p"]) <= self.as_of
             source_day = (said["s"], self._day(said["r"]) if said["r"] else None) if visible else None
             if said["k"] or "o" in said:
                 pairs = tuple(said.get("o", ()))
                 sets = row.active or "o" in said
-                waiting[row.id] = _Waiting(tuple(said["k"]), self._day(said["p"]), pairs, sets, said["n"], source_day)
+                waiting[row.id] = _Waiting(
+                    position, tuple(said["k"]), self._day(said["p"]), pairs, sets, said["n"], source_day
+                )
                 continue
             if source_day is not None:
                 seen.add(source_day)
             if said["n"]:
                 news.append(row.id)
-        unread = [i for i, a in held.items() if a is None]  # decided, inactive
+        unread = [i for i, (_, a) in held.items() if a is None]  # decided, inactive
         found = self.store.reading_payloads(self.rules, unread) if unread else {}
         for notice, decision in self.decided.items():
             if notice in held:
                 # A decision may re-date a bill (and so its key): its event keys are read from the decided reading.
-                action = held[notice]
+                at, action = held[notice]
                 [decided] = apply_decisions([action or Action.model_validate_json(found[notice])], [decision])
-                held[notice] = decided
+                held[notice] = (at, decided)
                 keys[notice] = event_keys(decided)
         # A waiting reading is read whole when a report of the place joins it (events._groups, joins.joined), or
         # when it shares an event key with such a one, with a reading held, or with one that sets a status (their
@@ -246,7 +248,7 @@ class Readings:
         # keys only among themselves make an event that moves nothing: they stay out, and the diff reads them
         # together if it asks for one (`groups`, Lookup).
         joined = joins.joined(
-            (a for a in held.values() if a is not None),
+            (a for _, a in held.values() if a is not None),
             keys,
             ((i, w.published, w.pairs) for i, w in waiting.items() if w.pairs and w.seen is not None),
             self.as_of,
@@ -257,17 +259,16 @@ class Readings:
         found = self.store.reading_payloads(self.rules, whole) if whole else {}
         for notice in whole:
             w = waiting.pop(notice)
-            held[notice] = Action.model_validate_json(found[notice])
+            held[notice] = (w.position, Action.model_validate_json(found[notice]))
             keys[notice] = set(w.keys)
         for notice, w in waiting.items():
             if w.seen is not None:
                 seen.add(w.seen)
             if w.news:
                 news.append(notice)
-        # In id order, as the fold of every reading sees them (an event's members, ties among acts of one day).
-        actions = [a for _, a in sorted(held.items()) if a is not None]
+        actions = [a for _, a in sorted(held.values(), key=lambda item: item[0]) if a is not None]
         news += [a.notice for a in actions if is_news(a)]
-        return Place(code=code, actions=actions, keys=keys, seen=seen, news=news, count=count, groups=groups)
+        return Place(code=code, actions=actions, keys=keys, seen=seen, news=news, count=position + 1, groups=groups)
 
 
 class Lookup(dict[str, Action]):

@@ -184,19 +184,15 @@ class Store:
         self, rules: str, until: date, every_date: tuple[str, ...], *, by_place: bool = False, whole: bool = True
     ) -> Iterator[Any]:
         """The valid readings of the notices visible on `until`: rows of (jurisdiction, id, active, brief,
-        payload), in id order, or by jurisdiction (`by_place`: the readings of one jurisdiction together, in no
-        set order among themselves). Without `whole`, an inactive reading's payload is not read (None): the fold
-        needs only its brief."""
+        payload), in id order, or by jurisdiction then id (`by_place`). Without `whole`, an inactive reading's
+        payload is not read (None): the fold needs only its brief."""
         n, r = t.notices, t.readings
         payload = r.c.payload if whole else case((r.c.active, r.c.payload), else_=null())
         query = (
             select(n.c.jurisdiction, n.c.id, r.c.active, r.c.brief, payload.label("payload"))
-            .select_from(n.join(r, (r.c.notice == n.c.id) & (r.c.content_hash == n.c.content_hash)))
+            .select_from(r.join(n, (r.c.notice == n.c.id) & (r.c.content_hash == n.c.content_hash)))
             .where(r.c.rules == rules, _published_by(until, every_date))
-            # By jurisdiction alone, SQLite walks the index on notices.jurisdiction and sorts nothing; sorting every
-            # reading by (jurisdiction, id) with its brief and payload grew faster than the store (round 5 of
-            # benchmarks/README.md). The fold orders a place's readings itself (regwatch.pipeline.readings).
-            .order_by(n.c.jurisdiction if by_place else n.c.id)
+            .order_by(*((n.c.jurisdiction, n.c.id) if by_place else (n.c.id,)))
         )
         with self.engine.connect() as conn:
             yield from conn.execute(query.execution_options(yield_per=2000))

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from itertools import groupby
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
 
 from benchmarks.generate import Corpus
 from regwatch.domain.events import REPORT_WINDOW
@@ -344,47 +342,3 @@ def test_the_diff_reads_an_event_of_left_out_readings_as_one(store: Store) -> No
     assert rows == fold_status(study, AS_OF, store.verified(AS_OF))
     [dropped] = [c for c in changes if c.kind.value != "news"]  # and the two studies, news first seen
     assert dropped.kind.value == "pending_dropped" and dropped.notices == ids
-
-
-def test_a_place_is_read_alike_whatever_order_its_readings_come_in(
-    filled: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The store gives a place's readings together but in no set order (Store.readings, by_place): the fold orders
-    # what it holds by id itself, so the order they come in changes nothing.
-    steps.publish(filled, BEFORE)
-    stored = readings.Readings(filled, AS_OF, filled.decisions())
-    rows = list(filled.readings(stored.rules, AS_OF, readings.EVERY_DATE, by_place=True, whole=False))
-    codes = [row.jurisdiction for row in rows]
-    assert codes == sorted(codes)
-
-    def read(order: list[Any]) -> list[readings.Place]:
-        monkeypatch.setattr(filled, "readings", lambda *args, **kwargs: iter(order))
-        return [replace(place, news=sorted(place.news)) for place in stored.places()]
-
-    in_order = sorted(rows, key=lambda row: (row.jurisdiction, row.id))
-    by_id = read(in_order)
-    backwards = [row for _, group in groupby(in_order, key=lambda row: row.jurisdiction) for row in list(group)[::-1]]
-    assert read(backwards) == by_id
-    assert all([a.notice for a in p.actions] == sorted(a.notice for a in p.actions) for p in by_id)
-    assert sum(len(p.actions) for p in by_id) > 10
-
-
-def test_the_readings_of_each_place_are_read_without_sorting_the_store(sqlite_store: Store) -> None:
-    # SQLite walks the index on notices.jurisdiction: no temporary B-tree sorts every reading with its payload.
-    steps.load_baseline(sqlite_store)
-    sqlite_store.ingest(Corpus(5).notices(50))
-    readings.refresh(sqlite_store, AS_OF)
-    asked: list[tuple[str, Any]] = []
-
-    def record(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
-        asked.append((statement, parameters))
-
-    event.listen(sqlite_store.engine, "before_cursor_execute", record)
-    rows = list(sqlite_store.readings(readings.rules_fingerprint(), AS_OF, readings.EVERY_DATE, by_place=True))
-    event.remove(sqlite_store.engine, "before_cursor_execute", record)
-    [(statement, parameters)] = asked
-    assert len(rows) == sqlite_store.count_notices()
-    with sqlite_store.engine.connect() as conn:
-        plan = [step[-1] for step in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)]
-    assert any("ix_notices_jurisdiction" in step for step in plan)
-    assert not any("TEMP B-TREE" in step for step in plan), plan
