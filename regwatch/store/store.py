@@ -192,6 +192,7 @@ class Store:
             select(n.c.jurisdiction, n.c.id, r.c.active, r.c.brief, payload.label("payload"))
             .select_from(r.join(n, (r.c.notice == n.c.id) & (r.c.content_hash == n.c.content_hash)))
             .where(r.c.rules == rules, _published_by(until, every_date))
+            # By place, SQLite walks ix_notices_place (migration 0007): no sort, and the readings looked up in order.
             .order_by(*((n.c.jurisdiction, n.c.id) if by_place else (n.c.id,)))
         )
         with self.engine.connect() as conn:

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -33,6 +34,8 @@ notices = Table(
     Column("payload", JSON, nullable=False),
     Column("first_seen", DateTime(timezone=True), nullable=False),
     Column("updated", DateTime(timezone=True), nullable=False),
+    # The fold's read by place (Store.readings, by_place) walks it: migration 0007.
+    Index("ix_notices_place", "jurisdiction", "id", "published", "source", "content_hash"),
 )
 
 runs = Table(

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from benchmarks.generate import Corpus
 from regwatch.domain.changes import news_changes
@@ -345,3 +345,26 @@ def test_the_diff_reads_an_event_of_left_out_readings_as_one(store: Store) -> No
     assert rows == fold_status(study, AS_OF, store.verified(AS_OF))
     [dropped] = [c for c in changes if c.kind.value != "news"]  # and the two studies, news first seen
     assert dropped.kind.value == "pending_dropped" and dropped.notices == ids
+
+
+def test_the_readings_of_each_place_are_read_in_index_order_without_a_sort(sqlite_store: Store) -> None:
+    # SQLite walks ix_notices_place (migration 0007): each place in id order, the readings looked up in sequence,
+    # no temporary B-tree sorting every reading with its payload, the notices table itself not read.
+    steps.load_baseline(sqlite_store)
+    sqlite_store.ingest(Corpus(5).notices(50))
+    readings.refresh(sqlite_store, AS_OF)
+    asked: list[tuple[str, Any]] = []
+
+    def record(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
+        asked.append((statement, parameters))
+
+    event.listen(sqlite_store.engine, "before_cursor_execute", record)
+    rows = list(sqlite_store.readings(rules_fingerprint(), AS_OF, readings.EVERY_DATE, by_place=True))
+    event.remove(sqlite_store.engine, "before_cursor_execute", record)
+    assert len(rows) == sqlite_store.count_notices()
+    assert [(r.jurisdiction, r.id) for r in rows] == sorted((r.jurisdiction, r.id) for r in rows)
+    [(statement, parameters)] = asked
+    with sqlite_store.engine.connect() as conn:
+        plan = [step[-1] for step in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)]
+    assert plan[0] == "SCAN notices USING COVERING INDEX ix_notices_place", plan
+    assert not any("TEMP B-TREE" in step for step in plan), plan
