@@ -237,7 +237,8 @@ class RegwatchSpider(scrapy.Spider):
         """A Notice dict: the fields given, plus source, kind, retrieval time and the archived copy."""
         item: dict[str, Any] = {"source": self.name, "kind": kind.value}
         item.update({key: value for key, value in fields.items() if value not in (None, "", [])})
-        item.setdefault("url", strip_secrets(self.live_url(response)))  # LegiScan's key rides in the query
+        if "url" not in item:  # the page's own URL; LegiScan's key rides in the query
+            item["url"] = strip_secrets(self.live_url(response))
         item["retrieved"] = self.clock().astimezone(UTC).isoformat()
         archive = response.meta.get("regwatch_archive")
         if archive:
