@@ -81,11 +81,12 @@ def jurisdiction_code(ocd_id: str) -> str | None:
 def bill_fields(bill: dict[str, Any]) -> dict[str, Any] | None:
     """Notice fields of one Open States bill; None without a jurisdiction or any date."""
     jurisdiction = jurisdiction_code((bill.get("jurisdiction") or {}).get("id", ""))
-    # Dates come as "", "2025-02-12" or "2025-02-12T00:00:00+00:00".
+    # Dates come as "", "2025-02-12" or "2025-02-12T00:00:00+00:00". Each text is cleaned once (a bill
+    # has ~6 actions; this function was a third of the Open States spider's time).
     actions = [
-        {"date": day.isoformat(), "description": clean(a.get("description"))}
+        {"date": day.isoformat(), "description": description}
         for a in bill.get("actions") or []
-        if (day := parse_date(a.get("date"))) and clean(a.get("description"))
+        if (day := parse_date(a.get("date"))) and (description := clean(a.get("description")))
     ]
     actions.sort(key=lambda a: a["date"])
     published = (
@@ -95,18 +96,19 @@ def bill_fields(bill: dict[str, Any]) -> dict[str, Any] | None:
     )
     if jurisdiction is None or published is None:
         return None
-    abstracts = [clean(a.get("abstract")) for a in bill.get("abstracts") or [] if clean(a.get("abstract"))]
+    abstracts = [text for a in bill.get("abstracts") or [] if (text := clean(a.get("abstract")))]
     sources = [s.get("url") for s in bill.get("sources") or [] if s.get("url")]
     classes = [c.lower() for c in bill.get("classification") or []]
     is_resolution = any("resolution" in c for c in classes) and "bill" not in classes
     kind = NoticeKind.RESOLUTION if is_resolution else NoticeKind.BILL
     session = clean(bill.get("session"))
+    title = clean(bill.get("title"))
     return {
         "id": f"openstates:{bill['id'].rsplit('/', 1)[-1]}" if bill.get("id") else None,
         "jurisdiction": jurisdiction,
         "kind": kind,
-        "title": clean(bill.get("title")),
-        "text": excerpt(" ".join(abstracts) or clean(bill.get("title"))),
+        "title": title,
+        "text": excerpt(" ".join(abstracts) or title),
         # Open States' page is per bill and stable; `sources` are often a legislature's generic search page.
         "url": bill.get("openstates_url") or (sources[0] if sources else None),
         "published": published.isoformat(),

@@ -11,7 +11,7 @@ from scrapy.exceptions import DropItem
 
 from regwatch.domain.models import Notice
 from regwatch.errors import explain
-from regwatch.scraping.batch import NOTICES, NoticeBatch
+from regwatch.scraping.batch import NOTICES, NoticeBatch, NoticeLines
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ class NoticeValidationPipeline:
     """Validate with regwatch.domain.models.Notice; pass on each notice as the model dumps it (JSON-ready).
 
     A NoticeBatch (a page's notices, regwatch.scraping.batch) is validated notice by notice: the invalid
-    ones are dropped from it, the rest go on together.
+    ones are dropped from it, the rest go on together as NoticeLines (the JSON lines pydantic writes).
     """
 
     def __init__(self, crawler: Crawler):
@@ -34,22 +34,23 @@ class NoticeValidationPipeline:
     def from_crawler(cls, crawler: Crawler) -> NoticeValidationPipeline:
         return cls(crawler)
 
-    def process_item(self, item: Any) -> NoticeBatch | dict[str, Any]:
+    def process_item(self, item: Any) -> NoticeLines | dict[str, Any]:
         if isinstance(item, NoticeBatch):
-            valid = [row for row in map(self._valid, item.notices) if row is not None]
+            valid = [notice for notice in map(self._valid, item.notices) if notice is not None]
             if not valid:
                 raise DropItem(f"no valid notice among {len(item.notices)}")
             # Counted per page: Scrapy's stats collector wraps every call (~1 us), 14 notices a page.
             self.crawler.stats.inc_value(NOTICES, len(valid))
-            return NoticeBatch(valid)
-        row = self._valid(item)
-        if row is None:
+            lines = b"".join(notice.model_dump_json(exclude_none=True).encode() + b"\n" for notice in valid)
+            return NoticeLines(lines, len(valid))
+        notice = self._valid(item)
+        if notice is None:
             raise DropItem("invalid notice")
         self.crawler.stats.inc_value(NOTICES)
-        return row
+        return notice.model_dump(mode="json", exclude_none=True)
 
-    def _valid(self, item: Any) -> dict[str, Any] | None:
-        """The notice as the model dumps it, or None after counting and logging why it is invalid."""
+    def _valid(self, item: Any) -> Notice | None:
+        """The notice as a model, or None after counting and logging why it is invalid."""
         stats = self.crawler.stats
         try:
             notice = Notice.model_validate(dict(item))
@@ -62,4 +63,4 @@ class NoticeValidationPipeline:
         if notice.jurisdiction not in self.jurisdictions:
             self.jurisdictions.add(notice.jurisdiction)
             stats.set_value(JURISDICTIONS, sorted(self.jurisdictions))
-        return notice.model_dump(mode="json", exclude_none=True)
+        return notice

@@ -84,6 +84,9 @@ DOWNLOADER_MIDDLEWARES = {
 REGWATCH_ARCHIVE_ENABLED = True
 
 SPIDER_MIDDLEWARES = {
+    # Depth is never limited or read here (pages of a list are counted by REGWATCH_MAX_PAGES): Scrapy's depth
+    # middleware only stamped every request and wrapped every callback's output in one more generator.
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
     # After HttpErrorMiddleware (50): counts only responses that reached a callback.
     "regwatch.scraping.middlewares.ResponseCountMiddleware": 60,
     # Closest to the spiders: a callback that raises on an odd page becomes a named layout error.

@@ -29,6 +29,15 @@ def parse_date(value: str | None) -> date | None:
     """
     if not value:
         return None
+    if type(value) is str:
+        return _read_raw_date(value)
+    return _read_date(clean(value))  # not text: clean() names it
+
+
+@lru_cache(maxsize=4096)
+def _read_raw_date(value: str) -> date | None:
+    """parse_date of a string as the source wrote it. Cached before clean(), which cost as much as the
+    cached reading: the sources repeat their date strings (Open States' action dates)."""
     return _read_date(clean(value))
 
 

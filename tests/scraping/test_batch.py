@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -13,7 +14,8 @@ from scrapy.exceptions import DropItem
 from scrapy.exporters import JsonLinesItemExporter
 from scrapy.http import Response
 
-from regwatch.scraping.batch import NOTICES, NoticeBatch, NoticeBatchMiddleware, NoticeLinesExporter
+from regwatch.domain.models import Notice
+from regwatch.scraping.batch import NOTICES, NoticeBatch, NoticeBatchMiddleware, NoticeLines, NoticeLinesExporter
 from regwatch.scraping.health import health_of
 from regwatch.scraping.pipelines import NoticeValidationPipeline
 from spiders.federal_register import FederalRegisterSpider
@@ -88,15 +90,53 @@ def test_lines_are_those_of_scrapys_json_lines_exporter() -> None:
     assert ours.getvalue().count(b"\n") == 2
 
 
+# Notices as spiders yield them, with what JSON writers may disagree on: non-ASCII, quotes and backslashes,
+# control characters an XML-safe text may keep (tab, newline), U+2028, a retrieval time with a zone.
+NOTICES_TO_WRITE: list[dict[str, Any]] = [
+    {**GOOD, "title": "กระท่อม “kratom” – 'ban' \\ \"quoted\"", "text": "a\tb\nc\r\u2028d\u00e9\U0001f600",
+     "retrieved": "2026-11-28T19:01:27.123456+00:00", "archive": "openstates-1.warc.gz#<urn:uuid:1>",
+     "actions": [{"date": "2025-03-28", "description": "Signed by Governor"}], "effective": "2025-08-01"},
+    {**GOOD, "source": "federal_register", "jurisdiction": "US", "kind": "notice", "url": "https://x.gov/a?b=1&c=%20",
+     "retrieved": "2026-11-28T14:01:27-05:00", "identifier": "FR Doc. 2026-01234"},
+]  # fmt: skip
+
+
+def test_validated_lines_parse_to_what_scrapys_exporter_wrote_of_the_models_dump() -> None:
+    """The pipeline's lines carry the same values, in the same key order, as the dicts it passed on before
+    (`model_dump(mode="json", exclude_none=True)`, written by Scrapy's JSON Lines exporter)."""
+    pipeline = NoticeValidationPipeline.from_crawler(make_spider(FederalRegisterSpider).crawler)
+    batch = pipeline.process_item(NoticeBatch([dict(n) for n in NOTICES_TO_WRITE]))
+    assert isinstance(batch, NoticeLines)
+    before = io.BytesIO()
+    scrapy_exporter = JsonLinesItemExporter(before, encoding="utf-8")
+    for notice in NOTICES_TO_WRITE:
+        scrapy_exporter.export_item(Notice.model_validate(notice).model_dump(mode="json", exclude_none=True))
+    ours = io.BytesIO()
+    NoticeLinesExporter(ours, encoding="utf-8").export_item(batch)
+    assert ours.getvalue() == batch.lines
+    theirs = [json.loads(line) for line in before.getvalue().splitlines()]
+    mine = [json.loads(line) for line in batch.lines.splitlines()]
+    assert [list(row.items()) for row in mine] == [list(row.items()) for row in theirs]
+    assert "\u2028" in mine[0]["text"] and mine[0]["retrieved"] == "2026-11-28T19:01:27.123456Z"
+    # Without FEED_EXPORT_ENCODING (ASCII escapes) the rows go through the exporter's own encoder, as Scrapy's.
+    ascii_scrapy, ascii_ours = io.BytesIO(), io.BytesIO()
+    for row in theirs:
+        JsonLinesItemExporter(ascii_scrapy, encoding=None).export_item(row)
+    NoticeLinesExporter(ascii_ours, encoding=None).export_item(batch)
+    assert ascii_ours.getvalue() == ascii_scrapy.getvalue()
+
+
 def test_pipeline_validates_a_batch_notice_by_notice() -> None:
     spider = make_spider(FederalRegisterSpider)
     pipeline = NoticeValidationPipeline.from_crawler(spider.crawler)
     bad = {**GOOD, "jurisdiction": "US-XX"}
     other = {**GOOD, "title": "Another kratom bill"}
     batch = pipeline.process_item(NoticeBatch([dict(GOOD), bad, other]))
-    assert isinstance(batch, NoticeBatch)
-    assert [row["title"] for row in batch.notices] == [GOOD["title"], other["title"]]
-    assert all(row["id"].startswith("legiscan:") for row in batch.notices)
+    assert isinstance(batch, NoticeLines)
+    rows = [json.loads(line) for line in batch.lines.splitlines()]
+    assert [row["title"] for row in rows] == [GOOD["title"], other["title"]]
+    assert all(row["id"].startswith("legiscan:") for row in rows)
+    assert batch.count == 2
     with pytest.raises(DropItem):
         pipeline.process_item(NoticeBatch([bad]))
     stats = spider.crawler.stats
