@@ -1,4 +1,4 @@
-"""classification_holdout8.jsonl: 145 real texts (67 not in English, in 21 languages; 28 official texts, 48 traps)
+"""classification_holdout8.jsonl: 145 real texts (67 not in English, in 20 languages; 28 official texts, 48 traps)
 gathered blind on 2026-11-28 by a sixth helper who saw neither the rules nor any other corpus (their URLs were
 excluded). Two items filed under "EU" (p009, p136: commentary and an advocacy page, both traps) were set to the
 nation of their language by the integrator, since regwatch's codes have no EU; each note says so.
